@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+
+.PHONY: run test lint format migration bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+## Bring up the whole service on http://127.0.0.1:$(PORT) (SQLite + bundled Redis). Ctrl-C stops it.
+run: $(VENV)/.installed
+	PORT=$(PORT) $(BIN)/sar serve
+
+## Run the suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	SAR_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		SAR_TEST_BACKEND=postgresql $(BIN)/pytest $(PYTEST_ARGS); \
+	else \
+		echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## New Alembic revision from the models: make migration m="add notifications"
+migration: $(VENV)/.installed
+	$(BIN)/python -m sar_service.devtools.migration "$(m)"
+
+bench: $(VENV)/.installed-test
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

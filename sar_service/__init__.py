@@ -1,0 +1,1 @@
+"""SAR Service: data-protection requests for schools in England."""

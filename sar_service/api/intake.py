@@ -1,0 +1,51 @@
+"""Public intake: the same rules as the web conversation."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from sar_service.api import bp
+from sar_service.api.problems import ApiProblem, invalid
+from sar_service.cases.service import create_case
+from sar_service.cases.validation import validate_request
+from sar_service.clock import today
+from sar_service.db import session
+from sar_service.models import School
+from workflows.machine import Actor
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiProblem(400, "Bad request", "Send a JSON body with Content-Type: application/json.")
+    return body
+
+
+def school_or_404(slug: str) -> School:
+    school = session().scalar(select(School).where(School.slug == slug))
+    if school is None:
+        raise ApiProblem(404, "Not found", f"No school '{slug}'.")
+    return school
+
+
+@bp.post("/schools/<slug>/requests")
+def public_request(slug: str):
+    """A parent (or pupil) makes a request; 201 with the reference and reply date."""
+    school = school_or_404(slug)
+    result = validate_request(json_body(), school_kind=school.kind, today=today())
+    if not result.ok:
+        return invalid(result.errors)
+    s = session()
+    case = create_case(s, school, result.data, Actor.system("Online request form"))
+    s.commit()
+    return jsonify(
+        reference=case.reference,
+        due_date=case.due_date.isoformat() if case.due_date else None,
+        school_days_due_date=_iso(case.school_days_due_date),
+        status=case.status,
+    ), 201
+
+
+def _iso(d):
+    return d.isoformat() if d else None

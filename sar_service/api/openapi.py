@@ -1,0 +1,203 @@
+"""The OpenAPI 3.1 description of /api/v1, built from the same constants the code uses."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from sar_service.api import bp
+from workflows.request_types import CHANNELS, RELATIONSHIPS, REQUEST_TYPES
+from workflows.states import BY_ACTION, Status
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description, "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _schemas() -> dict:
+    date = {"type": "string", "format": "date"}
+    return {
+        "Problem": {
+            "type": "object",
+            "required": ["title", "status", "detail"],
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+        "Requester": {
+            "type": "object",
+            "required": ["name", "relationship"],
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "email": {"type": "string", "format": "email"},
+                "phone": {"type": "string"},
+                "address": {"type": "string"},
+                "relationship": {"enum": list(RELATIONSHIPS)},
+            },
+        },
+        "Subject": {
+            "type": "object",
+            "required": ["name", "date_of_birth"],
+            "properties": {"name": {"type": "string"}, "date_of_birth": date, "year_group": {"type": "string"}},
+        },
+        "RequestIn": {
+            "type": "object",
+            "required": ["types", "requester", "subject"],
+            "properties": {
+                "types": {"type": "array", "minItems": 1, "items": {"enum": list(REQUEST_TYPES)}},
+                "requester": _ref("Requester"),
+                "subject": _ref("Subject"),
+                "details": {"type": "object", "description": "Per type, e.g. {\"rectification\": {\"current\": …, \"correction\": …}}"},
+            },
+        },
+        "StaffRequestIn": {
+            "allOf": [
+                _ref("RequestIn"),
+                {
+                    "type": "object",
+                    "required": ["school", "received_on", "channel"],
+                    "properties": {"school": {"type": "string"}, "received_on": date, "channel": {"enum": list(CHANNELS)}},
+                },
+            ]
+        },
+        "Receipt": {
+            "type": "object",
+            "properties": {"reference": {"type": "string"}, "due_date": date, "status": {"type": "string"}},
+        },
+        "Case": {
+            "type": "object",
+            "required": ["reference", "school", "types", "status", "received_on", "due_date"],
+            "properties": {
+                "reference": {"type": "string"},
+                "school": {"type": "string"},
+                "types": {"type": "array", "items": {"type": "string"}},
+                "status": {"enum": [s.value for s in Status]},
+                "received_on": date,
+                "clock_started_on": date,
+                "due_date": date,
+                "school_days_due_date": date,
+                "extended": {"type": "boolean"},
+                "paused": {"type": "boolean"},
+                "days_remaining": {"type": ["integer", "null"]},
+                "events": {"type": "array", "items": {"type": "object"}},
+                "allowed_actions": {"type": "array", "items": {"type": "string"}},
+                "clocks": {"type": "object"},
+                "version": {"type": "integer"},
+            },
+        },
+        "CaseList": {
+            "type": "object",
+            "properties": {
+                "items": {"type": "array", "items": _ref("Case")},
+                "page": {"type": "integer"},
+                "per_page": {"type": "integer"},
+                "total": {"type": "integer"},
+            },
+        },
+        "ActionIn": {
+            "type": "object",
+            "required": ["action"],
+            "properties": {
+                "action": {"enum": sorted(BY_ACTION)},
+                "on": date,
+                "reason": {"type": "string"},
+                "assignee": {"type": "string", "format": "email"},
+                "version": {"type": "integer", "description": "Fail with 409 if the case changed."},
+            },
+        },
+    }
+
+
+def _param(name: str, schema: dict, where: str = "query", required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required, "schema": schema}
+
+
+def spec() -> dict:
+    ref_param = _param("reference", {"type": "string"}, "path", True)
+    errors = {"401": _problem("No or bad token"), "404": _problem("Not found or not yours")}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "SAR Service API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/schools/{slug}/requests": {
+                "post": {
+                    "summary": "Make a request (public)",
+                    "parameters": [_param("slug", {"type": "string"}, "path", True)],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RequestIn")}}},
+                    "responses": {
+                        "201": _json(_ref("Receipt"), "Created"),
+                        "404": _problem("No such school"),
+                        "422": _problem("Invalid request"),
+                    },
+                }
+            },
+            "/cases": {
+                "post": {
+                    "summary": "Log a request received another way",
+                    "security": [{"bearer": []}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("StaffRequestIn")}}},
+                    "responses": {"201": _json(_ref("Case"), "Created"), "422": _problem("Invalid"), **errors},
+                },
+                "get": {
+                    "summary": "List cases",
+                    "security": [{"bearer": []}],
+                    "parameters": [
+                        _param("status", {"enum": [s.value for s in Status]}),
+                        _param("type", {"enum": list(REQUEST_TYPES)}),
+                        _param("overdue", {"type": "boolean"}),
+                        _param("q", {"type": "string"}),
+                        _param("school", {"type": "string"}),
+                        _param("assignee", {"type": "string"}),
+                        _param("channel", {"enum": list(CHANNELS)}),
+                        _param("sort", {"enum": ["due", "-due", "received", "-received", "reference"]}),
+                        _param("page", {"type": "integer", "minimum": 1}),
+                        _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+                    ],
+                    "responses": {"200": _json(_ref("CaseList"), "A page of cases"), "400": _problem("Bad filter"), **errors},
+                },
+            },
+            "/cases/{reference}": {
+                "get": {
+                    "summary": "One case, with clocks, timeline and allowed actions",
+                    "security": [{"bearer": []}],
+                    "parameters": [ref_param, _param("school", {"type": "string"})],
+                    "responses": {"200": _json(_ref("Case"), "The case"), **errors},
+                }
+            },
+            "/cases/{reference}/actions": {
+                "post": {
+                    "summary": "Apply a state-machine action",
+                    "security": [{"bearer": []}],
+                    "parameters": [ref_param],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ActionIn")}}},
+                    "responses": {
+                        "200": _json(_ref("Case"), "The case after the action"),
+                        "409": _problem("Not allowed now, or changed by someone else"),
+                        "422": _problem("Invalid input"),
+                        **errors,
+                    },
+                }
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(spec())

@@ -1,0 +1,95 @@
+"""The application factory: configuration, database, Redis, blueprints, CLI."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from sar_service.config import Settings
+
+
+def create_app(config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    """Build an app. ``config`` overrides Flask settings (tests pass TESTING etc.)."""
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(_repo_templates()),
+        static_folder="static",
+        instance_path=str(settings.instance_dir),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SAR_SETTINGS=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    _init_database(app, settings)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_cli(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return app
+
+
+def _repo_templates():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def _init_database(app: Flask, settings: Settings) -> None:
+    from sar_service.db import Database, close_session
+    from workflows import outbox
+
+    db = Database(settings.database_url)
+    app.extensions["sar.db"] = db
+    event.listen(db.Session, "after_commit", outbox.dispatch_after_commit(app))
+    event.listen(db.Session, "after_rollback", outbox.forget_on_rollback)
+    app.teardown_appcontext(close_session)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from sar_service.api import bp as api_bp
+    from sar_service.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def _register_error_pages(app: Flask) -> None:
+    """API paths always answer problem+json, even for unknown routes and crashes."""
+    from flask import request
+    from werkzeug.exceptions import HTTPException, InternalServerError
+
+    from sar_service.api.problems import problem
+
+    def _wants_problem() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if _wants_problem():
+            return problem(exc.code or 500, exc.name, exc.description or exc.name)
+        return exc
+
+    @app.errorhandler(Exception)
+    def _crash(exc: Exception):
+        app.logger.exception("unhandled error on %s", request.path)
+        if _wants_problem():
+            return problem(500, "Internal error", "Something went wrong on our side. It has been logged.")
+        return InternalServerError()
+
+
+def _register_cli(app: Flask) -> None:
+    from sar_service.cli import register_commands
+
+    register_commands(app)

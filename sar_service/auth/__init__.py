@@ -1,0 +1,1 @@
+"""Staff authentication: passwords, two-factor, API tokens."""

@@ -1,0 +1,1 @@
+"""Cases: creating them, finding them within a user's schools, their clocks."""

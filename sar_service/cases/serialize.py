@@ -1,0 +1,99 @@
+"""A case as JSON for the API, shaped by what the viewer's role may see."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sar_service.cases import clocks
+from sar_service.models import Case
+from workflows import deadlines
+from workflows.machine import allowed_actions
+from workflows.states import ACTIVE, STATUS_LABELS, Status
+
+#: Roles that may see who made the request and how to contact them.
+SEES_REQUESTER = {"dpo", "caseworker"}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def summary(case: Case, role: str | None, today: date) -> dict[str, Any]:
+    """The queue row: enough to sort and triage, nothing more."""
+    status = Status(case.status)
+    active = status in ACTIVE
+    due = case.next_due_date
+    out = {
+        "reference": case.reference,
+        "school": case.school.slug,
+        "types": case.types,
+        "status": case.status,
+        "status_label": STATUS_LABELS[status],
+        "received_on": _iso(case.received_on),
+        "due_date": _iso(case.due_date),
+        "next_due_date": _iso(due),
+        "days_remaining": deadlines.days_remaining(due, today) if (due and active) else None,
+        "overdue": bool(due and active and due < today),
+        "extended": case.extended,
+        "paused": case.paused,
+        "subject": {"name": case.subject_name},
+        "assignee": case.assignee.email if case.assignee else None,
+        "channel": case.channel,
+    }
+    if "educational_record" in case.types:
+        out["school_days_due_date"] = _iso(case.school_days_due_date)
+    if role in SEES_REQUESTER:
+        out["requester"] = {"name": case.requester_name}
+    return out
+
+
+def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
+    """The case page's data: clocks with reasons, timeline, allowed actions."""
+    out = summary(case, role, today)
+    computed = clocks.compute(case, as_of=today)
+    out |= {
+        "clock_started_on": _iso(case.clock_started_on),
+        "responded_on": _iso(case.responded_on),
+        "version": case.version,
+        "subject": {
+            "name": case.subject_name,
+            "date_of_birth": _iso(case.subject_dob),
+            "year_group": case.subject_year_group,
+        },
+        "details": case.details,
+        "competence": case.competence,
+        "clocks": _clocks(computed),
+        "events": [_event(e) for e in case.events],
+        "allowed_actions": [t.action for t in allowed_actions(case, role)],
+    }
+    if role in SEES_REQUESTER:
+        out["requester"] = {
+            "name": case.requester_name,
+            "email": case.requester_email,
+            "phone": case.requester_phone,
+            "address": case.requester_address,
+            "relationship": case.relationship_to_subject,
+        }
+    return out
+
+
+def _clocks(c: clocks.CaseClocks) -> dict[str, Any]:
+    out = {}
+    for name, d in (("statutory", c.statutory), ("school_days", c.school_days), ("complaint", c.complaint)):
+        if d:
+            out[name] = {"due_date": d.due.isoformat(), "explanation": list(d.explanation)}
+    return out
+
+
+def _event(e) -> dict[str, Any]:
+    return {
+        "at": e.at.isoformat(),
+        "actor": e.actor_label,
+        "action": e.action,
+        "from": e.from_status,
+        "to": e.to_status,
+        "on": _iso(e.effective_on),
+        "reason": e.reason,
+        "data": e.data,
+    }

@@ -1,0 +1,83 @@
+"""Creating a case: a reference, the rows, the first clock, the audit line, the acknowledgement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sar_service.cases import clocks
+from sar_service.clock import today
+from sar_service.models import Case, CaseEvent, CaseType, ReferenceCounter, School
+from workflows import outbox
+from workflows.machine import Actor
+from workflows.states import Status
+
+
+def next_reference(session: Session, school: School, year: int) -> str:
+    """SAR-2026-0001, -0002…: numbered per school and year, never reused."""
+    for _ in range(5):
+        counter = session.scalar(
+            select(ReferenceCounter)
+            .where(ReferenceCounter.school_id == school.id, ReferenceCounter.year == year)
+            .with_for_update()
+        )
+        if counter is None:
+            try:
+                with session.begin_nested():
+                    counter = ReferenceCounter(school_id=school.id, year=year, last=0)
+                    session.add(counter)
+            except IntegrityError:
+                continue
+        counter.last += 1
+        session.flush()
+        return f"{school.reference_prefix}-{year}-{counter.last:04d}"
+    raise RuntimeError("could not allocate a case reference")
+
+
+def create_case(session: Session, school: School, data: dict[str, Any], actor: Actor) -> Case:
+    """Create a case from validated data (see ``validation.validate_request``). Caller commits."""
+    requester, subject = data["requester"], data["subject"]
+    received_on = data["received_on"]
+    case = Case(
+        school=school,
+        school_id=school.id,
+        reference=next_reference(session, school, received_on.year),
+        status=Status.RECEIVED.value,
+        channel=data["channel"],
+        received_on=received_on,
+        requester_name=requester["name"],
+        requester_email=requester.get("email", ""),
+        requester_phone=requester.get("phone", ""),
+        requester_address=requester.get("address", ""),
+        relationship_to_subject=requester["relationship"],
+        subject_name=subject["name"],
+        subject_dob=subject["date_of_birth"],
+        subject_year_group=subject.get("year_group", ""),
+        details=data.get("details", {}),
+        competence={},
+    )
+    case.type_rows = [CaseType(type=t) for t in data["types"]]
+    session.add(case)
+    clocks.refresh(case, as_of=max(received_on, today()))
+    case.events.append(
+        CaseEvent(
+            actor_id=actor.user_id,
+            actor_label=actor.label,
+            action="received",
+            from_status=None,
+            to_status=case.status,
+            effective_on=received_on,
+            reason=f"Received by {data['channel'].replace('_', ' ')}",
+            data={"types": data["types"], "due_date": _iso(case.due_date)},
+        )
+    )
+    session.flush()
+    outbox.add(session, f"acknowledge:{case.id}", "acknowledge", {"case_id": case.id}, case.id)
+    return case
+
+
+def _iso(d) -> str | None:
+    return d.isoformat() if d else None

@@ -1,0 +1,174 @@
+"""Checking a request before it becomes a case: one set of rules for web and API.
+
+``validate_request`` returns clean data and a dict of field -> message in
+plain English, so every front end can show the message beside the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from workflows.request_types import CHANNELS, RELATIONSHIPS, REQUEST_TYPES
+
+MAX_NAME = 200
+MAX_TEXT = 5000
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
+
+#: What each right needs to be actionable: field -> question shown to the parent.
+REQUIRED_DETAILS: dict[str, dict[str, str]] = {
+    "access": {},
+    "educational_record": {},
+    "rectification": {
+        "current": "Tell us what information is wrong.",
+        "correction": "Tell us what it should say.",
+    },
+    "erasure": {"what": "Tell us what you want us to delete."},
+    "restriction": {"what": "Tell us which information or use you want us to restrict."},
+    "objection": {"processing": "Tell us which use of the information you object to."},
+    "withdraw_consent": {"consent": "Tell us what you no longer consent to."},
+    "complaint": {"summary": "Tell us what your complaint is about."},
+}
+
+
+@dataclass
+class Validated:
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(value: Any, limit: int) -> str:
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _check_len(errors: dict, key: str, value: Any, limit: int, label: str) -> None:
+    if isinstance(value, str) and len(value.strip()) > limit:
+        errors[key] = f"{label} must be {limit} characters or fewer."
+
+
+def validate_types(raw: Any, school_kind: str, errors: dict[str, str]) -> list[str]:
+    if not isinstance(raw, list) or not raw:
+        errors["types"] = "Choose at least one thing you want us to do."
+        return []
+    types: list[str] = []
+    for t in raw:
+        if t not in REQUEST_TYPES:
+            errors["types"] = f"'{t}' is not a request we recognise."
+            return []
+        if t not in types:
+            types.append(t)
+    if "educational_record" in types and school_kind != "maintained":
+        errors["types"] = (
+            "Only maintained schools must give access to the educational record. "
+            "Ask for your child's information with a subject access request instead."
+        )
+    return types
+
+
+def validate_requester(raw: Any, errors: dict[str, str]) -> dict[str, str]:
+    raw = raw if isinstance(raw, dict) else {}
+    out = {k: _text(raw.get(k), MAX_TEXT if k == "address" else MAX_NAME) for k in
+           ("name", "email", "phone", "address", "relationship")}
+    for key, label in (("name", "Your name"), ("email", "Email"), ("phone", "Phone")):
+        _check_len(errors, f"requester.{key}", raw.get(key), MAX_NAME, label)
+    if not out["name"]:
+        errors["requester.name"] = "Enter your full name."
+    if out["email"] and not EMAIL_RE.match(out["email"]):
+        errors["requester.email"] = "Enter an email address like name@example.com."
+    if out["phone"] and not PHONE_RE.match(out["phone"]):
+        errors["requester.phone"] = "Enter a phone number, like 07700 900 982."
+    if not (out["email"] or out["phone"] or out["address"]):
+        errors["requester.email"] = "Give us an email address, phone number or postal address."
+    if out["relationship"] not in RELATIONSHIPS:
+        errors["requester.relationship"] = "Tell us your relationship to the child."
+    out["email"] = out["email"].lower()
+    return out
+
+
+def validate_subject(raw: Any, today: date, errors: dict[str, str]) -> dict[str, Any]:
+    raw = raw if isinstance(raw, dict) else {}
+    name = _text(raw.get("name"), MAX_NAME)
+    _check_len(errors, "subject.name", raw.get("name"), MAX_NAME, "The child's name")
+    if not name:
+        errors["subject.name"] = "Enter the child's full name."
+    dob = parse_date(raw.get("date_of_birth"))
+    if dob is None:
+        errors["subject.date_of_birth"] = "Enter the child's date of birth, like 2014-03-27."
+    elif dob > today:
+        errors["subject.date_of_birth"] = "The date of birth must be in the past."
+    elif dob.year < today.year - 30:
+        errors["subject.date_of_birth"] = "Check the date of birth: it is more than 30 years ago."
+    return {"name": name, "date_of_birth": dob, "year_group": _text(raw.get("year_group"), 30)}
+
+
+def validate_details(raw: Any, types: list[str], errors: dict[str, str]) -> dict[str, Any]:
+    raw = raw if isinstance(raw, dict) else {}
+    details: dict[str, Any] = {}
+    for t in types:
+        given = raw.get(t) if isinstance(raw.get(t), dict) else {}
+        clean = {}
+        for key, value in given.items():
+            if isinstance(value, str):
+                _check_len(errors, f"details.{t}.{key}", value, MAX_TEXT, "This answer")
+                clean[str(key)[:50]] = value.strip()[:MAX_TEXT]
+            elif isinstance(value, bool | int):
+                clean[str(key)[:50]] = value
+        for key, message in REQUIRED_DETAILS.get(t, {}).items():
+            if not clean.get(key):
+                errors[f"details.{t}.{key}"] = message
+        details[t] = clean
+    return details
+
+
+def validate_request(payload: Any, *, school_kind: str, today: date, staff: bool = False) -> Validated:
+    """Validate an intake payload (public or staff-entered)."""
+    result = Validated()
+    if not isinstance(payload, dict):
+        result.errors["body"] = "Send a JSON object."
+        return result
+    errors = result.errors
+    types = validate_types(payload.get("types"), school_kind, errors)
+    result.data = {
+        "types": types,
+        "requester": validate_requester(payload.get("requester"), errors),
+        "subject": validate_subject(payload.get("subject"), today, errors),
+        "details": validate_details(payload.get("details"), types, errors),
+        "received_on": today,
+        "channel": "web",
+    }
+    if staff:
+        _validate_staff_fields(payload, today, result)
+    return result
+
+
+def _validate_staff_fields(payload: dict, today: date, result: Validated) -> None:
+    received = parse_date(payload.get("received_on"))
+    if received is None:
+        result.errors["received_on"] = "Enter the date the request was received, like 2026-03-02."
+    elif received > today:
+        result.errors["received_on"] = "The date received cannot be in the future."
+    else:
+        result.data["received_on"] = received
+    channel = payload.get("channel")
+    if channel not in CHANNELS:
+        result.errors["channel"] = f"Say how it arrived: one of {', '.join(CHANNELS)}."
+    else:
+        result.data["channel"] = channel

@@ -1,0 +1,187 @@
+"""The ``sar`` command: set-up, data loading, and the service's processes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from sar_service import setup
+
+
+def _app():
+    from sar_service.app import create_app
+
+    return create_app()
+
+
+@click.group(help="SAR Service: data-protection requests for schools.")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    ctx.obj = ctx.obj or {}
+
+
+def app_command(name: str, **kwargs):
+    """A command that runs inside a fresh app context with a session."""
+
+    def decorator(func):
+        @main.command(name, **kwargs)
+        @click.pass_context
+        def wrapper(ctx, *args, **kw):
+            app = ctx.obj.get("app") or _app()
+            with app.app_context():
+                from sar_service.db import session
+
+                return func(session(), *args, **kw)
+
+        wrapper.__doc__ = func.__doc__
+        wrapper.__name__ = func.__name__
+        return wrapper
+
+    return decorator
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+@main.command("init")
+def init_cmd() -> None:
+    """Create or upgrade the database schema (idempotent)."""
+    app = _app()
+    setup.migrate(app)
+    click.echo("Database is up to date.")
+
+
+@app_command("create-school")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice(["maintained", "academy", "independent"]), default="maintained")
+def create_school(s, slug: str, name: str, kind: str) -> None:
+    """Add a school (a tenant)."""
+    try:
+        school = setup.create_school(s, slug, name, kind)
+    except ValueError as exc:
+        fail(str(exc))
+    s.commit()
+    click.echo(f"Created school {school.slug} ({school.name}, {school.kind}).")
+
+
+@app_command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["dpo", "caseworker", "owner", "viewer"]), required=True)
+@click.option("--school", "school_slug", required=True)
+@click.option("--password", default=None, help="Generated and printed if omitted.")
+def create_user(s, email: str, name: str, role: str, school_slug: str, password: str | None) -> None:
+    """Add a staff user with a role at a school (or add a role to an existing user)."""
+    try:
+        user, password = setup.create_user(s, email, name, role, school_slug, password)
+    except ValueError as exc:
+        fail(str(exc))
+    s.commit()
+    click.echo(f"User {user.email} is {role} at {school_slug}.")
+    if password:
+        click.echo(f"Password: {password}")
+
+
+@app_command("create-token")
+@click.option("--email", required=True)
+def create_token(s, email: str) -> None:
+    """Print a new API token for a user (shown once)."""
+    from sar_service.auth import tokens
+    from sar_service.models import User
+
+    user = s.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        fail(f"no user {email}")
+    token = tokens.issue(s, user, name="cli")
+    s.commit()
+    click.echo(token)
+
+
+@app_command("calendar")
+@click.option("--school", "school_slug", required=True)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def calendar(s, school_slug: str, file: Path) -> None:
+    """Load term dates and closure days from CSV (start,end,label)."""
+    try:
+        terms, closures = setup.load_calendar(s, school_slug, file.read_text(encoding="utf-8-sig"))
+    except ValueError as exc:
+        fail(str(exc))
+    s.commit()
+    click.echo(f"Loaded {terms} terms and {closures} closure days for {school_slug}.")
+
+
+@app_command("sweep")
+@click.option("--as-of", "as_of", default=None, help="ISO date-time to run as if it were then.")
+@click.option("--dry-run", is_flag=True, help="List what would happen without doing it.")
+def sweep_cmd(s, as_of: str | None, dry_run: bool) -> None:
+    """Run the deadline and reminder sweep once."""
+    from sar_service.clock import now
+    from workflows import sweep
+
+    at = now()
+    if as_of:
+        try:
+            at = datetime.fromisoformat(as_of)
+        except ValueError:
+            fail("--as-of must be an ISO date-time, like 2026-03-02T09:00")
+        if at.tzinfo is None:
+            from sar_service.clock import LONDON
+
+            at = at.replace(tzinfo=LONDON)
+    report = sweep.run(s, at=at, dry_run=dry_run)
+    click.echo(json.dumps(report.as_dict(), indent=2, default=str))
+
+
+@app_command("demo")
+def demo(s) -> None:
+    """Seed a demo school, a DPO login and a few cases (idempotent)."""
+    login = setup.seed_demo(s)
+    s.commit()
+    if login:
+        click.echo(f"Demo DPO login: {login[0]} / {login[1]}")
+    else:
+        click.echo("Demo data already present.")
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker_cmd(burst: bool) -> None:
+    """Run an RQ worker on every queue (production: run one or more)."""
+    from sar_service import processes
+
+    processes.run_worker(_app(), burst=burst)
+
+
+@main.command("cron")
+def cron_cmd() -> None:
+    """Run the RQ cron scheduler (the periodic sweep)."""
+    from sar_service import processes
+
+    processes.run_cron(_app())
+
+
+@main.command("serve")
+@click.option("--port", envvar="PORT", default=5000, type=int)
+@click.option("--host", default="127.0.0.1")
+def serve(port: int, host: str) -> None:
+    """Everything for local use: Redis, worker, cron scheduler and the web app."""
+    from sar_service import processes
+
+    processes.serve(host, port)
+
+
+def register_commands(app) -> None:
+    """Expose the same commands under ``flask --app wsgi sar …``."""
+    app.cli.add_command(main, "sar")
+
+
+if __name__ == "__main__":
+    main()

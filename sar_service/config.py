@@ -1,0 +1,86 @@
+"""Settings read from the environment once, in ``create_app``.
+
+With nothing set, everything works locally: an SQLite file and the bundled
+``redis-server`` in the instance folder, mail written to ``.eml`` files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _instance_dir(env: dict[str, str]) -> Path:
+    return Path(env.get("SAR_INSTANCE_DIR") or "instance").resolve()
+
+
+def _secret_key(instance: Path, env: dict[str, str]) -> str:
+    """Use SECRET_KEY, or generate one once into the instance folder."""
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Settings:
+    """Everything the app needs to know about its surroundings."""
+
+    instance_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    storage_dir: Path
+    base_url: str
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "sar-service@localhost"
+    outbox_dir: Path = field(default_factory=lambda: Path("instance/outbox"))
+    testing: bool = False
+
+    @property
+    def embedded_redis(self) -> bool:
+        """True when we run the bundled redis-server ourselves."""
+        return self.redis_url is None
+
+    @property
+    def redis_socket(self) -> Path:
+        return self.instance_dir / "redis.sock"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        instance = _instance_dir(env)
+        storage = Path(env.get("STORAGE_DIR") or instance / "documents").resolve()
+        return cls(
+            instance_dir=instance,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'sar.sqlite3'}",
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=_secret_key(instance, env),
+            storage_dir=storage,
+            base_url=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            smtp_host=env.get("SMTP_HOST") or None,
+            smtp_port=int(env.get("SMTP_PORT") or 25),
+            smtp_username=env.get("SMTP_USERNAME") or None,
+            smtp_password=env.get("SMTP_PASSWORD") or None,
+            smtp_starttls=_flag(env.get("SMTP_STARTTLS")),
+            mail_from=env.get("MAIL_FROM") or "sar-service@localhost",
+            outbox_dir=instance / "outbox",
+        )

@@ -1,0 +1,102 @@
+"""Engine, sessions and the declarative base.
+
+One SQLAlchemy session per request or per job, kept on Flask's ``g`` and
+closed when the app context ends. Writes flush as they go and commit once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from flask import current_app, g
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database, SQLite included."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use sar_service.clock.now()")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings each backend needs to behave."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """Holds the engine and session factory for one app."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def after_fork(self) -> None:
+        """Drop pooled connections inherited from a parent process (RQ forks)."""
+        self.engine.dispose(close=False)
+
+
+def database() -> Database:
+    return current_app.extensions["sar.db"]
+
+
+def session() -> Session:
+    """The session for the current request or job."""
+    if "db_session" not in g:
+        g.db_session = database().Session()
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    s = g.pop("db_session", None)
+    if s is not None:
+        s.close()
+
+
+@contextmanager
+def fresh_session() -> Iterator[Session]:
+    """A separate short-lived session, for bookkeeping outside the main one."""
+    s = database().Session()
+    try:
+        yield s
+    finally:
+        s.close()

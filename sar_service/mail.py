@@ -1,0 +1,58 @@
+"""Compose and send one message: over SMTP when configured, else to an .eml file.
+
+The embedded default writes messages to ``$SAR_INSTANCE_DIR/outbox`` so a
+school trying the service locally can open them in any mail program.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from sar_service.clock import now
+from sar_service.config import Settings
+
+
+@dataclass(frozen=True)
+class Message:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    sender_name: str | None = None
+    reply_to: str | None = None
+
+
+def compose(settings: Settings, msg: Message) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = formataddr((msg.sender_name or "SAR Service", settings.mail_from))
+    email["To"] = msg.to
+    email["Subject"] = msg.subject
+    email["Date"] = now()
+    email["Message-ID"] = make_msgid(domain=settings.mail_from.partition("@")[2] or "localhost")
+    if msg.reply_to:
+        email["Reply-To"] = msg.reply_to
+    email.set_content(msg.text)
+    if msg.html:
+        email.add_alternative(msg.html, subtype="html")
+    return email
+
+
+def send(settings: Settings, msg: Message) -> str:
+    """Send and return the Message-ID. Raises on SMTP failure so the job retries."""
+    email = compose(settings, msg)
+    if settings.smtp_host:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_username:
+                smtp.login(settings.smtp_username, settings.smtp_password or "")
+            smtp.send_message(email)
+    else:
+        settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+        name = f"{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+        (settings.outbox_dir / name).write_bytes(bytes(email))
+    return str(email["Message-ID"])

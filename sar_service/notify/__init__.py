@@ -1,0 +1,1 @@
+"""Emails to parents and staff, each sent once."""

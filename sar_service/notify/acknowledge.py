@@ -1,0 +1,43 @@
+"""The acknowledgement a parent gets once their request is saved."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sar_service import mail
+from sar_service.letters_dates import longdate
+from sar_service.models import Case, CaseEvent
+
+
+def run(session: Session, case_id: int) -> None:
+    """Email the requester their reference and reply date; record it on the case. Idempotent."""
+    case = session.get(Case, case_id)
+    if case is None:
+        return
+    already = session.scalar(
+        select(CaseEvent.id).where(CaseEvent.case_id == case_id, CaseEvent.action == "acknowledged")
+    )
+    if already:
+        return
+    settings = current_app.config["SAR_SETTINGS"]
+    context = {"case": case, "school": case.school, "due": longdate(case.due_date) if case.due_date else None}
+    if case.requester_email:
+        message_id = mail.send(
+            settings,
+            mail.Message(
+                to=case.requester_email,
+                subject=f"We have received your request – reference {case.reference}",
+                text=render_template("email/acknowledgement.txt", **context),
+                html=render_template("email/acknowledgement.html", **context),
+                sender_name=case.school.name,
+                reply_to=case.school.dpo_email or case.school.email or None,
+            ),
+        )
+        how = f"Acknowledgement emailed to the requester ({message_id})"
+    else:
+        how = "No email address given: acknowledge by letter or phone"
+    case.events.append(
+        CaseEvent(actor_label="System", action="acknowledged", reason=how, data={})
+    )

@@ -1,0 +1,85 @@
+"""The long-running processes: RQ worker, RQ cron scheduler, and ``sar serve`` that runs them all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+
+from workflows import cron, jobs, queues
+
+
+def run_worker(app, burst: bool = False) -> bool:
+    """An RQ worker on every named queue; jobs run inside this app's context."""
+    from rq import Worker
+
+    jobs.bind_app(app)
+    conn = queues.connection(app)
+    worker = Worker([queues.queue(n, app) for n in queues.QUEUE_NAMES], connection=conn)
+    return worker.work(burst=burst, logging_level="INFO")
+
+
+def run_cron(app) -> None:
+    """RQ 3's cron scheduler with the schedule from ``workflows.cron``."""
+    from rq.cron import CronScheduler
+
+    scheduler = CronScheduler(connection=queues.connection(app))
+    cron.register_all(scheduler)
+    scheduler.start()
+
+
+def _demo_login(app) -> tuple[str, str | None]:
+    """Seed the demo data on first run; remember the demo password in the instance folder."""
+    from sar_service import setup
+    from sar_service.db import session
+
+    path = app.config["SAR_SETTINGS"].instance_dir / "demo_login.txt"
+    with app.app_context():
+        s = session()
+        created = setup.seed_demo(s)
+        s.commit()
+    if created:
+        path.write_text(f"{created[0]}\n{created[1]}\n")
+        path.chmod(0o600)
+        return created
+    if path.exists():
+        email, password = path.read_text().split("\n")[:2]
+        return email, password
+    return setup.DEMO_LOGIN, None
+
+
+def serve(host: str, port: int) -> None:
+    """Start Redis (if embedded), migrate, seed, spawn worker and cron, serve the web app."""
+    from werkzeug.serving import run_simple
+
+    from sar_service import embedded_redis, setup
+    from sar_service.app import create_app
+
+    app = create_app()
+    settings = app.config["SAR_SETTINGS"]
+    children: list[subprocess.Popen] = []
+    redis_proc = None
+    try:
+        if settings.embedded_redis:
+            redis_proc = embedded_redis.start(settings.redis_socket, settings.instance_dir / "redis")
+            click.echo(f"Redis: bundled redis-server on {settings.redis_socket}")
+        setup.migrate(app)
+        email, password = _demo_login(app)
+        env = dict(os.environ, SAR_INSTANCE_DIR=str(settings.instance_dir))
+        for name in ("worker", "cron"):
+            children.append(subprocess.Popen([sys.executable, "-m", "sar_service.cli", name], env=env))
+        click.echo(f"\nSAR Service on http://{host}:{port}/  (staff: http://{host}:{port}/staff/)")
+        click.echo(f"Demo DPO login: {email} / {password or '(see the first run)'}\n")
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if redis_proc is not None:
+            embedded_redis.stop(redis_proc)

@@ -1,0 +1,134 @@
+"""Every worked example in LEGAL.md, through the public API: log the case with
+``received_on``, apply actions with ``on`` dates, read ``due_date`` back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+import time_machine
+
+from sar_service.clock import LONDON
+from tests.factories import request_payload
+
+
+def at(day: str):
+    """Travel to noon in London on that day, so 'today' is that date."""
+    d = date.fromisoformat(day)
+    return time_machine.travel(datetime(d.year, d.month, d.day, 12, tzinfo=LONDON), tick=False)
+
+
+def log(client, staff, school, received: str, types=("access",)):
+    with at(received):
+        body = request_payload(types) | {"school": school.slug, "received_on": received, "channel": "letter"}
+        response = client.post("/api/v1/cases", json=body, headers=staff.headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["reference"]
+
+
+def act(client, staff, reference, action, on, **extra):
+    with at(on):
+        response = client.post(
+            f"/api/v1/cases/{reference}/actions",
+            json={"action": action, "on": on, **extra},
+            headers=staff.headers,
+        )
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def read(client, staff, reference, on: str):
+    with at(on):
+        response = client.get(f"/api/v1/cases/{reference}", headers=staff.headers)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+SIMPLE = [
+    ("2025-09-03", "2025-10-03"),
+    ("2027-01-01", "2027-02-01"),
+    ("2024-11-25", "2024-12-27"),
+    ("2026-01-31", "2026-03-02"),
+    ("2028-01-31", "2028-02-29"),
+]
+
+
+@pytest.fixture
+def school(factory):
+    return factory.school("oakfield")
+
+
+@pytest.fixture
+def staff(factory, school):
+    return factory.staff(school, "dpo")
+
+
+@pytest.mark.parametrize(("received", "due"), SIMPLE)
+def test_received_only(client, staff, school, received, due):
+    ref = log(client, staff, school, received)
+    case = read(client, staff, ref, received)
+    assert case["due_date"] == due
+    assert case["clock_started_on"] == received
+
+
+def test_identity_restarts_the_clock(client, staff, school):
+    ref = log(client, staff, school, "2026-03-10")
+    act(client, staff, ref, "request_identity", "2026-03-10")
+    case = act(client, staff, ref, "verify_identity", "2026-03-19")
+    assert case["due_date"] == "2026-04-20"
+    assert case["clock_started_on"] == "2026-03-19"
+    assert any("19 March 2026" in line for line in case["clocks"]["statutory"]["explanation"])
+
+
+def test_extension_to_three_months(client, staff, school):
+    ref = log(client, staff, school, "2026-09-14")
+    case = act(client, staff, ref, "extend", "2026-09-30", reason="Complex: 6 years of records")
+    assert case["due_date"] == "2026-12-14"
+    assert case["extended"] is True
+    assert case["events"][-1]["action"] == "extend"
+    assert case["events"][-1]["reason"] == "Complex: 6 years of records"
+
+
+def test_clarification_pause(client, staff, school):
+    ref = log(client, staff, school, "2026-03-02")
+    paused = act(client, staff, ref, "request_clarification", "2026-03-05", reason="Which years?")
+    assert paused["status"] == "awaiting_clarification"
+    assert paused["paused"] is True
+    case = act(client, staff, ref, "clarification_received", "2026-03-12")
+    assert case["due_date"] == "2026-04-10"
+    assert case["status"] == "received"
+    assert case["paused"] is False
+
+
+def test_educational_record_school_days(client, staff, school, db):
+    from sar_service import setup
+
+    setup.load_calendar(
+        db, school.slug, "start,end,label\n2026-02-23,2026-03-27,Spring\n2026-04-13,2026-05-22,Summer\n"
+    )
+    db.commit()
+    ref = log(client, staff, school, "2026-03-02", types=("educational_record",))
+    case = read(client, staff, ref, "2026-03-02")
+    assert case["school_days_due_date"] == "2026-03-23"
+
+
+def test_educational_record_and_access_show_both_clocks(client, staff, school):
+    ref = log(client, staff, school, "2026-03-02", types=("access", "educational_record"))
+    case = read(client, staff, ref, "2026-03-02")
+    assert case["due_date"] == "2026-04-02"
+    assert case["school_days_due_date"] is not None
+    assert set(case["clocks"]) == {"statutory", "school_days"}
+    assert any("term dates" in line.lower() for line in case["clocks"]["school_days"]["explanation"])
+
+
+def test_extension_refused_after_first_month(client, staff, school):
+    ref = log(client, staff, school, "2026-09-14")
+    with at("2026-10-20"):
+        response = client.post(
+            f"/api/v1/cases/{ref}/actions",
+            json={"action": "extend", "on": "2026-10-20", "reason": "Complex"},
+            headers=staff.headers,
+        )
+    assert response.status_code == 409
+    assert response.mimetype == "application/problem+json"
+    assert "month" in response.get_json()["detail"].lower()

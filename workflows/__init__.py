@@ -1,0 +1,1 @@
+"""Case workflow: state machine, statutory clocks, background jobs."""

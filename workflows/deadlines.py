@@ -1,0 +1,417 @@
+"""Statutory clocks for schools' data-protection requests (rules: /work/shared/LEGAL.md).
+
+Pure date maths: no database, no Flask, no I/O and no reading of "today". Every
+date is an argument, so the same events always give the same due date, and each
+result carries the plain-English sentences that tell staff why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from workflows.calendars import (
+    ENGLAND_AND_WALES,
+    ONE_DAY,
+    SchoolCalendar,
+    WorkingCalendar,
+    long_date,
+    month_name,
+)
+
+RECEIVED = "received"
+IDENTITY_VERIFIED = "identity_verified"
+AUTHORITY_CONFIRMED = "authority_confirmed"
+FEE_RECEIVED = "fee_received"
+CLARIFICATION_REQUESTED = "clarification_requested"
+CLARIFICATION_RECEIVED = "clarification_received"
+EXTENDED = "extended"
+
+#: The clock starts on the latest of these (LEGAL.md rule 1).
+START_KINDS = frozenset({RECEIVED, IDENTITY_VERIFIED, AUTHORITY_CONFIRMED, FEE_RECEIVED})
+KINDS = START_KINDS | {CLARIFICATION_REQUESTED, CLARIFICATION_RECEIVED, EXTENDED}
+
+#: Names of the clocks, as in workflows/request_types.py.
+ONE_MONTH, SCHOOL_DAYS, COMPLAINT = "one_month", "school_days", "complaint"
+EDUCATIONAL_RECORD_SCHOOL_DAYS = 15
+COMPLAINT_ACKNOWLEDGEMENT_DAYS = 30
+
+_RESTART_WORDING = {
+    IDENTITY_VERIFIED: "Identity was confirmed on",
+    AUTHORITY_CONFIRMED: "Authority to act for the person the data is about was confirmed on",
+    FEE_RECEIVED: "The fee was received on",
+}
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockEvent:
+    """Something dated that moves a clock: `kind` is one of the constants above."""
+
+    kind: str
+    on: date
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown clock event kind {self.kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A computed due date, the figures behind it, and why, in plain English."""
+
+    due: date
+    clock_start: date
+    nominal: date  # before pauses and rolling off non-working days
+    original_due: date  # the one-month due date (pauses and rolling included)
+    paused_days: int = 0
+    paused: bool = False  # a clarification is awaited now: the due date is provisional
+    extended: bool = False
+    explanation: list[str] = field(default_factory=list)
+    clock: str = ONE_MONTH
+    uses_fallback: bool = False  # school days counted without term dates for some days
+
+    @property
+    def provisional(self) -> bool:
+        """True if the date may still move without any new event being recorded."""
+        return self.paused
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """Days in a month, Gregorian leap years included."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
+
+
+def add_months(d: date, n: int) -> date:
+    """The corresponding date `n` months on; with none, the month's last day (rule 3)."""
+    index = d.month - 1 + n
+    year, month = d.year + index // 12, index % 12 + 1
+    return date(year, month, min(d.day, _days_in_month(year, month)))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --- the one-month clock ------------------------------------------------------------------
+
+
+def _scan(events: Iterable[ClockEvent]) -> tuple[dict[str, date], list[tuple[date, int]], bool]:
+    """One pass: latest date of each start kind, clarification events, extended or not."""
+    starts: dict[str, date] = {}
+    clarifications: list[tuple[date, int]] = []
+    extended = False
+    for event in events:
+        kind, on = event.kind, event.on
+        if kind in START_KINDS:
+            if kind not in starts or on > starts[kind]:
+                starts[kind] = on
+        elif kind == EXTENDED:
+            extended = True
+        else:  # answers sort before requests on the same day: 0, 1
+            clarifications.append((on, 0 if kind == CLARIFICATION_RECEIVED else 1))
+    return starts, clarifications, extended
+
+
+def _pauses(clarifications: list[tuple[date, int]]) -> tuple[list[tuple[date, date]], date | None]:
+    """Pair each request for clarification with the next answer, in date order.
+
+    Returns the closed spans (both ends inclusive, never overlapping) and the
+    start of a still-open pause. A repeat request while paused or an answer with
+    no question is ignored; an answer then a new question on the same day closes
+    the pause and opens another from the next day, so no day counts twice.
+    """
+    clarifications.sort()
+    spans: list[tuple[date, date]] = []
+    open_from: date | None = None
+    floor = date.min
+    i, count = 0, len(clarifications)
+    while i < count:
+        day, is_request = clarifications[i]
+        if is_request:
+            if open_from is None:
+                open_from = max(day, floor)
+        elif open_from is not None:
+            spans.append((open_from, day))
+            open_from, floor = None, day + ONE_DAY
+        elif i + 1 < count and clarifications[i + 1] == (day, 1):  # asked, answered same day
+            spans.append((max(day, floor), day))
+            floor, i = day + ONE_DAY, i + 1
+        i += 1
+    return spans, open_from
+
+
+def _counted(first: date, last: date, clock_start: date) -> int:
+    """Days in first..last (inclusive) on or after the clock start."""
+    return max(0, (last - max(first, clock_start)).days + 1)
+
+
+def _paused_days(spans: list[tuple[date, date]], clock_start: date) -> int:
+    """Total closed-pause days on or after the clock start (a plain loop: hot path)."""
+    total = 0
+    for first, last in spans:
+        if first < clock_start:
+            first = clock_start
+        if last >= first:
+            total += (last - first).days + 1
+    return total
+
+
+def statutory_deadline(
+    events: Iterable[ClockEvent],
+    *,
+    as_of: date | None = None,
+    calendar: WorkingCalendar | None = None,
+    explain: bool = True,
+) -> Deadline:
+    """The one-month clock (access, rectification, erasure, restriction, objection).
+
+    Clock start, + 1 month (3 if extended) with the month-end rule, + paused
+    days, then forward to a working day (rule 7). An open pause counts through
+    `as_of` (or only its first day without one) and makes the result provisional.
+    `explain=False` skips the sentences for bulk recomputation.
+    """
+    cal = calendar or ENGLAND_AND_WALES
+    starts, clarifications, extended = _scan(events)
+    if RECEIVED not in starts:
+        raise ValueError("the clock needs a 'received' event")
+    start = max(starts.values())
+    spans, open_from = _pauses(clarifications)
+    open_until = (as_of or open_from) if open_from is not None else None
+    paused_days = _paused_days(spans, start)
+    if open_from is not None:
+        paused_days += _counted(open_from, open_until, start)
+    nominal = add_months(start, 3 if extended else 1)
+    due = cal.next_working_day(nominal + timedelta(days=paused_days))
+    original_due = (
+        cal.next_working_day(add_months(start, 1) + timedelta(days=paused_days))
+        if extended
+        else due
+    )
+    deadline = Deadline(
+        due, start, nominal, original_due, paused_days, open_from is not None, extended
+    )
+    if not explain:
+        return deadline
+    lines = _start_lines(starts, start) + _period_lines(start, nominal, extended)
+    lines += _pause_lines(spans, open_from, open_until, start, nominal, paused_days)
+    lines += _due_lines(deadline, nominal + timedelta(days=paused_days), cal)
+    return Deadline(
+        due, start, nominal, original_due, paused_days, deadline.paused, extended, lines
+    )
+
+
+def _start_lines(starts: dict[str, date], start: date) -> list[str]:
+    """'Received …, so the clock started that day', plus any restart (rule 1)."""
+    received = starts[RECEIVED]
+    if received == start:
+        return [f"Received {long_date(received)}, so the clock started that day."]
+    lines = [f"Received {long_date(received)}."]
+    later = sorted((on, kind) for kind, on in starts.items() if kind != RECEIVED and on > received)
+    for on, kind in later:
+        tail = ", so the clock restarted that day." if on == start else "."
+        lines.append(f"{_RESTART_WORDING[kind]} {long_date(on)}{tail}")
+    return lines
+
+
+def _period_lines(start: date, nominal: date, extended: bool) -> list[str]:
+    """How the calendar-month rule (and any extension) gives the nominal date."""
+    lines = []
+    if extended:
+        lines.append(
+            "The deadline was extended by two further months (the request is complex or the "
+            "person made several requests), so the time limit is three calendar months."
+        )
+    period = "Three calendar months" if extended else "One calendar month"
+    if nominal.day == start.day:
+        return [*lines, f"{period} later is {long_date(nominal)}."]
+    month = month_name(nominal.month)
+    return [
+        *lines,
+        f"{period} later is {start.day} {month}, which does not exist, so the time limit "
+        f"is the last day of {month}: {long_date(nominal)}.",
+    ]
+
+
+def _pause_lines(
+    spans: list[tuple[date, date]],
+    open_from: date | None,
+    open_until: date | None,
+    start: date,
+    nominal: date,
+    paused_days: int,
+) -> list[str]:
+    """One sentence per clarification pause, then the date once they are added (rule 6)."""
+    lines = [_closed_pause_line(a, b, start) for a, b in spans]
+    if open_from is not None and open_until is not None:
+        lines.append(_open_pause_line(open_from, open_until, start))
+    if paused_days:
+        after = nominal + timedelta(days=paused_days)
+        lines.append(f"Adding {_plural(paused_days, 'paused day')} gives {long_date(after)}.")
+    return lines
+
+
+def _closed_pause_line(first: date, last: date, start: date) -> str:
+    """'Paused from … to … while we waited for clarification: 8 days added.'"""
+    head = f"Paused from {long_date(first)} to {long_date(last)} while we waited for clarification"
+    n = _counted(first, last, start)
+    if first >= start:
+        return f"{head}: {_plural(n, 'day')} added."
+    if n == 0:
+        return f"{head}, but that was before the clock started, so no days are added."
+    return (
+        f"{head}; only days from the clock start on {long_date(start)} count: "
+        f"{_plural(n, 'day')} added."
+    )
+
+
+def _open_pause_line(first: date, until: date, start: date) -> str:
+    """An unanswered request: days count up to `as_of`, so the date is provisional."""
+    n = _counted(first, until, start)
+    clipped = f", counting from the clock start on {long_date(start)}" if first < start else ""
+    return (
+        f"Paused since {long_date(first)} while we wait for clarification: {_plural(n, 'day')} "
+        f"added so far, up to {long_date(until)}{clipped}. The due date moves on by a day for "
+        "each further day until the answer arrives."
+    )
+
+
+def _roll_line(landing: date, due: date, cal: WorkingCalendar) -> str:
+    """Why the deadline moved off a weekend or bank holiday, naming each holiday (rule 4)."""
+    reasons = [cal.describe_day_off(landing)]
+    day = landing + ONE_DAY
+    while day < due:
+        if day.weekday() < 5:
+            reasons.append(cal.describe_day_off(day))
+        day += ONE_DAY
+    joined = reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + ", and " + reasons[-1]
+    return f"{joined}, so the deadline moves to the next working day: {long_date(due)}."
+
+
+def _due_lines(deadline: Deadline, landing: date, cal: WorkingCalendar) -> list[str]:
+    """Rolling, the final date, and what it would have been without the extension."""
+    lines = [_roll_line(landing, deadline.due, cal)] if landing != deadline.due else []
+    lines.append(f"The response is due by the end of {long_date(deadline.due)}.")
+    if deadline.extended:
+        lines.append(
+            f"Without the extension it would have been {long_date(deadline.original_due)}."
+        )
+    if deadline.paused:
+        lines.append("While the clock is paused this date is provisional.")
+    return lines
+
+
+def can_extend(
+    events: Iterable[ClockEvent], on: date, *, calendar: WorkingCalendar | None = None
+) -> tuple[bool, str]:
+    """Whether the deadline may be extended on `on`, with the reason in plain English.
+
+    Refused if already extended, or after the original one-month deadline: the
+    requester must be told, with reasons, within the first month (rule 5).
+    """
+    events = list(events)
+    if any(event.kind == EXTENDED for event in events):
+        return False, (
+            "The deadline has already been extended by two further months, the most the law "
+            "allows, so it cannot be extended again."
+        )
+    current = statutory_deadline(events, as_of=on, calendar=calendar, explain=False)
+    if on > current.original_due:
+        return False, (
+            f"The original deadline was {long_date(current.original_due)}. An extension must be "
+            "decided, and the requester told why, within the first month, so it is too late now."
+        )
+    extended = statutory_deadline(
+        [*events, ClockEvent(EXTENDED, on)], as_of=on, calendar=calendar, explain=False
+    )
+    return True, (
+        f"The deadline can be extended until the end of {long_date(current.original_due)}. "
+        f"Extending would move it to {long_date(extended.due)}. Tell the requester, with "
+        "reasons, within the first month."
+    )
+
+
+# --- other clocks -------------------------------------------------------------------------
+
+
+def educational_record_deadline(
+    received_on: date, school_calendar: SchoolCalendar, *, explain: bool = True
+) -> Deadline:
+    """15 school days, counting from the first school day after receipt (2005 Regulations)."""
+    day, counted, first, fallback = received_on, 0, received_on, False
+    while counted < EDUCATIONAL_RECORD_SCHOOL_DAYS:
+        day += ONE_DAY
+        if school_calendar.is_school_day(day):
+            counted += 1
+            first = day if counted == 1 else first
+            fallback = fallback or not school_calendar.covers(day)
+    lines = _school_day_lines(received_on, first, day, school_calendar, fallback) if explain else []
+    return Deadline(
+        day, received_on, day, day, explanation=lines, clock=SCHOOL_DAYS, uses_fallback=fallback
+    )
+
+
+def _school_day_lines(
+    received: date, first: date, due: date, school: SchoolCalendar, fallback: bool
+) -> list[str]:
+    """Which calendar was used, what was left out, and school days 1 and 15."""
+    lines = [
+        f"Received {long_date(received)}. A parent's request for their child's educational "
+        "record must be met within 15 school days, counting from the first school day after "
+        "the request arrived."
+    ]
+    lines += school.describe_basis(received, due, fallback)
+    skipped = school.days_off(received, due)
+    if skipped:
+        lines.append(f"Not counted: {'; '.join(skipped)}.")
+    lines.append(
+        f"School day 1 was {long_date(first)}, so school day 15, the deadline, is {long_date(due)}."
+    )
+    return lines
+
+
+def complaint_acknowledgement_deadline(
+    received_on: date, *, calendar: WorkingCalendar | None = None, explain: bool = True
+) -> Deadline:
+    """Acknowledge a data protection complaint within 30 days (DPA 2018 s.164A); not rolled."""
+    due = received_on + timedelta(days=COMPLAINT_ACKNOWLEDGEMENT_DAYS)
+    lines: list[str] = []
+    if explain:
+        cal = calendar or ENGLAND_AND_WALES
+        lines = [
+            f"Complaint received {long_date(received_on)}. It must be acknowledged within 30 "
+            f"days, so by {long_date(due)}, and answered without undue delay."
+        ]
+        if not cal.is_working_day(due):
+            lines.append(
+                f"{cal.describe_day_off(due)}. The 30 days are not moved off weekends or bank "
+                f"holidays, so acknowledge by {long_date(cal.working_days_before(due, 1))}."
+            )
+    return Deadline(due, received_on, due, due, explanation=lines, clock=COMPLAINT)
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+def days_remaining(due: date, today: date) -> int:
+    """Calendar days until the due date: 0 on the day, negative once overdue."""
+    return (due - today).days
+
+
+def rag(due: date, today: date, calendar: WorkingCalendar | None = None) -> str:
+    """Queue colour: overdue, red (≤ 2 working days left), amber (≤ 7), else green.
+
+    Working days left are those after today up to and including the due date,
+    so a case turns red on the day of the "2 working days before" reminder.
+    """
+    if today > due:
+        return "overdue"
+    cal = calendar or ENGLAND_AND_WALES
+    if today >= cal.working_days_before(due, 2):
+        return "red"
+    if today >= cal.working_days_before(due, 7):
+        return "amber"
+    return "green"

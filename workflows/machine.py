@@ -1,0 +1,228 @@
+"""Apply one transition to a case: guard, move, recompute clocks, audit, queue effects.
+
+The caller commits. Everything here happens in the caller's transaction, so a
+transition is all or nothing; the version column makes a concurrent change
+fail loudly instead of being overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from sar_service.cases import clocks
+from sar_service.clock import now, today
+from sar_service.models import Case, CaseEvent, ClockEvent, Membership, User
+from workflows import outbox
+from workflows.guards import GUARDS
+from workflows.states import (
+    BY_ACTION,
+    FINISHED,
+    STATUS_LABELS,
+    SYSTEM,
+    Status,
+    Transition,
+    transitions_from,
+)
+
+
+class TransitionError(Exception):
+    """Base for refusals; ``status`` is the HTTP status an API should answer."""
+
+    status = 409
+    title = "Conflict"
+
+    def __init__(self, detail: str, field: str | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class NotAllowed(TransitionError):
+    title = "Action not allowed"
+
+
+class Conflict(TransitionError):
+    title = "Changed by someone else"
+
+
+class InvalidInput(TransitionError):
+    status = 422
+    title = "Invalid input"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a staff user (with their role at the case's school), the requester, or the system."""
+
+    label: str
+    role: str
+    user_id: int | None = None
+
+    @classmethod
+    def staff(cls, user: User, case: Case) -> Actor:
+        return cls(label=user.name or user.email, role=user.role_in(case.school_id) or "", user_id=user.id)
+
+    @classmethod
+    def system(cls, label: str = "System") -> Actor:
+        return cls(label=label, role=SYSTEM)
+
+
+@dataclass
+class Request:
+    action: str
+    on: date | None = None
+    reason: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    expected_version: int | None = None
+
+
+def allowed_actions(case: Case, role: str | None) -> list[Transition]:
+    """The transitions this role may make now (drives buttons and the API)."""
+    if role is None:
+        return []
+    return [t for t in transitions_from(Status(case.status)) if role in t.roles]
+
+
+def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent:
+    """Make one transition; raise a TransitionError with a human reason if it cannot happen."""
+    t = BY_ACTION.get(req.action)
+    if t is None:
+        known = ", ".join(sorted(BY_ACTION))
+        raise InvalidInput(f"Unknown action '{req.action}'. Known actions: {known}.", "action")
+    if req.expected_version is not None and req.expected_version != case.version:
+        raise Conflict(
+            "This case was changed by someone else since you opened it. "
+            "Reload to see what changed, then try again."
+        )
+    current = Status(case.status)
+    _check_allowed(t, current, actor)
+    on = _effective_date(case, req.on)
+    reason = (req.reason or "").strip()
+    if t.needs_reason and not reason:
+        raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
+    _check_guard(t, case, on)
+    data = _apply_fields(session, t, case, req.data, reason, on)
+    _check_clock_order(t, case, on)
+
+    target = t.target_from(current, case.paused_from_status)
+    if t.clock_event:
+        case.clock_events.append(ClockEvent(kind=t.clock_event, on=on))
+    _move(case, current, target, t, on)
+    clocks.refresh(case, as_of=max(on, today()))
+
+    event = CaseEvent(
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        action=t.action,
+        from_status=current.value,
+        to_status=target.value,
+        effective_on=on,
+        reason=reason,
+        data=data | {"due_date": case.due_date.isoformat() if case.due_date else None},
+    )
+    case.events.append(event)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(
+            "This case was changed by someone else at the same moment. "
+            "Reload to see what changed, then try again."
+        ) from exc
+    for effect in t.effects:
+        kind, _, arg = effect.partition(":")
+        outbox.add(session, f"{kind}:{case.id}:{arg}:{event.id}", kind, {"case_id": case.id, "kind": arg, "event_id": event.id}, case_id=case.id)
+    return event
+
+
+def _check_allowed(t: Transition, current: Status, actor: Actor) -> None:
+    if current not in t.sources:
+        raise NotAllowed(
+            f"You cannot '{t.label}' while the case is '{STATUS_LABELS[current]}'."
+        )
+    if actor.role not in t.roles and actor.role != SYSTEM:
+        raise NotAllowed(f"Your role ({actor.role or 'none'}) cannot '{t.label}'.")
+
+
+def _effective_date(case: Case, on: date | None) -> date:
+    on = on or today()
+    if on > today():
+        raise InvalidInput("The date cannot be in the future.", "on")
+    if on < case.received_on:
+        raise InvalidInput(
+            f"The date cannot be before the request was received ({case.received_on:%d %B %Y}).",
+            "on",
+        )
+    return on
+
+
+def _check_guard(t: Transition, case: Case, on: date) -> None:
+    if not t.guard:
+        return
+    why_not = GUARDS[t.guard](clocks.clock_inputs(case), on, clocks.working_calendar())
+    if why_not:
+        raise NotAllowed(why_not)
+
+
+def _check_clock_order(t: Transition, case: Case, on: date) -> None:
+    if t.clock_event != "clarification_received":
+        return
+    asked = [e.on for e in case.clock_events if e.kind == "clarification_requested"]
+    if asked and on < max(asked):
+        raise InvalidInput("The answer cannot arrive before the question was asked.", "on")
+
+
+def _apply_fields(session, t: Transition, case: Case, data: dict, reason: str, on: date) -> dict:
+    """Handle the extra inputs an action takes; return what to record in the audit event."""
+    data = data or {}
+    if t.action == "assign":
+        user = _assignable_user(session, case, str(data.get("assignee") or "").strip())
+        before = case.assignee.email if case.assignee else None
+        case.assignee = user
+        return {"assignee": user.email, "previous_assignee": before}
+    if t.action == "record_competence":
+        decision = {
+            "competent": bool(data.get("competent")),
+            "child_consulted": bool(data.get("child_consulted")),
+            "child_consented": bool(data.get("child_consented")),
+            "reason": reason,
+            "decided_on": on.isoformat(),
+        }
+        case.competence = decision
+        return decision
+    return {}
+
+
+def _assignable_user(session: Session, case: Case, email: str) -> User:
+    if not email:
+        raise InvalidInput("Say who to assign the case to (a staff email address).", "assignee")
+    user = session.scalar(
+        select(User)
+        .join(Membership)
+        .where(User.email == email.lower(), Membership.school_id == case.school_id)
+    )
+    if user is None or not user.is_active:
+        raise InvalidInput(f"No active staff member {email} at this school.", "assignee")
+    return user
+
+
+def _move(case: Case, current: Status, target: Status, t: Transition, on: date) -> None:
+    if target == Status.AWAITING_CLARIFICATION and current != target:
+        case.paused_from_status = current.value
+    elif current == Status.AWAITING_CLARIFICATION and target != current:
+        case.paused_from_status = None
+    if target == Status.RESPONDED:
+        case.responded_on = on
+    if target in FINISHED:
+        case.closed_at = now()
+        case.outcome = target.value
+    elif t.action == "reopen":
+        case.closed_at = None
+        case.outcome = ""
+        case.responded_on = None
+    case.status = target.value
