@@ -57,12 +57,25 @@ def _init_database(app: Flask, settings: Settings) -> None:
     app.teardown_appcontext(close_session)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from sar_service.api import bp as api_bp
-    from sar_service.health import bp as health_bp
+#: Feature packages; each has ``init_app(app)`` that registers its blueprints.
+FEATURES = (
+    "sar_service.health",
+    "sar_service.api",
+    "sar_service.intake",
+    "sar_service.portal",
+    "sar_service.staff",
+)
 
-    app.register_blueprint(health_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    from flask_wtf.csrf import CSRFProtect
+
+    csrf = CSRFProtect(app)
+    app.extensions["sar.csrf"] = csrf
+    for name in FEATURES:
+        import_module(name).init_app(app)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -24,3 +24,7 @@ def healthz():
         status["redis"] = "down"
     code = 200 if all(v == "ok" for v in status.values()) else 503
     return jsonify(status), code
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

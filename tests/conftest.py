@@ -89,13 +89,12 @@ def settings(tmp_path_factory, redis_server) -> Settings:
 
 @pytest.fixture(scope="session")
 def app(settings):
-    """One app per session, its schema built by the real migrations."""
-    from sar_service import setup
-
+    """One app per session. The schema comes from the models; ``tests/test_migrations.py``
+    proves the Alembic migrations build the same schema."""
     if settings.database_url.startswith("postgresql"):
         _reset_postgres(settings.database_url)
-    application = create_app({"TESTING": True, "WTF_CSRF_ENABLED": True}, settings=settings)
-    setup.migrate(application)
+    application = create_app({"TESTING": True}, settings=settings)
+    Base.metadata.create_all(application.extensions["sar.db"].engine)
     return application
 
 

@@ -7,3 +7,9 @@ bp = Blueprint("api", __name__)
 from sar_service.api import cases, intake, openapi, problems  # noqa: E402,F401
 
 problems.register(bp)
+
+
+def init_app(app) -> None:
+    """Register the API; it authenticates with bearer tokens, so CSRF does not apply."""
+    app.extensions["sar.csrf"].exempt(bp)
+    app.register_blueprint(bp, url_prefix="/api/v1")

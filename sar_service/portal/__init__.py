@@ -1,0 +1,9 @@
+"""The parent's status page, reached by a signed link."""
+
+from flask import Blueprint
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
