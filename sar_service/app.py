@@ -98,7 +98,9 @@ def _register_error_pages(app: Flask) -> None:
     def _crash(exc: Exception):
         app.logger.exception("unhandled error on %s", request.path)
         if _wants_problem():
-            return problem(500, "Internal error", "Something went wrong on our side. It has been logged.")
+            return problem(
+                500, "Internal error", "Something went wrong on our side. It has been logged."
+            )
         return InternalServerError()
 
 

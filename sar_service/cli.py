@@ -61,7 +61,9 @@ def init_cmd() -> None:
 @app_command("create-school")
 @click.option("--slug", required=True)
 @click.option("--name", required=True)
-@click.option("--kind", type=click.Choice(["maintained", "academy", "independent"]), default="maintained")
+@click.option(
+    "--kind", type=click.Choice(["maintained", "academy", "independent"]), default="maintained"
+)
 def create_school(s, slug: str, name: str, kind: str) -> None:
     """Add a school (a tenant)."""
     try:
@@ -78,7 +80,9 @@ def create_school(s, slug: str, name: str, kind: str) -> None:
 @click.option("--role", type=click.Choice(["dpo", "caseworker", "owner", "viewer"]), required=True)
 @click.option("--school", "school_slug", required=True)
 @click.option("--password", default=None, help="Generated and printed if omitted.")
-def create_user(s, email: str, name: str, role: str, school_slug: str, password: str | None) -> None:
+def create_user(
+    s, email: str, name: str, role: str, school_slug: str, password: str | None
+) -> None:
     """Add a staff user with a role at a school (or add a role to an existing user)."""
     try:
         user, password = setup.create_user(s, email, name, role, school_slug, password)

@@ -1,4 +1,4 @@
-"""The long-running processes: RQ worker, RQ cron scheduler, and ``sar serve`` that runs them all."""
+"""The long-running processes: RQ worker, RQ cron scheduler, and ``sar serve``."""
 
 from __future__ import annotations
 
@@ -63,13 +63,17 @@ def serve(host: str, port: int) -> None:
     redis_proc = None
     try:
         if settings.embedded_redis:
-            redis_proc = embedded_redis.start(settings.redis_socket, settings.instance_dir / "redis")
+            redis_proc = embedded_redis.start(
+                settings.redis_socket, settings.instance_dir / "redis"
+            )
             click.echo(f"Redis: bundled redis-server on {settings.redis_socket}")
         setup.migrate(app)
         email, password = _demo_login(app)
         env = dict(os.environ, SAR_INSTANCE_DIR=str(settings.instance_dir))
         for name in ("worker", "cron"):
-            children.append(subprocess.Popen([sys.executable, "-m", "sar_service.cli", name], env=env))
+            children.append(
+                subprocess.Popen([sys.executable, "-m", "sar_service.cli", name], env=env)
+            )
         click.echo(f"\nSAR Service on http://{host}:{port}/  (staff: http://{host}:{port}/staff/)")
         click.echo(f"Demo DPO login: {email} / {password or '(see the first run)'}\n")
         run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,4 +1,4 @@
-"""Set-up actions shared by the CLI, ``sar serve`` and tests: schema, schools, users, calendars, demo."""
+"""Set-up shared by the CLI, ``sar serve`` and tests: schema, schools, users, demo."""
 
 from __future__ import annotations
 
@@ -132,7 +132,14 @@ def seed_demo(s: Session) -> tuple[str, str] | None:
     school.dpo_name, school.dpo_email = "Dana Price", DEMO_LOGIN
     password = secrets.token_urlsafe(10)
     create_user(s, DEMO_LOGIN, "Dana Price", "dpo", DEMO_SLUG, password)
-    create_user(s, "office@oakfield.example", "Olu Office", "caseworker", DEMO_SLUG, secrets.token_urlsafe(10))
+    create_user(
+        s,
+        "office@oakfield.example",
+        "Olu Office",
+        "caseworker",
+        DEMO_SLUG,
+        secrets.token_urlsafe(10),
+    )
     _demo_terms(school)
     return DEMO_LOGIN, password
 
@@ -148,6 +155,7 @@ def _demo_terms(school: School) -> None:
         ):
             school.calendar.append(CalendarEntry(kind="term", start=start, end=end, label=label))
         school.calendar.append(
-            CalendarEntry(kind="closure", start=date(y, 9, 3), end=date(y, 9, 3), label="closed: INSET")
+            CalendarEntry(
+                kind="closure", start=date(y, 9, 3), end=date(y, 9, 3), label="closed: INSET"
+            )
         )
-

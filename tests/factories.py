@@ -52,7 +52,9 @@ class Factory:
         self._n = 0
 
     def school(self, slug: str = "oakfield", kind: str = "maintained", **fields) -> School:
-        school = setup.create_school(self.db, slug, slug.replace("-", " ").title() + " School", kind)
+        school = setup.create_school(
+            self.db, slug, slug.replace("-", " ").title() + " School", kind
+        )
         for key, value in fields.items():
             setattr(school, key, value)
         self.db.commit()
@@ -62,13 +64,20 @@ class Factory:
         self._n += 1
         email = email or f"{role}{self._n}@{school.slug}.example"
         password = f"correct horse battery {self._n}"
-        user, _ = setup.create_user(self.db, email, f"{role.title()} {self._n}", role, school.slug, password)
+        user, _ = setup.create_user(
+            self.db, email, f"{role.title()} {self._n}", role, school.slug, password
+        )
         token = tokens.issue(self.db, user, "test")
         self.db.commit()
         return Staff(user, token, password)
 
     def case(
-        self, school: School, received_on: date, types=("access",), channel: str = "email", **payload
+        self,
+        school: School,
+        received_on: date,
+        types=("access",),
+        channel: str = "email",
+        **payload,
     ) -> Case:
         data = request_payload(types, **payload)
         result = validate_request(

@@ -44,5 +44,7 @@ def test_upgrade_is_idempotent(tmp_path):
     command.upgrade(setup.alembic_config(url), "head")
     engine = create_engine(url)
     with engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text("select name from sqlite_master where type='table'"))}
+        tables = {
+            r[0] for r in conn.execute(text("select name from sqlite_master where type='table'"))
+        }
     assert "cases" in tables and "alembic_version" in tables

@@ -26,6 +26,4 @@ SCHEDULE: tuple[Periodic, ...] = (Periodic(jobs.sweep, "sweep", interval=300, ti
 def register_all(scheduler) -> None:
     """Register every periodic job on an RQ ``CronScheduler``."""
     for p in SCHEDULE:
-        scheduler.register(
-            p.func, p.queue, interval=p.interval, cron=p.cron, job_timeout=p.timeout
-        )
+        scheduler.register(p.func, p.queue, interval=p.interval, cron=p.cron, job_timeout=p.timeout)

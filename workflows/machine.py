@@ -58,7 +58,7 @@ class InvalidInput(TransitionError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a staff user (with their role at the case's school), the requester, or the system."""
+    """Who is acting: staff (with their role at the case's school), the requester, or the system."""
 
     label: str
     role: str
@@ -66,7 +66,9 @@ class Actor:
 
     @classmethod
     def staff(cls, user: User, case: Case) -> Actor:
-        return cls(label=user.name or user.email, role=user.role_in(case.school_id) or "", user_id=user.id)
+        return cls(
+            label=user.name or user.email, role=user.role_in(case.school_id) or "", user_id=user.id
+        )
 
     @classmethod
     def system(cls, label: str = "System") -> Actor:
@@ -136,15 +138,19 @@ def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent
         ) from exc
     for effect in t.effects:
         kind, _, arg = effect.partition(":")
-        outbox.add(session, f"{kind}:{case.id}:{arg}:{event.id}", kind, {"case_id": case.id, "kind": arg, "event_id": event.id}, case_id=case.id)
+        outbox.add(
+            session,
+            f"{kind}:{case.id}:{arg}:{event.id}",
+            kind,
+            {"case_id": case.id, "kind": arg, "event_id": event.id},
+            case_id=case.id,
+        )
     return event
 
 
 def _check_allowed(t: Transition, current: Status, actor: Actor) -> None:
     if current not in t.sources:
-        raise NotAllowed(
-            f"You cannot '{t.label}' while the case is '{STATUS_LABELS[current]}'."
-        )
+        raise NotAllowed(f"You cannot '{t.label}' while the case is '{STATUS_LABELS[current]}'.")
     if actor.role not in t.roles and actor.role != SYSTEM:
         raise NotAllowed(f"Your role ({actor.role or 'none'}) cannot '{t.label}'.")
 

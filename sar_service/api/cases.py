@@ -27,7 +27,9 @@ def _case_or_404(reference: str) -> Case:
         case = queries.find_case(session(), g.api_user, reference, request.args.get("school"))
     except queries.Ambiguous:
         raise ApiProblem(
-            409, "Ambiguous reference", f"{reference} exists at several of your schools; add ?school=<slug>."
+            409,
+            "Ambiguous reference",
+            f"{reference} exists at several of your schools; add ?school=<slug>.",
         ) from None
     if case is None:
         raise ApiProblem(404, "Not found", f"No case {reference} that you can see.")
@@ -51,7 +53,9 @@ def log_case():
     if not result.ok:
         return invalid(result.errors)
     s = session()
-    case = create_case(s, school, result.data, machine.Actor(g.api_user.name, "staff", g.api_user.id))
+    case = create_case(
+        s, school, result.data, machine.Actor(g.api_user.name, "staff", g.api_user.id)
+    )
     s.commit()
     role = g.api_user.role_in(school.id)
     return jsonify(serialize.detail(case, role, today())), 201
@@ -110,7 +114,9 @@ def list_cases():
     s, now_date = session(), today()
     query = queries.filtered(g.api_user, _filter_from_args(), now_date)
     total = queries.count(s, query)
-    rows = s.scalars(query.order_by(*queries.SORTS[sort]).limit(per_page).offset((page - 1) * per_page))
+    rows = s.scalars(
+        query.order_by(*queries.SORTS[sort]).limit(per_page).offset((page - 1) * per_page)
+    )
     user = g.api_user
     items = [serialize.summary(c, user.role_in(c.school_id), now_date) for c in rows]
     return jsonify(items=items, page=page, per_page=per_page, total=total)
@@ -146,7 +152,11 @@ def act(reference: str):
         action=body["action"],
         on=on,
         reason=reason,
-        data={k: body[k] for k in ("assignee", "competent", "child_consulted", "child_consented") if k in body},
+        data={
+            k: body[k]
+            for k in ("assignee", "competent", "child_consulted", "child_consented")
+            if k in body
+        },
         expected_version=version,
     )
     s = session()

@@ -18,7 +18,9 @@ from workflows.machine import Actor
 def json_body() -> dict:
     body = request.get_json(silent=True)
     if body is None:
-        raise ApiProblem(400, "Bad request", "Send a JSON body with Content-Type: application/json.")
+        raise ApiProblem(
+            400, "Bad request", "Send a JSON body with Content-Type: application/json."
+        )
     return body
 
 

@@ -14,7 +14,10 @@ def _ref(name: str) -> dict:
 
 
 def _problem(description: str) -> dict:
-    return {"description": description, "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+    }
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -49,7 +52,11 @@ def _schemas() -> dict:
         "Subject": {
             "type": "object",
             "required": ["name", "date_of_birth"],
-            "properties": {"name": {"type": "string"}, "date_of_birth": date, "year_group": {"type": "string"}},
+            "properties": {
+                "name": {"type": "string"},
+                "date_of_birth": date,
+                "year_group": {"type": "string"},
+            },
         },
         "RequestIn": {
             "type": "object",
@@ -58,7 +65,10 @@ def _schemas() -> dict:
                 "types": {"type": "array", "minItems": 1, "items": {"enum": list(REQUEST_TYPES)}},
                 "requester": _ref("Requester"),
                 "subject": _ref("Subject"),
-                "details": {"type": "object", "description": "Per type, e.g. {\"rectification\": {\"current\": …, \"correction\": …}}"},
+                "details": {
+                    "type": "object",
+                    "description": 'Per type, e.g. {"rectification": {"current": …}}',
+                },
             },
         },
         "StaffRequestIn": {
@@ -67,13 +77,21 @@ def _schemas() -> dict:
                 {
                     "type": "object",
                     "required": ["school", "received_on", "channel"],
-                    "properties": {"school": {"type": "string"}, "received_on": date, "channel": {"enum": list(CHANNELS)}},
+                    "properties": {
+                        "school": {"type": "string"},
+                        "received_on": date,
+                        "channel": {"enum": list(CHANNELS)},
+                    },
                 },
             ]
         },
         "Receipt": {
             "type": "object",
-            "properties": {"reference": {"type": "string"}, "due_date": date, "status": {"type": "string"}},
+            "properties": {
+                "reference": {"type": "string"},
+                "due_date": date,
+                "status": {"type": "string"},
+            },
         },
         "Case": {
             "type": "object",
@@ -139,7 +157,10 @@ def spec() -> dict:
                 "post": {
                     "summary": "Make a request (public)",
                     "parameters": [_param("slug", {"type": "string"}, "path", True)],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("RequestIn")}}},
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("RequestIn")}},
+                    },
                     "responses": {
                         "201": _json(_ref("Receipt"), "Created"),
                         "404": _problem("No such school"),
@@ -151,8 +172,15 @@ def spec() -> dict:
                 "post": {
                     "summary": "Log a request received another way",
                     "security": [{"bearer": []}],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("StaffRequestIn")}}},
-                    "responses": {"201": _json(_ref("Case"), "Created"), "422": _problem("Invalid"), **errors},
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("StaffRequestIn")}},
+                    },
+                    "responses": {
+                        "201": _json(_ref("Case"), "Created"),
+                        "422": _problem("Invalid"),
+                        **errors,
+                    },
                 },
                 "get": {
                     "summary": "List cases",
@@ -165,11 +193,17 @@ def spec() -> dict:
                         _param("school", {"type": "string"}),
                         _param("assignee", {"type": "string"}),
                         _param("channel", {"enum": list(CHANNELS)}),
-                        _param("sort", {"enum": ["due", "-due", "received", "-received", "reference"]}),
+                        _param(
+                            "sort", {"enum": ["due", "-due", "received", "-received", "reference"]}
+                        ),
                         _param("page", {"type": "integer", "minimum": 1}),
                         _param("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
                     ],
-                    "responses": {"200": _json(_ref("CaseList"), "A page of cases"), "400": _problem("Bad filter"), **errors},
+                    "responses": {
+                        "200": _json(_ref("CaseList"), "A page of cases"),
+                        "400": _problem("Bad filter"),
+                        **errors,
+                    },
                 },
             },
             "/cases/{reference}": {
@@ -185,7 +219,10 @@ def spec() -> dict:
                     "summary": "Apply a state-machine action",
                     "security": [{"bearer": []}],
                     "parameters": [ref_param],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("ActionIn")}}},
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("ActionIn")}},
+                    },
                     "responses": {
                         "200": _json(_ref("Case"), "The case after the action"),
                         "409": _problem("Not allowed now, or changed by someone else"),

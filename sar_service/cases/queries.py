@@ -28,7 +28,9 @@ class Ambiguous(Exception):
     """The same reference exists at several of the user's schools."""
 
 
-def find_case(session: Session, user: User, reference: str, school_slug: str | None = None) -> Case | None:
+def find_case(
+    session: Session, user: User, reference: str, school_slug: str | None = None
+) -> Case | None:
     query = scoped_cases(user).where(Case.reference == reference)
     if school_slug:
         query = query.join(School, School.id == Case.school_id).where(School.slug == school_slug)
@@ -62,7 +64,9 @@ SORTS = {
 def filtered(user: User, f: CaseFilter, today: date) -> Select:
     query = scoped_cases(user)
     if f.school:
-        query = query.where(Case.school_id == select(School.id).where(School.slug == f.school).scalar_subquery())
+        query = query.where(
+            Case.school_id == select(School.id).where(School.slug == f.school).scalar_subquery()
+        )
     if f.status:
         query = query.where(Case.status == f.status)
     elif f.open_only:

@@ -80,7 +80,11 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
 
 def _clocks(c: clocks.CaseClocks) -> dict[str, Any]:
     out = {}
-    for name, d in (("statutory", c.statutory), ("school_days", c.school_days), ("complaint", c.complaint)):
+    for name, d in (
+        ("statutory", c.statutory),
+        ("school_days", c.school_days),
+        ("complaint", c.complaint),
+    ):
         if d:
             out[name] = {"due_date": d.due.isoformat(), "explanation": list(d.explanation)}
     return out

@@ -85,8 +85,10 @@ def validate_types(raw: Any, school_kind: str, errors: dict[str, str]) -> list[s
 
 def validate_requester(raw: Any, errors: dict[str, str]) -> dict[str, str]:
     raw = raw if isinstance(raw, dict) else {}
-    out = {k: _text(raw.get(k), MAX_TEXT if k == "address" else MAX_NAME) for k in
-           ("name", "email", "phone", "address", "relationship")}
+    out = {
+        k: _text(raw.get(k), MAX_TEXT if k == "address" else MAX_NAME)
+        for k in ("name", "email", "phone", "address", "relationship")
+    }
     for key, label in (("name", "Your name"), ("email", "Email"), ("phone", "Phone")):
         _check_len(errors, f"requester.{key}", raw.get(key), MAX_NAME, label)
     if not out["name"]:
@@ -138,7 +140,9 @@ def validate_details(raw: Any, types: list[str], errors: dict[str, str]) -> dict
     return details
 
 
-def validate_request(payload: Any, *, school_kind: str, today: date, staff: bool = False) -> Validated:
+def validate_request(
+    payload: Any, *, school_kind: str, today: date, staff: bool = False
+) -> Validated:
     """Validate an intake payload (public or staff-entered)."""
     result = Validated()
     if not isinstance(payload, dict):

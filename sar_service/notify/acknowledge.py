@@ -22,7 +22,11 @@ def run(session: Session, case_id: int) -> None:
     if already:
         return
     settings = current_app.config["SAR_SETTINGS"]
-    context = {"case": case, "school": case.school, "due": longdate(case.due_date) if case.due_date else None}
+    context = {
+        "case": case,
+        "school": case.school,
+        "due": longdate(case.due_date) if case.due_date else None,
+    }
     if case.requester_email:
         message_id = mail.send(
             settings,
@@ -38,6 +42,4 @@ def run(session: Session, case_id: int) -> None:
         how = f"Acknowledgement emailed to the requester ({message_id})"
     else:
         how = "No email address given: acknowledge by letter or phone"
-    case.events.append(
-        CaseEvent(actor_label="System", action="acknowledged", reason=how, data={})
-    )
+    case.events.append(CaseEvent(actor_label="System", action="acknowledged", reason=how, data={}))

@@ -20,7 +20,11 @@ def at(day: str):
 
 def log(client, staff, school, received: str, types=("access",)):
     with at(received):
-        body = request_payload(types) | {"school": school.slug, "received_on": received, "channel": "letter"}
+        body = request_payload(types) | {
+            "school": school.slug,
+            "received_on": received,
+            "channel": "letter",
+        }
         response = client.post("/api/v1/cases", json=body, headers=staff.headers)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["reference"]
@@ -104,7 +108,9 @@ def test_educational_record_school_days(client, staff, school, db):
     from sar_service import setup
 
     setup.load_calendar(
-        db, school.slug, "start,end,label\n2026-02-23,2026-03-27,Spring\n2026-04-13,2026-05-22,Summer\n"
+        db,
+        school.slug,
+        "start,end,label\n2026-02-23,2026-03-27,Spring\n2026-04-13,2026-05-22,Summer\n",
     )
     db.commit()
     ref = log(client, staff, school, "2026-03-02", types=("educational_record",))
@@ -118,7 +124,9 @@ def test_educational_record_and_access_show_both_clocks(client, staff, school):
     assert case["due_date"] == "2026-04-02"
     assert case["school_days_due_date"] is not None
     assert set(case["clocks"]) == {"statutory", "school_days"}
-    assert any("term dates" in line.lower() for line in case["clocks"]["school_days"]["explanation"])
+    assert any(
+        "term dates" in line.lower() for line in case["clocks"]["school_days"]["explanation"]
+    )
 
 
 def test_extension_refused_after_first_month(client, staff, school):
