@@ -122,6 +122,23 @@ def calendar(s, school_slug: str, file: Path) -> None:
     click.echo(f"Loaded {terms} terms and {closures} closure days for {school_slug}.")
 
 
+@app_command("import-notice")
+@click.option("--school", "school_slug", required=True)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_notice_cmd(s, school_slug: str, file: Path) -> None:
+    """Parse a privacy notice (.txt, .md, .docx), store it for the school, print JSON."""
+    from sar_service.notices import store
+    from sar_service.notices.reader import NoticeFormatError
+
+    try:
+        school = setup.school_by_slug(s, school_slug)
+        notice = store.import_notice(s, school, file.read_bytes(), file.name, "sar import-notice")
+    except (ValueError, NoticeFormatError) as exc:
+        fail(str(exc))
+    s.commit()
+    click.echo(json.dumps(store.summary(notice.data), indent=2, ensure_ascii=False))
+
+
 @app_command("sweep")
 @click.option("--as-of", "as_of", default=None, help="ISO date-time to run as if it were then.")
 @click.option("--dry-run", is_flag=True, help="List what would happen without doing it.")

@@ -53,6 +53,7 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "sar-service@localhost"
     outbox_dir: Path = field(default_factory=lambda: Path("instance/outbox"))
+    storage_key: str | None = None
     testing: bool = False
 
     @property
@@ -83,4 +84,5 @@ class Settings:
             smtp_starttls=_flag(env.get("SMTP_STARTTLS")),
             mail_from=env.get("MAIL_FROM") or "sar-service@localhost",
             outbox_dir=instance / "outbox",
+            storage_key=env.get("STORAGE_KEY") or None,
         )

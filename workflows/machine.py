@@ -102,34 +102,10 @@ def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent
             "This case was changed by someone else since you opened it. "
             "Reload to see what changed, then try again."
         )
-    current = Status(case.status)
-    _check_allowed(t, current, actor)
-    on = _effective_date(case, req.on)
-    reason = (req.reason or "").strip()
-    if t.needs_reason and not reason:
-        raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
-    _check_guard(t, case, on)
-    data = _apply_fields(session, t, case, req.data, reason, on)
-    _check_clock_order(t, case, on)
-
-    target = t.target_from(current, case.paused_from_status)
-    if t.clock_event:
-        case.clock_events.append(ClockEvent(kind=t.clock_event, on=on))
-    _move(case, current, target, t, on)
-    clocks.refresh(case, as_of=max(on, today()))
-
-    event = CaseEvent(
-        actor_id=actor.user_id,
-        actor_label=actor.label,
-        action=t.action,
-        from_status=current.value,
-        to_status=target.value,
-        effective_on=on,
-        reason=reason,
-        data=data | {"due_date": case.due_date.isoformat() if case.due_date else None},
-    )
-    case.events.append(event)
     try:
+        # No autoflush: a concurrent change must surface here as one Conflict, not midway.
+        with session.no_autoflush:
+            event = _transition(session, case, t, req, actor)
         session.flush()
     except StaleDataError as exc:
         raise Conflict(
@@ -145,6 +121,39 @@ def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent
             {"case_id": case.id, "kind": arg, "event_id": event.id},
             case_id=case.id,
         )
+    return event
+
+
+def _transition(
+    session: Session, case: Case, t: Transition, req: Request, actor: Actor
+) -> CaseEvent:
+    current = Status(case.status)
+    _check_allowed(t, current, actor)
+    on = _effective_date(case, req.on)
+    reason = (req.reason or "").strip()
+    if t.needs_reason and not reason:
+        raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
+    _check_guard(t, case, on)
+    data = _apply_fields(session, t, case, req.data, reason, on)
+    _check_clock_order(t, case, on)
+
+    target = t.target_from(current, case.paused_from_status)
+    if t.clock_event:
+        case.clock_events.append(ClockEvent(kind=t.clock_event, on=on))
+    _move(case, current, target, t, on)
+    case.updated_at = now()  # every transition updates the row, so its version always moves
+    clocks.refresh(case, as_of=max(on, today()))
+    event = CaseEvent(
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        action=t.action,
+        from_status=current.value,
+        to_status=target.value,
+        effective_on=on,
+        reason=reason,
+        data=data | {"due_date": case.due_date.isoformat() if case.due_date else None},
+    )
+    case.events.append(event)
     return event
 
 

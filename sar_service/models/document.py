@@ -1,0 +1,40 @@
+"""Documents on a case: generated letters, uploads, redacted copies, bundles.
+
+The bytes live in encrypted storage (``sar_service.storage``); the row is
+the record of what exists, who made it and whether the parent may see it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sar_service.clock import now
+from sar_service.db import Base, UTCDateTime
+
+KINDS = ("letter", "upload", "evidence", "redacted", "bundle", "record")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    letter_kind: Mapped[str] = mapped_column(String(40), default="", index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    release_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

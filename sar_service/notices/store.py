@@ -1,0 +1,60 @@
+"""Storing a school's privacy notice and reading back the current one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sar_service.models import PrivacyNotice, School
+from sar_service.notices.parser import parse_notice
+from sar_service.notices.reader import read_notice
+
+MAX_NOTICE_BYTES = 5 * 1024 * 1024
+
+
+def import_notice(
+    session: Session, school: School, data: bytes, filename: str, imported_by: str = ""
+) -> PrivacyNotice:
+    """Read, parse and store a notice (.txt, .md, .docx). Raises NoticeFormatError on bad input."""
+    from sar_service.notices.reader import NoticeFormatError
+
+    if len(data) > MAX_NOTICE_BYTES:
+        raise NoticeFormatError("The file is larger than 5 MB; is it really a privacy notice?")
+    text = read_notice(data, filename)
+    parsed = parse_notice(text)
+    notice = PrivacyNotice(
+        school_id=school.id, filename=filename, text=text, data=parsed, imported_by=imported_by
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def current_notice(session: Session, school: School) -> dict[str, Any] | None:
+    """The parsed data of the school's newest notice, or None if it has none."""
+    row = session.scalar(
+        select(PrivacyNotice)
+        .where(PrivacyNotice.school_id == school.id)
+        .order_by(PrivacyNotice.id.desc())
+        .limit(1)
+    )
+    return row.data if row else None
+
+
+def summary(data: dict[str, Any]) -> dict[str, Any]:
+    """What ``sar import-notice`` prints: the lists, and how many of each."""
+    keys = (
+        "categories",
+        "purposes",
+        "recipients",
+        "lawful_bases",
+        "retention",
+        "sources",
+        "contacts",
+    )
+    out = {k: data.get(k, []) for k in keys}
+    out["school_name"] = data.get("school_name")
+    out["counts"] = {k: len(out[k]) for k in keys}
+    return out

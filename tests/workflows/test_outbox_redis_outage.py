@@ -1,0 +1,73 @@
+"""A Redis outage at submit time loses nothing: the case is saved, the job waits
+as a row, and once Redis is back the sweep and a real worker run it exactly once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from sar_service.models import Case, CaseEvent, OutboxJob
+from sar_service.processes import run_worker
+from tests.factories import request_payload
+from workflows import sweep
+
+
+def count_acknowledgements(db, reference: str) -> int:
+    return db.scalar(
+        select(func.count())
+        .select_from(CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(Case.reference == reference, CaseEvent.action == "acknowledged")
+    )
+
+
+def emails_about(app, reference: str, before: set) -> list:
+    outbox = app.config["SAR_SETTINGS"].outbox_dir
+    new = [f for f in outbox.glob("*.eml") if f not in before]
+    return [f for f in new if reference in f.read_text()]
+
+
+def test_submit_while_redis_is_down_then_recover(app, client, db, factory, redis_server):
+    school = factory.school("oakfield")
+    before = set(app.config["SAR_SETTINGS"].outbox_dir.glob("*.eml"))
+    redis_server.stop()
+    try:
+        response = client.post(f"/api/v1/schools/{school.slug}/requests", json=request_payload())
+        assert response.status_code == 201
+        reference = response.get_json()["reference"]
+        health = client.get("/healthz")
+        assert health.status_code == 503
+        assert health.get_json() == {"database": "ok", "redis": "down"}
+    finally:
+        redis_server.start()
+        app.extensions.pop("sar.redis", None)
+
+    job = db.scalar(select(OutboxJob).where(OutboxJob.task == "acknowledge"))
+    assert job.status == "pending" and job.enqueued_at is None
+
+    report = sweep.run(db, at=job.created_at)
+    assert report.enqueued == [job.id]
+    sweep.run(db, at=job.created_at)  # a second sweep must not enqueue it again
+    assert run_worker(app, burst=True)
+
+    db.expire_all()
+    assert db.get(OutboxJob, job.id).status == "done"
+    assert count_acknowledgements(db, reference) == 1
+    assert len(emails_about(app, reference, before)) == 1
+
+
+def test_job_enqueued_twice_runs_once(app, client, db, factory):
+    school = factory.school("oakfield")
+    response = client.post(f"/api/v1/schools/{school.slug}/requests", json=request_payload())
+    reference = response.get_json()["reference"]
+    job = db.scalar(select(OutboxJob).where(OutboxJob.task == "acknowledge"))
+    assert job.enqueued_at is not None  # enqueued straight after the commit
+    from workflows import queues
+
+    queues.enqueue_outbox_row(job.id, job.task, app)  # e.g. a sweep re-enqueued it
+    assert run_worker(app, burst=True)
+    db.expire_all()
+    assert count_acknowledgements(db, reference) == 1
+    total = db.scalar(
+        select(func.count()).select_from(CaseEvent).where(CaseEvent.action == "acknowledged")
+    )
+    assert total == 1
