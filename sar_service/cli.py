@@ -14,6 +14,10 @@ from sar_service import setup
 
 
 def _app():
+    """The app given by a caller (tests), or one built from the environment."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().obj and ctx.find_root().obj.get("app"):
+        return ctx.find_root().obj["app"]
     from sar_service.app import create_app
 
     return create_app()
@@ -26,21 +30,19 @@ def main(ctx: click.Context) -> None:
 
 
 def app_command(name: str, **kwargs):
-    """A command that runs inside a fresh app context with a session."""
+    """A command that runs inside an app context and receives the session first."""
 
     def decorator(func):
-        @main.command(name, **kwargs)
-        @click.pass_context
-        def wrapper(ctx, *args, **kw):
-            app = ctx.obj.get("app") or _app()
-            with app.app_context():
+        def wrapper(*args, **kw):
+            with _app().app_context():
                 from sar_service.db import session
 
                 return func(session(), *args, **kw)
 
+        wrapper.__click_params__ = getattr(func, "__click_params__", [])
         wrapper.__doc__ = func.__doc__
         wrapper.__name__ = func.__name__
-        return wrapper
+        return main.command(name, **kwargs)(wrapper)
 
     return decorator
 

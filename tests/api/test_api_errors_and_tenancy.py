@@ -44,7 +44,8 @@ def test_other_schools_case_is_not_found(client, factory, two_schools):
     assert listed["total"] == 0
     logged = client.post(
         "/api/v1/cases",
-        json=request_payload() | {"school": b.slug, "received_on": "2026-01-05", "channel": "email"},
+        json=request_payload()
+        | {"school": b.slug, "received_on": "2026-01-05", "channel": "email"},
         headers=staff_a.headers,
     )
     assert logged.status_code == 422 and "school" in logged.get_json()["errors"]
@@ -70,14 +71,26 @@ def test_same_reference_at_two_schools_needs_school_param(client, factory, two_s
     [
         ({"types": []}, "types"),
         ({"types": ["telepathy"]}, "types"),
-        ({"requester": {"name": "", "relationship": "mother", "email": "a@b.co"}}, "requester.name"),
-        ({"requester": {"name": "X", "relationship": "mother", "email": "nope"}}, "requester.email"),
+        (
+            {"requester": {"name": "", "relationship": "mother", "email": "a@b.co"}},
+            "requester.name",
+        ),
+        (
+            {"requester": {"name": "X", "relationship": "mother", "email": "nope"}},
+            "requester.email",
+        ),
         ({"requester": {"name": "X", "relationship": "mother"}}, "requester.email"),
-        ({"requester": {"name": "X", "relationship": "alien", "email": "a@b.co"}}, "requester.relationship"),
+        (
+            {"requester": {"name": "X", "relationship": "alien", "email": "a@b.co"}},
+            "requester.relationship",
+        ),
         ({"subject": {"name": "Amy", "date_of_birth": "31/02/2015"}}, "subject.date_of_birth"),
         ({"subject": {"name": "Amy", "date_of_birth": "2099-01-01"}}, "subject.date_of_birth"),
         ({"types": ["rectification"], "details": {}}, "details.rectification.current"),
-        ({"requester": {"name": "X" * 300, "relationship": "mother", "email": "a@b.co"}}, "requester.name"),
+        (
+            {"requester": {"name": "X" * 300, "relationship": "mother", "email": "a@b.co"}},
+            "requester.name",
+        ),
     ],
 )
 def test_bad_intake_is_422_with_the_field(client, factory, body, field):
@@ -165,7 +178,12 @@ def test_list_filters_sort_and_pages(client, factory):
     school = factory.school("oakfield")
     staff = factory.staff(school, "dpo")
     old = factory.case(school, date(2026, 1, 5))
-    factory.case(school, date(2026, 10, 1), types=("erasure",), subject={"name": "Ben Cole", "date_of_birth": "2014-01-01"})
+    factory.case(
+        school,
+        date(2026, 10, 1),
+        types=("erasure",),
+        subject={"name": "Ben Cole", "date_of_birth": "2014-01-01"},
+    )
     for _ in range(3):
         factory.case(school, today())
 

@@ -1,0 +1,88 @@
+"""``sar serve`` (what ``make run`` starts) on an empty instance folder: embedded SQLite and the
+bundled Redis, a worker and the cron scheduler; /healthz is all ok; Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+from tests.factories import request_payload
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.load(exc)
+
+
+def wait_for(predicate, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise AssertionError("timed out")
+
+
+def test_serve_runs_the_whole_service(tmp_path: Path):
+    port = free_port()
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SMTP_HOST"}
+    }
+    env |= {"SAR_INSTANCE_DIR": str(tmp_path), "PORT": str(port)}
+    log = (tmp_path / "serve.log").open("w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sar_service.cli", "serve"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        status, body = wait_for(lambda: get_json(f"{base}/healthz"))
+        assert (status, body) == (200, {"database": "ok", "redis": "ok"})
+        log.seek(0)
+        assert "Demo DPO login: dpo@oakfield.example / " in log.read()
+
+        request = urllib.request.Request(
+            f"{base}/api/v1/schools/oakfield-primary/requests",
+            data=json.dumps(request_payload()).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 201
+            reference = json.load(response)["reference"]
+        # The worker started by serve sends the acknowledgement (to an .eml file by default).
+        outbox = tmp_path / "outbox"
+        wait_for(lambda: any(reference in f.read_text() for f in outbox.glob("*.eml")), timeout=30)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+    sock = tmp_path / "redis.sock"
+    try:
+        alive = Redis(unix_socket_path=str(sock), socket_connect_timeout=0.5).ping()
+    except RedisError:
+        alive = False
+    assert not alive, "the bundled Redis is still running after Ctrl-C"
