@@ -1,0 +1,1 @@
+"""Records gathered for a case: text extraction, redaction suggestions, redacted copies."""
