@@ -1,0 +1,1 @@
+"""Privacy-notice import: read an uploaded notice, parse it, answer parents from it."""

@@ -1,0 +1,316 @@
+"""Answer parents' questions from the school's own privacy notice.
+
+The bot may only say what the notice says, and must show the passage it
+relied on. So an answer is built from the parsed notice (see
+:func:`sar_service.notices.parser.parse_notice`) and comes with the best
+matching passage; when nothing in the notice fits, :func:`answer_question`
+returns None and the bot says it doesn't know and offers to ask the school.
+
+Matching is deliberately simple and predictable: a small map of words and
+phrases to topics ("share", "pass on" -> who the school shares with; "how
+long", "keep" -> retention; ...), plus the overlap of ordinary words. A
+passage is one paragraph, or one list with its lead-in line, of a section.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Topic -> words and phrases a parent might use. Order breaks ties.
+QUESTION_TOPICS: dict[str, tuple[str, ...]] = {
+    "contact": (
+        "contact", "dpo", "data protection officer", "speak to", "talk to", "who do i ask",
+        "who can i ask", "who do i speak", "email", "phone", "headteacher", "head teacher",
+        "get in touch", "write to",
+    ),
+    "rights": (
+        "right", "rights", "complain", "complaint", "ico", "information commissioner", "copy",
+        "access", "correct", "wrong", "object", "opt out", "withdraw", "erase", "erasure",
+        "forgotten",
+    ),
+    "recipients": (
+        "share", "shared", "sharing", "give", "given", "pass", "passed", "pass on", "send",
+        "sent", "disclose", "third party", "third parties", "who else", "who sees",
+        "who can see", "other organisations", "local authority", "council", "dfe",
+        "department for education", "ofsted", "police", "nhs",
+    ),
+    "retention": (
+        "keep", "kept", "store", "stored", "storing", "how long", "delete", "deleted",
+        "destroy", "destroyed", "retain", "retention", "get rid",
+    ),
+    "sources": (
+        "where do you get", "where did you get", "where does", "where do you find",
+        "source", "sources", "previous school", "who gives you", "who told you",
+    ),
+    "lawful_bases": ("lawful", "legal", "legal basis", "allowed to", "what law", "legally"),
+    "purposes": ("why", "purpose", "purposes", "what for", "what do you use", "how do you use",
+                 "reason", "reasons"),
+    "categories": (
+        "what do you hold", "what information", "what data", "what do you collect",
+        "what do you know", "what do you have", "what kind", "what sort", "what type",
+        "categories", "collect", "hold", "record", "records",
+    ),
+}  # fmt: skip
+
+MIN_SCORE = 2
+# A narrower question inside a topic -> what the passage that answers it mentions.
+_FOCUS = [
+    (re.compile(q), re.compile(p))
+    for q, p in (
+        (r"complain|\bico\b|unhappy|concern", r"information commissioner|\bico\b|complain|concern"),
+        (r"\bdpo\b|data protection officer", r"data protection officer|\bdpo\b"),
+        (r"how long|when do you delete", r"how long|retention|years|until"),
+    )
+]
+
+# Words too common to say what a question is about.
+_STOPWORDS = {
+    "a", "about", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by",
+    "can", "could", "did", "do", "does", "for", "from", "get", "got", "has", "have", "how", "i",
+    "if", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "please", "say", "school",
+    "should", "so", "that", "the", "their", "them", "there", "they", "this", "to", "us", "use",
+    "used", "uses", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with",
+    "would", "you", "your", "child", "children", "son", "daughter", "pupil", "pupils", "data",
+    "information", "personal", "know", "tell", "want",
+}  # fmt: skip
+
+_RIGHT_PHRASES = {
+    "access": "ask for a copy of the information the school holds",
+    "rectification": "ask for wrong information to be corrected",
+    "erasure": "ask for information to be deleted",
+    "restriction": "ask the school to limit how it uses information",
+    "objection": "object to how the school uses information",
+    "portability": "ask for information in a form you can give to someone else",
+    "automated_decisions": "ask not to have decisions made only by a computer",
+    "withdraw_consent": "change your mind about something you agreed to",
+    "complain_ico": "complain to the Information Commissioner's Office (ICO)",
+    "compensation": "claim compensation if you are harmed because the law was broken",
+}
+_BASIS_PHRASES = {
+    "consent": "you have said yes (consent)",
+    "contract": "it is needed for a contract with you (contract)",
+    "legal_obligation": "the law says it must (legal obligation)",
+    "vital_interests": "it is needed to keep someone safe (vital interests)",
+    "public_task": "it is needed to do its job as a school (public task)",
+    "legitimate_interests": "it has a fair reason that does not harm your rights "
+    "(legitimate interests)",
+}
+_FRIENDLY = {
+    "Ofsted": "Ofsted",
+    "Local authority": "your local authority",
+    "Department for Education (DfE)": "the Department for Education (DfE)",
+    "Previous school": "your child's previous school",
+}
+
+
+def question_topics(question: str) -> list[str]:
+    """Topics the question is about, most mentioned first (ties in QUESTION_TOPICS order)."""
+    text = _plain(question)
+    hits = {
+        topic: sum(1 for phrase in phrases if re.search(rf"\b{re.escape(phrase)}\b", text))
+        for topic, phrases in QUESTION_TOPICS.items()
+    }
+    return sorted((t for t, n in hits.items() if n), key=lambda t: -hits[t])
+
+
+def find_passages(notice: dict[str, Any], question: str, limit: int = 2) -> list[dict[str, Any]]:
+    """The passages that best answer the question: {heading, text, score, topic}, best first."""
+    topics = question_topics(question)
+    terms = _terms(question)
+    if not topics and len(terms) < 2:
+        return []
+    found = []
+    for section in notice.get("sections", []):
+        topic = section.get("topic", "other")
+        for text in section["text"].split("\n\n"):
+            score = _score(notice, question, text, topic, topics)
+            if score >= MIN_SCORE:
+                found.append({"heading": section["heading"], "text": text, "score": score,
+                              "topic": topic})  # fmt: skip
+    found.sort(key=lambda passage: -passage["score"])
+    return found[:limit]
+
+
+def answer_question(notice: dict[str, Any], question: str) -> dict[str, str] | None:
+    """A short plain-English answer and the passage behind it, or None if the notice is silent."""
+    passages = find_passages(notice, question, limit=1)
+    if not passages:
+        return None
+    passage = passages[0]
+    topics = question_topics(question)
+    answer = _BUILDERS[topics[0]](notice, question) if topics else None
+    if answer is None:
+        if topics and passage["topic"] != topics[0]:
+            return None
+        answer = (
+            f"The school's privacy notice says: \u201c{_quote(passage['text'], question)}\u201d"
+        )
+    return {"answer": answer, "passage": passage["text"], "heading": passage["heading"]}
+
+
+# --- scoring -----------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
+def _terms(text: str) -> set[str]:
+    """Ordinary words of a question or passage, crudely stemmed (sharing -> shar)."""
+    words = re.findall(r"[a-z0-9]+", _plain(text))
+    return {re.sub(r"(?:ing|ed|es|s)$", "", w) for w in words if w not in _STOPWORDS and len(w) > 2}
+
+
+def _score(notice: dict[str, Any], question: str, text: str, topic: str, topics: list[str]) -> int:
+    """Section topic, the notice's own items named in the passage, topic words, shared words."""
+    question, lowered = _plain(question), _plain(text)
+    terms = _terms(question)
+    score = min(len(terms & _terms(text)), 3)
+    score += sum(8 for q, p in _FOCUS if q.search(question) and p.search(lowered))
+    for rank, wanted in enumerate(topics[:2]):
+        weight = 2 if rank == 0 else 1
+        if topic == wanted:
+            score += 2 * weight
+        named = sum(1 for item in _topic_strings(notice, wanted) if item in lowered)
+        phrases = sum(
+            1 for p in QUESTION_TOPICS[wanted] if re.search(rf"\b{re.escape(p)}\b", lowered)
+        )
+        score += weight * (min(named, 4) + min(phrases, 2))
+    return score
+
+
+def _topic_strings(notice: dict[str, Any], topic: str) -> list[str]:
+    """Lower-case strings of the notice's parsed items for a topic, to spot them in a passage."""
+    if topic == "contact":
+        fields = ("role", "name", "email", "phone")
+        values = [c[f] for c in notice.get("contacts", []) for f in fields if c[f] != "Contact"]
+    elif topic == "retention":
+        values = list(notice.get("retention", []))
+    elif topic == "lawful_bases":
+        values = [b["text"] for b in notice.get("lawful_bases", [])]
+    else:
+        values = [v for i in notice.get(topic, []) for v in (i["label"], i["text"])]
+    return [_plain(v) for v in values if v and len(v) > 3]
+
+
+def _quote(text: str, question: str) -> str:
+    """The lead-in and the list lines the question is about, or the first two sentences."""
+    lines = text.split("\n")
+    terms = _terms(question)
+    matching = [x.removeprefix("- ") for x in lines[1:] if terms & _terms(x)]
+    if matching and lines[0].endswith(":"):
+        return f"{lines[0]} \u2026 {'; '.join(matching)}"
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    return " ".join(sentences[:2])
+
+
+# --- plain-English answers ---------------------------------------------------
+
+
+def _friendly(label: str) -> str:
+    """How an item reads mid-sentence: "your local authority", "health authorities"."""
+    if label in _FRIENDLY:
+        return _FRIENDLY[label]
+    words = [w for w in label.split() if w[:1].isalpha()]
+    proper = len(words) > 1 and all(w[0].isupper() for w in words)
+    if proper or label[:2].isupper():
+        return label
+    return label[0].lower() + label[1:]
+
+
+def _listing(intro: str, items: list[str]) -> str | None:
+    return f"{intro}: {'; '.join(items)}." if items else None
+
+
+def _recipients(notice: dict[str, Any], question: str) -> str | None:
+    names = [_friendly(i["label"]) for i in notice.get("recipients", [])]
+    return _listing("The school shares information with", names)
+
+
+def _categories(notice: dict[str, Any], question: str) -> str | None:
+    names = [_friendly(i["label"]) for i in notice.get("categories", [])]
+    return _listing("The school keeps these kinds of information", names)
+
+
+def _purposes(notice: dict[str, Any], question: str) -> str | None:
+    uses = [i["label"][0].lower() + i["label"][1:] for i in notice.get("purposes", [])]
+    return _listing("The school uses the information to", uses)
+
+
+def _sources(notice: dict[str, Any], question: str) -> str | None:
+    names = [_friendly(i["label"]) for i in notice.get("sources", [])]
+    return _listing("As well as from you, the school may get information from", names)
+
+
+def _retention(notice: dict[str, Any], question: str) -> str | None:
+    said = " ".join(notice.get("retention", [])[:3])
+    if not said:
+        return None
+    return f"This is what the school says about how long it keeps information: \u201c{said}\u201d"
+
+
+def _rights(notice: dict[str, Any], question: str) -> str | None:
+    """All the rights the notice names; only the ICO when the question is a complaint."""
+    keys = dict.fromkeys(k for item in notice.get("rights", []) for k in item.get("rights", []))
+    if _FOCUS[0][0].search(_plain(question)):
+        if "complain_ico" not in keys:
+            return None
+        url = next((u for u in notice.get("urls", []) if "ico.org.uk" in u), None)
+        where = f" Their website is {url}." if url else ""
+        return f"You can complain to the Information Commissioner's Office (ICO).{where}"
+    return _listing("You have the right to", [_RIGHT_PHRASES[k] for k in keys])
+
+
+def _lawful_bases(notice: dict[str, Any], question: str) -> str | None:
+    reasons = [_BASIS_PHRASES[b["basis"]] for b in notice.get("lawful_bases", [])]
+    return _listing("The school is allowed to use the information because", reasons)
+
+
+def _contact(notice: dict[str, Any], question: str) -> str | None:
+    """One person when the question names a role, otherwise everyone the notice names."""
+    contacts = notice.get("contacts", [])
+    text = _plain(question)
+    missing = ""
+    for role, pattern in (("Data Protection Officer", r"\bdpo\b|data protection officer"),
+                          ("Headteacher", r"\bhead ?teacher\b|\bhead\b")):  # fmt: skip
+        person = next((c for c in contacts if c["role"] == role), None)
+        if re.search(pattern, text):
+            if person:
+                return _describe(person)
+            missing = f"The privacy notice does not name the {role}. "
+    everyone = _listing("You can contact", [_who(c) for c in contacts])
+    return missing + everyone if everyone else None
+
+
+def _who(contact: dict[str, Any]) -> str:
+    role = contact["role"]
+    title = role if role == "Data Protection Officer" else role.lower()
+    who = "the school" if role == "Contact" else f"the {title}"
+    details = [v for v in (contact["name"], contact["email"], contact["phone"]) if v]
+    return f"{who} ({', '.join(details)})" if details else who
+
+
+def _describe(contact: dict[str, Any]) -> str:
+    role = contact["role"]
+    short = " (DPO)" if role == "Data Protection Officer" else ""
+    parts = [f"The school's {role}{short} is {contact['name']}." if contact["name"] else ""]
+    if contact["email"]:
+        parts.append(f"You can email {contact['email']}.")
+    if contact["phone"]:
+        parts.append(f"You can phone {contact['phone']}.")
+    if not contact["name"]:
+        parts[0] = f"You can contact the school's {role}{short}."
+    return " ".join(p for p in parts if p)
+
+
+_BUILDERS = {
+    "contact": _contact,
+    "rights": _rights,
+    "recipients": _recipients,
+    "retention": _retention,
+    "sources": _sources,
+    "lawful_bases": _lawful_bases,
+    "purposes": _purposes,
+    "categories": _categories,
+}
