@@ -6,4 +6,18 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 def init_app(app) -> None:
+    """Register the staff blueprint, its views, and sign-in (Flask-Login)."""
+    from sar_service.auth.login import init_login
+    from sar_service.staff import (  # noqa: F401  (importing registers the routes)
+        guard,
+        helpers,
+        views_account,
+        views_auth,
+        views_case,
+        views_new_case,
+        views_queue,
+        views_settings,
+    )
+
+    init_login(app)
     app.register_blueprint(bp)

@@ -1,0 +1,189 @@
+"""Everything the case page shows, gathered in a fixed handful of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, lazyload
+
+from sar_service.cases import clocks, queries
+from sar_service.models import Case, CaseEvent, Membership, User
+from sar_service.models.note import CaseNote
+from sar_service.staff.access import can_act, sees_requester
+from workflows.machine import allowed_actions
+from workflows.states import BY_ACTION, Transition
+
+COMPETENCE_AGE = 12
+LINKED_LIMIT = 20
+
+#: What the date field means for actions where "the date" is a specific fact.
+DATE_LABELS = {
+    "verify_identity": "Date the ID was seen",
+    "clarification_received": "Date the answer arrived",
+    "request_clarification": "Date the question was asked",
+    "respond": "Date the response was sent",
+    "record_fee": "Date the fee was received",
+    "confirm_authority": "Date authority was confirmed",
+    "record_competence": "Date of the decision",
+    "withdraw": "Date it was withdrawn",
+}
+REASON_LABELS = {
+    "extend": "Why the extension is needed (the requester will be told)",
+    "refuse": "Reasons for refusing (these go in the letter)",
+    "record_competence": "Why: who decided, and on what basis",
+    "request_clarification": "What do you need to know?",
+    "confirm_authority": "How authority was confirmed",
+    "record_fee": "Why a fee applies",
+    "send_back": "What needs to change",
+    "reopen": "Why the case is reopened",
+}
+FLAG_LABELS = {
+    "competent": "The child is competent to make their own decision",
+    "child_consulted": "The child was consulted",
+    "child_consented": "The child consented to the request",
+}
+
+
+def age_on(dob: date | None, today: date) -> int | None:
+    if dob is None:
+        return None
+    return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+def event_label(action: str) -> str:
+    if action == "received":
+        return "Request received"
+    t = BY_ACTION.get(action)
+    return t.label if t else action.replace("_", " ").capitalize()
+
+
+@dataclass
+class CasePage:
+    case: Case
+    role: str | None
+    today: date
+    clocks: clocks.CaseClocks
+    events: list[CaseEvent]
+    actions: list[Transition]
+    notes: list[CaseNote] = field(default_factory=list)
+    linked: list[tuple[Case, str]] = field(default_factory=list)
+    staff: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def sees_requester(self) -> bool:
+        return sees_requester(self.role)
+
+    @property
+    def can_act(self) -> bool:
+        return can_act(self.role)
+
+    @property
+    def age(self) -> int | None:
+        return age_on(self.case.subject_dob, self.today)
+
+    @property
+    def needs_competence(self) -> bool:
+        return self.age is None or self.age >= COMPETENCE_AGE
+
+    @property
+    def identity_seen_on(self) -> list[date]:
+        return [e.on for e in self.case.clock_events if e.kind == "identity_verified"]
+
+    @property
+    def last_event_id(self) -> int:
+        return self.events[0].id if self.events else 0
+
+
+def build(db: Session, user: User, case: Case, today: date) -> CasePage:
+    role = user.role_in(case.school_id)
+    events = list(
+        db.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc())
+        )
+    )
+    page = CasePage(
+        case=case,
+        role=role,
+        today=today,
+        clocks=clocks.compute(case, as_of=today),
+        events=events,
+        actions=allowed_actions(case, role),
+        linked=linked_cases(db, user, case),
+    )
+    if page.can_act:
+        page.notes = list(
+            db.scalars(
+                select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id.desc())
+            )
+        )
+        page.staff = assignable_staff(db, case.school_id)
+    return page
+
+
+def linked_cases(db: Session, user: User, case: Case) -> list[tuple[Case, str]]:
+    """Other cases at the school about the same child (name + date of birth) or requester."""
+    same_child = and_(
+        func.lower(Case.subject_name) == case.subject_name.lower(),
+        Case.subject_dob == case.subject_dob,
+    )
+    conditions = [same_child] if case.subject_dob else []
+    if case.requester_email:
+        conditions.append(Case.requester_email == case.requester_email)
+    if not conditions:
+        return []
+    query = (
+        queries.scoped_cases(user)
+        .where(Case.school_id == case.school_id, Case.id != case.id, or_(*conditions))
+        .options(lazyload(Case.clock_events))
+        .order_by(Case.received_on.desc(), Case.id.desc())
+        .limit(LINKED_LIMIT)
+    )
+    out = []
+    for other in db.scalars(query):
+        child = (
+            other.subject_name.lower() == case.subject_name.lower()
+            and other.subject_dob == case.subject_dob
+        )
+        out.append((other, "Same child" if child else "Same requester"))
+    return out
+
+
+def assignable_staff(db: Session, school_id: int) -> list[tuple[str, str]]:
+    rows = db.execute(
+        select(User.email, User.name)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.school_id == school_id,
+            Membership.role.in_(("dpo", "caseworker")),
+            User.is_active.is_(True),
+        )
+        .order_by(User.name)
+    )
+    return [(email, f"{name} ({email})") for email, name in rows]
+
+
+def newer_events(db: Session, case: Case, seen_event_id: int) -> list[CaseEvent]:
+    """What happened to the case after the page the user acted from."""
+    return list(
+        db.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.id > seen_event_id)
+            .order_by(CaseEvent.id)
+        )
+    )
+
+
+def form_defaults(t: Transition, today: date, given: dict[str, Any] | None) -> dict[str, Any]:
+    """Values to show in an action's form (what the user typed, after an error)."""
+    given = given or {}
+    if given.get("action") != t.action:
+        given = {}
+    return {
+        "on": given.get("on") or today.isoformat(),
+        "reason": given.get("reason", ""),
+        "assignee": given.get("assignee", ""),
+        **{flag: bool(given.get(flag)) for flag in FLAG_LABELS},
+    }

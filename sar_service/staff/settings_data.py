@@ -1,0 +1,113 @@
+"""Reading and checking a school's settings for the DPO's settings page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sar_service.models import Membership, School, User
+
+DETAIL_FIELDS = {
+    "name": ("School name", 200),
+    "address": ("Address (for the letterhead)", 1000),
+    "phone": ("Phone", 40),
+    "email": ("Email", 200),
+    "website": ("Website", 200),
+    "dpo_name": ("Data Protection Officer's name", 200),
+    "dpo_email": ("DPO's email", 200),
+    "dpo_phone": ("DPO's phone", 40),
+    "reference_prefix": ("Case reference prefix", 10),
+}
+DEFAULT_REMINDERS = [7, 2, 0]
+PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_details(form) -> tuple[dict[str, Any], dict[str, str]]:
+    """Clean values and field errors for the school details form."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for key, (label, limit) in DETAIL_FIELDS.items():
+        value = (form.get(key) or "").strip()
+        if len(value) > limit:
+            errors[key] = f"{label} must be {limit} characters or fewer."
+        values[key] = value[:limit]
+    if not values["name"]:
+        errors["name"] = "Enter the school's name."
+    values["reference_prefix"] = values["reference_prefix"].upper()
+    if not PREFIX_RE.match(values["reference_prefix"]):
+        errors["reference_prefix"] = (
+            "Use 1 to 10 capital letters or digits, starting with a letter."
+        )
+    for key in ("email", "dpo_email"):
+        if values[key] and not EMAIL_RE.match(values[key]):
+            errors[key] = "Enter an email address like office@school.example."
+    raw_years = (form.get("retention_years") or "").strip()
+    if not raw_years.isdigit() or not 1 <= int(raw_years) <= 50:
+        errors["retention_years"] = "Enter a whole number of years from 1 to 50."
+    else:
+        values["retention_years"] = int(raw_years)
+    return values, errors
+
+
+def reminder_days(school: School) -> list[int]:
+    reminders = (school.settings or {}).get("reminders") or {}
+    return list(reminders.get("before_working_days") or DEFAULT_REMINDERS)
+
+
+def set_reminder_days(school: School, days: list[int]) -> None:
+    """Reassign the JSON column so SQLAlchemy sees the change."""
+    current = dict(school.settings or {})
+    current["reminders"] = {**(current.get("reminders") or {}), "before_working_days": days}
+    school.settings = current
+
+
+def staff_at(db: Session, school: School) -> list[tuple[User, Membership]]:
+    rows = db.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.school_id == school.id)
+        .order_by(User.name)
+    )
+    return [(u, m) for u, m in rows]
+
+
+def dpo_count(db: Session, school: School) -> int:
+    return len(
+        list(
+            db.scalars(
+                select(Membership.id)
+                .join(User, User.id == Membership.user_id)
+                .where(
+                    Membership.school_id == school.id,
+                    Membership.role == "dpo",
+                    User.is_active.is_(True),
+                )
+            )
+        )
+    )
+
+
+def notice_store():
+    """The privacy-notice module, or None while it is not part of this installation."""
+    try:
+        from sar_service.notices import store
+    except ImportError:
+        return None
+    return store
+
+
+def current_notice_row(db: Session, school: School):
+    try:
+        from sar_service.models import PrivacyNotice
+    except ImportError:
+        return None
+    return db.scalar(
+        select(PrivacyNotice)
+        .where(PrivacyNotice.school_id == school.id)
+        .order_by(PrivacyNotice.id.desc())
+        .limit(1)
+    )

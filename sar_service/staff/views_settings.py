@@ -1,0 +1,186 @@
+"""A DPO's settings for each of their schools: details, calendar, staff, reminders, notice."""
+
+from __future__ import annotations
+
+import flask
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from sar_service import setup
+from sar_service.auth import reset
+from sar_service.db import session
+from sar_service.models import Membership, School, User
+from sar_service.models.user import ROLES
+from sar_service.staff import bp, forms
+from sar_service.staff import settings_data as data
+from sar_service.staff.access import dpo_school_or_404, me, my_schools
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _render(school: School, errors=None, status: int = 200, values=None):
+    db = session()
+    store = data.notice_store()
+    notice = data.current_notice_row(db, school) if store else None
+    return render_template(
+        "staff/settings.html",
+        school=school,
+        errors=errors or {},
+        values=values or {},
+        detail_fields=data.DETAIL_FIELDS,
+        calendar=list(school.calendar),
+        staff=data.staff_at(db, school),
+        roles=[(r, r.capitalize() if r != "dpo" else "DPO") for r in ROLES],
+        reminders=", ".join(str(d) for d in data.reminder_days(school)),
+        notice_available=store is not None,
+        notice=notice,
+        notice_summary=store.summary(notice.data) if (store and notice) else None,
+        me_id=me().id,
+    ), status
+
+
+def _done(school: School, message: str, anchor: str):
+    flask.flash(message, "success")
+    return redirect(url_for("staff.settings_page", slug=school.slug, _anchor=anchor))
+
+
+@bp.get("/settings")
+def settings_index():
+    schools = my_schools(me(), {"dpo"})
+    if not schools:
+        abort(403)
+    if len(schools) == 1:
+        return redirect(url_for("staff.settings_page", slug=schools[0].slug))
+    return render_template("staff/settings_index.html", schools=schools)
+
+
+@bp.get("/settings/<slug>")
+def settings_page(slug: str):
+    return _render(dpo_school_or_404(slug))
+
+
+@bp.post("/settings/<slug>/details")
+def settings_details(slug: str):
+    school = dpo_school_or_404(slug)
+    values, errors = data.check_details(request.form)
+    if errors:
+        return _render(school, errors, 422, values)
+    for key, value in values.items():
+        setattr(school, key, value)
+    session().commit()
+    return _done(school, "School details saved.", "details")
+
+
+@bp.post("/settings/<slug>/calendar")
+def settings_calendar(slug: str):
+    school = dpo_school_or_404(slug)
+    upload = request.files.get("calendar")
+    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
+    error = None
+    if not raw:
+        error = "Choose a CSV file of term dates (start,end,label)."
+    elif len(raw) > MAX_UPLOAD:
+        error = "The file is too big for a term calendar."
+    else:
+        try:
+            terms, closures = setup.load_calendar(session(), school.slug, raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            error = "Save the calendar as a CSV file (UTF-8 text), then upload it again."
+        except ValueError as exc:
+            error = f"The calendar was not changed: {exc}."
+    if error:
+        session().rollback()
+        return _render(school, {"calendar": error}, 422)
+    session().commit()
+    return _done(school, f"Calendar loaded: {terms} terms and {closures} closure days.", "calendar")
+
+
+@bp.post("/settings/<slug>/staff")
+def settings_add_staff(slug: str):
+    school = dpo_school_or_404(slug)
+    email = (request.form.get("staff-email") or "").strip().lower()[:254]
+    name = (request.form.get("staff-name") or "").strip()[:200]
+    role = request.form.get("staff-role") or ""
+    errors = {}
+    if not data.EMAIL_RE.match(email):
+        errors["staff-email"] = "Enter their work email address."
+    if not name:
+        errors["staff-name"] = "Enter their name."
+    if role not in ROLES:
+        errors["staff-role"] = "Choose a role."
+    if errors:
+        values = {"staff-email": email, "staff-name": name, "staff-role": role}
+        return _render(school, errors, 422, values)
+    db = session()
+    existed = db.scalar(select(User).where(User.email == email))
+    user, _generated = setup.create_user(db, email, name, role, school.slug)
+    user.is_active = True
+    db.commit()
+    if existed is None or not existed.password_hash:
+        reset.send_link(user, f"You have been given access to {school.name}'s data requests.")
+    return _done(school, f"{user.name} can now sign in as {role} at {school.name}.", "staff")
+
+
+@bp.post("/settings/<slug>/staff/<int:user_id>")
+def settings_change_staff(slug: str, user_id: int):
+    """Change someone's role here, or remove their access to this school."""
+    school, db = dpo_school_or_404(slug), session()
+    membership = db.scalar(
+        select(Membership).where(Membership.school_id == school.id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        abort(404)
+    user, change = membership.user, request.form.get("do")
+    role = request.form.get("role") if change == "role" else None
+    if change not in {"role", "remove"} or (change == "role" and role not in ROLES):
+        return _render(school, {f"staff-{user_id}": "Choose a role, or remove access."}, 422)
+    losing_dpo = membership.role == "dpo" and (change == "remove" or role != "dpo")
+    if losing_dpo and data.dpo_count(db, school) <= 1:
+        msg = "A school needs at least one DPO. Add another DPO first."
+        return _render(school, {f"staff-{user_id}": msg}, 422)
+    if change == "role":
+        membership.role = role
+        message = f"{user.name} is now {role} at {school.name}."
+    else:
+        db.delete(membership)
+        db.flush()
+        db.refresh(user)
+        if not user.memberships:
+            user.is_active = False
+        user.session_epoch = (user.session_epoch or 0) + 1  # end their sessions now
+        message = f"{user.name} no longer has access to {school.name}."
+    db.commit()
+    return _done(school, message, "staff")
+
+
+@bp.post("/settings/<slug>/reminders")
+def settings_reminders(slug: str):
+    school = dpo_school_or_404(slug)
+    raw = (request.form.get("reminders") or "")[:100]
+    days, error = forms.parse_day_list(raw)
+    if error:
+        return _render(school, {"reminders": error}, 422, {"reminders": raw})
+    data.set_reminder_days(school, days)
+    session().commit()
+    return _done(school, "Reminder timing saved.", "reminders")
+
+
+@bp.post("/settings/<slug>/notice")
+def settings_notice(slug: str):
+    school = dpo_school_or_404(slug)
+    store = data.notice_store()
+    if store is None:
+        abort(404)
+    upload = request.files.get("notice")
+    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
+    if not raw:
+        return _render(
+            school, {"notice": "Choose the privacy notice file (.docx, .txt or .md)."}, 422
+        )
+    try:
+        store.import_notice(session(), school, raw, upload.filename or "notice", me().name)
+    except ValueError as exc:  # NoticeFormatError is a ValueError
+        session().rollback()
+        return _render(school, {"notice": str(exc)}, 422)
+    session().commit()
+    return _done(school, "Privacy notice imported.", "notice")

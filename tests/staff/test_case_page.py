@@ -1,0 +1,182 @@
+"""The case page: clocks and why, timeline, actions through the state machine, conflicts."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+
+from sar_service.models import Case, CaseEvent
+from tests.staff.conftest import sign_in_as
+
+NOW = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def case(frozen, factory, team):
+    return factory.case(
+        team.school,
+        date(2026, 3, 2),
+        types=("access", "educational_record"),
+        subject={"name": "Amelia Hart", "date_of_birth": "2013-05-04", "year_group": "Year 8"},
+    )
+
+
+def url(case) -> str:
+    return f"/staff/cases/oakfield/{case.reference}"
+
+
+def _form(html: str, action: str) -> dict[str, str]:
+    block = html.split(f'id="action-{action}"', 1)[1].split("</details>", 1)[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', block))
+    fields.pop("csrf_token", None)
+    return fields
+
+
+def test_case_page_shows_clocks_with_reasons_and_the_timeline(web, team, case):
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert "Statutory time limit" in html and "Educational record (15 school days)" in html
+    assert "Why is this the due date?" in html
+    assert "Thursday 2 April 2026" in html, "one month from 2 March"
+    assert "Request received" in html and "Received by email" in html
+    assert "Sarah Hart" in html and "sarah.hart@example.com" in html
+    assert "The child's competence" in html and "No decision recorded yet." in html
+    assert "Not confirmed yet." in html
+
+
+def test_viewer_sees_the_case_but_not_the_requester_and_cannot_act(web, team, case):
+    sign_in_as(web, team, "viewer")
+    html = web.get(url(case)).text
+    assert "Amelia Hart" in html and "Sarah Hart" not in html and "sarah.hart@" not in html
+    assert "Shown to the DPO and caseworkers only." in html
+    assert 'name="action"' not in html and "Internal notes" not in html
+    response = web.post(url(case) + "/actions", {"action": "extend", "reason": "x", "version": 1})
+    assert response.status_code == 403
+
+
+def test_buttons_come_from_the_state_table_for_the_role(web, team, case):
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert 'id="action-extend"' in html and 'id="action-verify_identity"' in html
+    assert 'id="action-refuse"' not in html, "refusal is for the DPO"
+    web.post("/staff/sign-out")
+    sign_in_as(web, team, "dpo")
+    assert 'id="action-refuse"' in web.get(url(case)).text
+
+
+def test_extend_needs_a_reason_shown_next_to_the_field(web, team, case):
+    sign_in_as(web, team, "caseworker")
+    form = _form(web.get(url(case)).text, "extend")
+    response = web.post(url(case) + "/actions", form | {"reason": "  "})
+    assert response.status_code == 422
+    assert 'id="extend-reason-error"' in response.text
+    assert "A reason is required" in response.text
+
+
+def test_extend_with_a_reason_moves_the_due_date_and_is_audited(web, team, case, db):
+    sign_in_as(web, team, "caseworker")
+    form = _form(web.get(url(case)).text, "extend")
+    response = web.post(url(case) + "/actions", form | {"reason": "Eight years of records"})
+    assert response.status_code == 302
+    html = web.get(url(case)).text
+    assert "The case is now due" in html or "Done: Extend by two months." in html
+    assert "Tuesday 2 June 2026" in html, "three months from 2 March, off the bank holiday"
+    assert "Why: Eight years of records" in html
+    db.expire_all()
+    event = db.query(CaseEvent).filter_by(case_id=case.id, action="extend").one()
+    assert event.actor_id == team.caseworker.user.id
+
+
+def test_verify_identity_records_the_date_the_id_was_seen(web, team, case):
+    sign_in_as(web, team, "caseworker")
+    form = _form(web.get(url(case)).text, "verify_identity")
+    assert web.post(url(case) + "/actions", form | {"on": "2026-03-05"}).status_code == 302
+    html = web.get(url(case)).text
+    assert "ID was seen on Thursday 5 March 2026" in html
+    future = _form(html, "assign")
+    bad = web.post(url(case) + "/actions", future | {"on": "2026-13-40"})
+    assert bad.status_code == 422 and "Enter a date like 2026-03-02." in bad.text
+
+
+def test_a_concurrent_change_is_never_silently_overwritten(web, other_web, team, case, db):
+    sign_in_as(web, team, "caseworker")
+    sign_in_as(other_web, team, "dpo")
+    mine = _form(web.get(url(case)).text, "extend")
+    theirs = _form(other_web.get(url(case)).text, "verify_identity")
+    assert other_web.post(url(case) + "/actions", theirs | {"on": "2026-03-04"}).status_code == 302
+    response = web.post(url(case) + "/actions", mine | {"reason": "Lots of records"})
+    assert response.status_code == 409
+    assert "This case was changed by someone else" in response.text
+    assert "Identity confirmed by Dpo" in response.text, "says what changed"
+    assert "Lots of records" in response.text, "what they typed is kept for the retry"
+    db.expire_all()
+    assert db.get(Case, case.id).extended is False
+    retry = _form(response.text, "extend")
+    assert web.post(url(case) + "/actions", retry | {"reason": "Lots"}).status_code == 302
+
+
+def test_assign_and_competence_decision(web, team, case):
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    email = team.caseworker.user.email
+    web.post(url(case) + "/actions", _form(html, "assign") | {"assignee": email})
+    html = web.get(url(case)).text
+    assert f"Assigned to {email}" in html
+    form = _form(html, "record_competence") | {
+        "reason": "Amelia understands; she asked her mother to apply",
+        "competent": "yes",
+        "child_consulted": "yes",
+    }
+    assert web.post(url(case) + "/actions", form).status_code == 302
+    html = web.get(url(case)).text
+    assert "Competent to decide" in html and "she asked her mother" in html
+
+
+def test_notes_are_internal_and_need_text(web, team, case):
+    sign_in_as(web, team, "caseworker")
+    empty = web.post(url(case) + "/notes", {"body": ""})
+    assert empty.status_code == 422 and "Write the note." in empty.text
+    web.post(url(case) + "/notes", {"body": "Mum phoned: wants it by email"})
+    assert "Mum phoned: wants it by email" in web.get(url(case)).text
+    web.post("/staff/sign-out")
+    sign_in_as(web, team, "owner")
+    assert "Mum phoned" not in web.get(url(case)).text
+
+
+def test_linked_cases_of_the_same_child_or_requester(web, team, case, factory):
+    same_child = factory.case(
+        team.school,
+        date(2026, 3, 9),
+        requester={"name": "Dad", "email": "dad@example.com", "relationship": "father"},
+        subject={"name": "amelia hart", "date_of_birth": "2013-05-04"},
+    )
+    same_parent = factory.case(
+        team.school, date(2026, 3, 9), subject={"name": "Sibling", "date_of_birth": "2016-01-01"}
+    )
+    unrelated = factory.case(
+        team.school,
+        date(2026, 3, 9),
+        requester={"name": "X", "email": "x@example.com", "relationship": "father"},
+        subject={"name": "Other", "date_of_birth": "2016-01-01"},
+    )
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text.split('id="linked"')[1].split('id="timeline"')[0]
+    assert f"{same_child.reference}</a> — Same child" in html
+    assert f"{same_parent.reference}</a> — Same requester" in html
+    assert unrelated.reference not in html
+
+
+def test_unknown_action_is_a_clear_error(web, team, case):
+    sign_in_as(web, team, "caseworker")
+    form = _form(web.get(url(case)).text, "extend")
+    response = web.post(url(case) + "/actions", form | {"action": "explode"})
+    assert response.status_code == 422 and "Choose one of the actions" in response.text
