@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 from sar_service import mail
 from sar_service.letters_dates import longdate
 from sar_service.models import Case, CaseEvent
+from sar_service.portal.links import portal_url
 
 
 def run(session: Session, case_id: int) -> None:
-    """Email the requester their reference and reply date; record it on the case. Idempotent."""
+    """Email the reference, reply date and portal link; record it on the case. Idempotent."""
     case = session.get(Case, case_id)
     if case is None:
         return
@@ -26,6 +27,11 @@ def run(session: Session, case_id: int) -> None:
         "case": case,
         "school": case.school,
         "due": longdate(case.due_date) if case.due_date else None,
+        "school_days_due": longdate(case.school_days_due_date)
+        if case.school_days_due_date and "educational_record" in case.types
+        else None,
+        "portal_link": portal_url(case),
+        "new_link": settings.base_url + "/portal/new-link",
     }
     if case.requester_email:
         message_id = mail.send(

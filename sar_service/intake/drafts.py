@@ -1,0 +1,106 @@
+"""Drafts: the answers so far, saved on every step, resumable by a signed link."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import current_app
+from flask import session as cookie
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sar_service import mail
+from sar_service.clock import now
+from sar_service.models import Draft, School
+from sar_service.models.draft import DRAFT_LIFETIME
+
+log = logging.getLogger(__name__)
+
+MAX_RESUME_EMAILS = 5
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="draft-resume")
+
+
+def _cookie_key(school: School) -> str:
+    return f"draft-{school.id}"
+
+
+def find(s: Session, token: str | None) -> Draft | None:
+    """A live draft by its token (not expired, not yet submitted)."""
+    if not token:
+        return None
+    draft = s.scalar(select(Draft).where(Draft.token == token))
+    if draft is None or draft.expires_at < now():
+        return None
+    return draft
+
+
+def current(s: Session, school: School) -> Draft | None:
+    """The draft this browser is working on for this school, if any."""
+    draft = find(s, cookie.get(_cookie_key(school)))
+    if draft is None or draft.school_id != school.id or draft.case_id is not None:
+        return None
+    return draft
+
+
+def start(s: Session, school: School) -> Draft:
+    draft = Draft(token=secrets.token_urlsafe(32), school_id=school.id, answers={}, step="")
+    s.add(draft)
+    s.flush()
+    remember(school, draft)
+    return draft
+
+
+def remember(school: School, draft: Draft) -> None:
+    cookie[_cookie_key(school)] = draft.token
+    cookie.permanent = True
+
+
+def save(draft: Draft, updates: dict[str, Any], step: str) -> None:
+    """Merge answers (a new dict, so the JSON column sees the change) and push back expiry."""
+    draft.answers = {**(draft.answers or {}), **updates}
+    draft.step = step
+    draft.expires_at = now() + DRAFT_LIFETIME
+
+
+def resume_token(draft: Draft) -> str:
+    return _serializer().dumps(draft.token)
+
+
+def from_resume_token(s: Session, signed: str) -> Draft | None:
+    try:
+        token = _serializer().loads(signed, max_age=int(DRAFT_LIFETIME.total_seconds()))
+    except BadSignature:
+        return None
+    return find(s, token)
+
+
+def email_resume_link(draft: Draft, school: School, link: str) -> bool:
+    """Email the resume link if we know an address. Never fails the request."""
+    to = str((draft.answers or {}).get("requester.email") or "").strip()
+    if not to or "@" not in to or draft.resume_emails >= MAX_RESUME_EMAILS:
+        return False
+    from flask import render_template
+
+    settings = current_app.config["SAR_SETTINGS"]
+    context = {"school": school, "link": link, "expires": DRAFT_LIFETIME.days}
+    try:
+        mail.send(
+            settings,
+            mail.Message(
+                to=to,
+                subject=f"Your unfinished request to {school.name}",
+                text=render_template("intake/email_resume.txt", **context),
+                sender_name=school.name,
+            ),
+        )
+    except Exception:  # noqa: BLE001 - the link is on screen; mail trouble must not lose the draft
+        log.exception("could not email a draft resume link")
+        return False
+    draft.resume_emails += 1
+    return True

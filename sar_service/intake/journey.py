@@ -1,0 +1,132 @@
+"""What happens when a parent answers a question: save, check, decide where next.
+
+Shared by the no-JavaScript pages and the chat's JSON endpoint, so both
+behave identically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import request, url_for
+from sqlalchemy.orm import Session
+
+from sar_service import ratelimit
+from sar_service.clock import today
+from sar_service.intake import drafts, flow, knowledge, rights, steps
+from sar_service.models import Draft, School
+
+AGE_OF_UNDERSTANDING = 12
+
+
+@dataclass
+class Outcome:
+    redirect: str | None = None
+    step: flow.Step | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    answered: dict[str, Any] | None = None
+    emailed: bool = False
+
+
+def step_url(school: School, step: flow.Step | None, change: bool = False) -> str:
+    if step is None:
+        return url_for("intake.check", slug=school.slug)
+    args = {"change": 1} if change else {}
+    return url_for("intake.step", slug=school.slug, step=step.slug, **args)
+
+
+def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool) -> Outcome:
+    """Handle one answered question. Answers are saved whatever happens next."""
+    ip = ratelimit.client_ip(request)
+    result = steps.read(step, request.form, request.files, school, draft.answers or {}, ip)
+    if result.question:
+        answered = knowledge.answer(s, school, result.question)
+        updates = result.updates | {"story": ""}
+        if not answered["found"]:
+            updates["questions"] = [*(draft.answers or {}).get("questions", []), result.question]
+        drafts.save(draft, updates, step.slug)
+        return Outcome(step=step, answered=answered)
+    drafts.save(draft, result.updates, step.slug)
+    if request.form.get("action") == "save":
+        link = url_for(
+            "intake.resume", slug=school.slug, signed=drafts.resume_token(draft), _external=True
+        )
+        emailed = drafts.email_resume_link(draft, school, link)
+        return Outcome(redirect=url_for("intake.saved", slug=school.slug, emailed=int(emailed)))
+    errors = dict(result.errors)
+    for key, message in steps.errors_for(step, draft.answers, school, today()).items():
+        errors.setdefault(key, message)
+    if errors:
+        return Outcome(step=step, errors=errors)
+    if change:
+        return Outcome(
+            redirect=step_url(
+                school, steps.first_incomplete(draft.answers, school, today()), change=True
+            )
+        )
+    return Outcome(redirect=step_url(school, flow.next_step(draft.answers, step.slug)))
+
+
+def page_context(
+    school: School, draft: Draft, step: flow.Step, outcome: Outcome | None, change: bool
+) -> dict[str, Any]:
+    """Everything the step template needs (also rendered as the chat's fragment)."""
+    answers = draft.answers or {}
+    outcome = outcome or Outcome(step=step)
+    prev = flow.previous_step(answers, step.slug)
+    return {
+        "school": school,
+        "step": step,
+        "fields": _fields(step, school),
+        "values": answers,
+        "errors": outcome.errors,
+        "answered": outcome.answered,
+        "change": change,
+        "back_url": url_for("intake.check", slug=school.slug)
+        if change
+        else (step_url(school, prev) if prev else url_for("intake.start", slug=school.slug)),
+        "action_url": step_url(school, step, change),
+        "chat_url": url_for(
+            "intake.chat", slug=school.slug, step=step.slug, **({"change": 1} if change else {})
+        ),
+        "notes": _notes(step, answers),
+        "age_note": _age_note(step, answers),
+        "limits": [rights.LIMITS[t] for t in sorted(step.types or ()) if t in rights.LIMITS],
+        "explain": [rights.RIGHTS[t][1] for t in sorted(step.types or ())],
+    }
+
+
+def _fields(step: flow.Step, school: School) -> list[flow.Field]:
+    if step.slug != "types":
+        return list(step.fields)
+    from dataclasses import replace
+
+    return [replace(step.fields[0], options=flow.type_options(school.offers_educational_record))]
+
+
+def _notes(step: flow.Step, answers: dict[str, Any]) -> dict[str, Any]:
+    if step.slug != "types" or not answers.get("story"):
+        return {}
+    understood = [t for t in answers.get("understood", []) if t in rights.RIGHTS]
+    return {
+        "understood": [rights.label(t) for t in understood],
+        "notes": [n for n in answers.get("understood_notes", []) if isinstance(n, str)],
+        "nothing": not understood,
+    }
+
+
+def age_of(answers: dict[str, Any]) -> int | None:
+    return flow.child_age(answers, today())
+
+
+def _age_note(step: flow.Step, answers: dict[str, Any]) -> bool:
+    age = age_of(answers)
+    after_dob = flow.next_step(answers, "dob")
+    return bool(
+        age is not None
+        and age >= AGE_OF_UNDERSTANDING
+        and after_dob
+        and after_dob.slug == step.slug
+        and not flow.is_pupil(answers)
+    )

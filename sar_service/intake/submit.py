@@ -1,0 +1,64 @@
+"""The end of the conversation: the same validation and case creation as the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from sar_service.cases.service import create_case
+from sar_service.cases.validation import validate_request
+from sar_service.intake import flow
+from sar_service.models import Case, Draft, EvidenceUpload, School
+from workflows.machine import Actor
+
+ACTOR_LABEL = "Online request form"
+
+
+@dataclass
+class Submitted:
+    case: Case | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def submit(s: Session, school: School, draft: Draft, today: date) -> Submitted:
+    """Create the case from a draft, attach any ID upload, and mark the draft done."""
+    answers = draft.answers or {}
+    checked = validate_request(flow.payload(answers), school_kind=school.kind, today=today)
+    if not checked.ok:
+        return Submitted(errors=checked.errors)
+    data = checked.data
+    data["details"]["identity"] = _identity(answers)
+    questions = [q for q in answers.get("questions", []) if isinstance(q, str)]
+    if questions:
+        data["details"]["questions"] = questions[:20]
+    case = create_case(s, school, data, Actor.system(ACTOR_LABEL))
+    upload = answers.get("identity.upload")
+    if data["details"]["identity"]["method"] == "upload" and isinstance(upload, dict):
+        evidence = EvidenceUpload(
+            case_id=case.id,
+            kind="identity",
+            stored_key=upload["key"],
+            sha256=upload["sha256"],
+            size=int(upload["size"]),
+            content_type=upload["content_type"],
+            original_name=upload["original_name"],
+            source="form",
+        )
+        s.add(evidence)
+        s.flush()
+        case.details = {
+            **case.details,
+            "identity": data["details"]["identity"] | {"evidence_id": evidence.id},
+        }
+    draft.case_id = case.id
+    s.flush()
+    return Submitted(case=case)
+
+
+def _identity(answers: dict) -> dict:
+    method = answers.get("identity.method")
+    if method == "upload" and isinstance(answers.get("identity.upload"), dict):
+        return {"method": "upload", "file": answers["identity.upload"].get("original_name", "")}
+    return {"method": "in_person"}

@@ -1,0 +1,31 @@
+"""The hook for documents released to the parent.
+
+The documents engineer fills ``released_documents``; until then it returns
+nothing and the portal says the reply is not ready yet. Each item needs an
+``id`` (unique within the case), a ``filename``, a ``content_type`` and a
+``load()`` returning the bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sar_service.models import Case
+
+
+@dataclass(frozen=True)
+class ReleasedDocument:
+    id: str
+    filename: str
+    content_type: str
+    load: Callable[[], bytes]
+    released_on: str = ""
+
+
+def released_documents(case: Case) -> list[ReleasedDocument]:
+    """Documents staff have released to the requester, newest first."""
+    from sar_service.db import session
+    from sar_service.records.release import released_for_portal
+
+    return released_for_portal(session(), case)

@@ -1,0 +1,77 @@
+"""'Send me a new link': reference + email, never revealing whether a case exists."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from sar_service import mail, ratelimit
+from sar_service.db import session
+from sar_service.models import Case
+from sar_service.portal import bp
+from sar_service.portal.links import portal_url
+
+log = logging.getLogger(__name__)
+
+
+@bp.route("/new-link", methods=["GET", "POST"])
+def new_link():
+    errors: dict[str, str] = {}
+    values = {"reference": "", "email": ""}
+    if request.method == "POST":
+        values = {k: (request.form.get(k) or "").strip() for k in values}
+        errors = _check(values)
+        if not errors:
+            if ratelimit.hit(ratelimit.LINK_REQUESTS, ratelimit.client_ip(request)).allowed:
+                _send_links(values["reference"], values["email"])
+            return redirect(url_for("portal.link_sent"))
+    status = 400 if errors else 200
+    return render_template(
+        "portal/new_link.html", school=None, errors=errors, values=values
+    ), status
+
+
+@bp.get("/new-link/sent")
+def link_sent():
+    return render_template("portal/link_sent.html", school=None)
+
+
+def _check(values: dict[str, str]) -> dict[str, str]:
+    errors = {}
+    if not values["reference"]:
+        errors["reference"] = "Enter your reference, like SAR-2026-0001."
+    elif len(values["reference"]) > 30:
+        errors["reference"] = "The reference must be 30 characters or fewer."
+    if not values["email"]:
+        errors["email"] = "Enter the email address you gave us."
+    elif len(values["email"]) > 254 or "@" not in values["email"]:
+        errors["email"] = "Enter an email address like name@example.com."
+    return errors
+
+
+def _send_links(reference: str, email: str) -> None:
+    """Email a fresh link for each matching case; silently nothing if none match."""
+    cases = session().scalars(
+        select(Case).where(
+            func.upper(Case.reference) == reference.upper(),
+            Case.requester_email == email.lower(),
+        )
+    )
+    settings = current_app.config["SAR_SETTINGS"]
+    for case in cases:
+        context = {"case": case, "school": case.school, "link": portal_url(case)}
+        try:
+            mail.send(
+                settings,
+                mail.Message(
+                    to=case.requester_email,
+                    subject=f"Your link to follow request {case.reference}",
+                    text=render_template("email/portal_link.txt", **context),
+                    html=render_template("email/portal_link.html", **context),
+                    sender_name=case.school.name,
+                ),
+            )
+        except Exception:  # noqa: BLE001 - the page must look the same either way
+            log.exception("could not email a new portal link for case %s", case.id)

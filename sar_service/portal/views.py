@@ -1,0 +1,182 @@
+"""The parent's status page behind a signed link: progress, uploads, questions, the reply."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from sar_service import ratelimit, uploads
+from sar_service.db import session
+from sar_service.letters_dates import longdate
+from sar_service.models import Case, CaseEvent, EvidenceUpload
+from sar_service.portal import bp
+from sar_service.portal.documents import released_documents
+from sar_service.portal.links import case_from_token
+from workflows import machine
+from workflows.states import PARENT_LABELS, REQUESTER, Status
+
+PORTAL_ACTOR = machine.Actor(label="Requester (portal)", role=REQUESTER)
+MAX_ANSWER = 5000
+UPLOAD_KINDS = {"identity": "Proof of identity", "evidence": "Other information"}
+
+
+def _case_or_invalid(token: str) -> Case | None:
+    return case_from_token(session(), token)
+
+
+def _invalid():
+    return render_template("portal/link_invalid.html", school=None), 404
+
+
+@bp.get("/<token>")
+def status(token: str):
+    case = _case_or_invalid(token)
+    if case is None:
+        return _invalid()
+    return render_template("portal/status.html", **_context(case, token, {}))
+
+
+def _context(case: Case, token: str, errors: dict, answer: str = "") -> dict:
+    status_ = Status(case.status)
+    evidence = _evidence(case)
+    return {
+        "school": case.school,
+        "case": case,
+        "token": token,
+        "state": PARENT_LABELS[status_],
+        "due": longdate(case.due_date) if case.due_date else None,
+        "school_days_due": longdate(case.school_days_due_date)
+        if case.school_days_due_date and "educational_record" in case.types
+        else None,
+        "needs_identity": status_ in (Status.RECEIVED, Status.AWAITING_IDENTITY)
+        and not any(u.kind == "identity" for u in evidence),
+        "awaiting_identity": status_ == Status.AWAITING_IDENTITY,
+        "question": _open_question(case) if status_ == Status.AWAITING_CLARIFICATION else None,
+        "uploads": evidence,
+        "documents": released_documents(case),
+        "errors": errors,
+        "answer": answer,
+        "finished": status_ in (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN),
+        "upload_kinds": UPLOAD_KINDS,
+    }
+
+
+def _evidence(case: Case) -> list[EvidenceUpload]:
+    return list(
+        session().scalars(
+            select(EvidenceUpload)
+            .where(EvidenceUpload.case_id == case.id)
+            .order_by(EvidenceUpload.id)
+        )
+    )
+
+
+def _open_question(case: Case) -> str:
+    asked = [e for e in case.events if e.action == "request_clarification"]
+    return asked[-1].reason if asked else "Please tell us more about what you want."
+
+
+@bp.post("/<token>/upload")
+def upload(token: str):
+    case = _case_or_invalid(token)
+    if case is None:
+        return _invalid()
+    kind = request.form.get("kind") if request.form.get("kind") in UPLOAD_KINDS else "evidence"
+    file = request.files.get("file")
+    errors = {}
+    if file is None or not file.filename:
+        errors["file"] = "Choose a file to upload."
+    elif not ratelimit.hit(ratelimit.UPLOADS, ratelimit.client_ip(request)).allowed:
+        errors["file"] = "You have uploaded a lot of files. Try again in an hour."
+    else:
+        try:
+            stored = uploads.save_upload(
+                _settings(), file.stream.read(uploads.MAX_BYTES + 1), file.filename
+            )
+        except uploads.UploadError as exc:
+            errors["file"] = str(exc)
+    if errors:
+        return render_template("portal/status.html", **_context(case, token, errors)), 400
+    _record_upload(case, kind, stored)
+    flash(f"Thank you. We have received {stored.original_name}.", "success")
+    return redirect(url_for("portal.status", token=token))
+
+
+def _record_upload(case: Case, kind: str, stored: uploads.StoredFile) -> None:
+    s = session()
+    row = EvidenceUpload(
+        case_id=case.id,
+        kind=kind,
+        stored_key=stored.key,
+        sha256=stored.sha256,
+        size=stored.size,
+        content_type=stored.content_type,
+        original_name=stored.original_name,
+        source="portal",
+    )
+    s.add(row)
+    s.flush()
+    case.events.append(
+        CaseEvent(
+            actor_label=PORTAL_ACTOR.label,
+            action="evidence_uploaded",
+            reason=f"{UPLOAD_KINDS[kind]} uploaded: {stored.original_name}",
+            data={"evidence_id": row.id, "kind": kind, "sha256": stored.sha256},
+        )
+    )
+    s.commit()
+
+
+@bp.post("/<token>/clarification")
+def clarification(token: str):
+    """The parent answers our question; this ends the clock pause (Art 12A)."""
+    case = _case_or_invalid(token)
+    if case is None:
+        return _invalid()
+    answer = (request.form.get("answer") or "").strip()
+    errors = {}
+    if case.status != Status.AWAITING_CLARIFICATION:
+        errors["answer"] = "We are not waiting for an answer from you at the moment."
+    elif not answer:
+        errors["answer"] = "Enter your answer."
+    elif len(answer) > MAX_ANSWER:
+        errors["answer"] = f"Your answer must be {MAX_ANSWER} characters or fewer."
+    else:
+        try:
+            machine.apply(
+                session(),
+                case,
+                machine.Request("clarification_received", reason=answer),
+                PORTAL_ACTOR,
+            )
+            session().commit()
+        except machine.TransitionError as exc:
+            session().rollback()
+            errors["answer"] = exc.detail
+    if errors:
+        context = _context(case, token, errors, answer)
+        return render_template("portal/status.html", **context), 400
+    flash("Thank you. We have your answer and the time limit is running again.", "success")
+    return redirect(url_for("portal.status", token=token))
+
+
+@bp.get("/<token>/documents/<doc_id>")
+def document(token: str, doc_id: str):
+    case = _case_or_invalid(token)
+    if case is None:
+        return _invalid()
+    doc = next((d for d in released_documents(case) if d.id == doc_id), None)
+    if doc is None:
+        abort(404)
+    return Response(
+        doc.load(),
+        mimetype=doc.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{uploads.clean_name(doc.filename)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _settings():
+    return current_app.config["SAR_SETTINGS"]

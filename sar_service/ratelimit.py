@@ -1,0 +1,63 @@
+"""Per-IP fixed-window rate limits kept in Redis.
+
+If Redis is down we let the request through and log it: a parent must never
+lose a request to a Redis outage.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from redis.exceptions import RedisError
+
+from sar_service.clock import now
+from workflows import queues
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    count: int
+    window: int  # seconds
+
+    @property
+    def window_words(self) -> str:
+        return "an hour" if self.window == 3600 else f"{self.window // 60} minutes"
+
+
+SUBMISSIONS = Limit("submit", 10, 3600)
+UPLOADS = Limit("upload", 30, 3600)
+LINK_REQUESTS = Limit("link", 5, 3600)
+CHAT = Limit("chat", 300, 3600)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after: int = 0
+
+
+def hit(limit: Limit, ip: str | None, app=None) -> Decision:
+    """Count one use of ``limit`` by ``ip``; refuse once the window's count is reached."""
+    ts = int(now().timestamp())
+    window_start = ts - ts % limit.window
+    key = f"rl:{limit.name}:{ip or 'unknown'}:{window_start}"
+    try:
+        pipe = queues.connection(app).pipeline()
+        pipe.incr(key)
+        pipe.expire(key, limit.window + 5)
+        count = pipe.execute()[0]
+    except RedisError as exc:
+        log.warning("rate limit %s not checked, Redis unavailable: %s", limit.name, exc)
+        return Decision(True)
+    if count > limit.count:
+        return Decision(False, retry_after=window_start + limit.window - ts)
+    return Decision(True)
+
+
+def client_ip(request) -> str:
+    """The address the request came from (a proxy should set remote_addr via ProxyFix)."""
+    return request.remote_addr or "unknown"
