@@ -24,6 +24,13 @@ class Message:
     html: str | None = None
     sender_name: str | None = None
     reply_to: str | None = None
+    #: Fixed by the caller when a retry must carry the same Message-ID as the first attempt
+    #: (a copy the SMTP server already took is then recognisable); fresh otherwise.
+    message_id: str | None = None
+
+
+def new_message_id(settings: Settings, idstring: str | None = None) -> str:
+    return make_msgid(idstring=idstring, domain=settings.mail_from.partition("@")[2] or "localhost")
 
 
 def compose(settings: Settings, msg: Message) -> EmailMessage:
@@ -32,7 +39,7 @@ def compose(settings: Settings, msg: Message) -> EmailMessage:
     email["To"] = msg.to
     email["Subject"] = msg.subject
     email["Date"] = now()
-    email["Message-ID"] = make_msgid(domain=settings.mail_from.partition("@")[2] or "localhost")
+    email["Message-ID"] = msg.message_id or new_message_id(settings)
     if msg.reply_to:
         email["Reply-To"] = msg.reply_to
     email.set_content(msg.text)
@@ -53,6 +60,9 @@ def send(settings: Settings, msg: Message) -> str:
             smtp.send_message(email)
     else:
         settings.outbox_dir.mkdir(parents=True, exist_ok=True)
-        name = f"{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+        if msg.message_id:  # a retry overwrites its own earlier copy
+            name = msg.message_id.strip("<>").replace("@", "_").replace("/", "_") + ".eml"
+        else:
+            name = f"{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
         (settings.outbox_dir / name).write_bytes(bytes(email))
     return str(email["Message-ID"])

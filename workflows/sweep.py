@@ -22,7 +22,7 @@ from sar_service.models import Case
 from workflows import outbox, queues
 
 #: Further steps provided by feature packages: "module:function(session, at, report, dry_run)".
-STEPS: list[str] = []
+STEPS: list[str] = ["sar_service.notify.reminders:sweep_step"]
 
 
 @dataclass
@@ -33,12 +33,14 @@ class SweepReport:
     enqueued: list[int] = field(default_factory=list)
     not_enqueued: list[int] = field(default_factory=list)
     planned: list[dict] = field(default_factory=list)  # what would be / was sent
+    cancelled: int = 0  # unsent reminders whose case's due date moved on
+    more_to_plan: bool = False  # hit the per-sweep limit; the next run plans the rest
 
     def summary(self) -> str:
         return (
             f"at={self.at.isoformat()} refreshed={self.refreshed} "
             f"enqueued={len(self.enqueued)} waiting_for_redis={len(self.not_enqueued)} "
-            f"planned={len(self.planned)}"
+            f"planned={len(self.planned)} cancelled={self.cancelled}"
         )
 
     def as_dict(self) -> dict:
@@ -49,6 +51,8 @@ class SweepReport:
             "enqueued": self.enqueued,
             "not_enqueued": self.not_enqueued,
             "planned": self.planned,
+            "cancelled": self.cancelled,
+            "more_to_plan": self.more_to_plan,
         }
 
 

@@ -1,0 +1,152 @@
+"""Composing each kind of notification: subject, plain text and HTML from templates.
+
+Subjects carry the case reference only — never the child's name or anything
+else about them — because subject lines are shown in inbox lists, lock
+screens and mail logs. Staff emails carry a link to the case page instead of
+case details; parents are pointed to the link in the email they already have.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import render_template
+from sqlalchemy.orm import Session
+
+from sar_service import mail
+from sar_service.cases.clocks import type_labels
+from sar_service.config import Settings
+from sar_service.models import Case, School
+from sar_service.models.notification import (
+    DIGEST,
+    EXTENSION_DECISION,
+    ID_CHASE,
+    OVERDUE,
+    REMINDER,
+    Notification,
+)
+from sar_service.notify import digest
+from sar_service.portal.links import portal_url
+from workflows.calendars import long_date, short_date
+from workflows.states import STATUS_LABELS, Status
+
+SERVICE_NAME = "SAR Service"
+TEMPLATES = {
+    REMINDER: "reminder_due",
+    OVERDUE: "escalation",
+    EXTENSION_DECISION: "reminder_extension",
+    ID_CHASE: "id_chase",
+    DIGEST: "digest",
+}
+
+
+def working_days(n: int) -> str:
+    return "1 working day" if n == 1 else f"{n} working days"
+
+
+def subject(n: Notification, reference: str | None) -> str:
+    due = short_date(n.due_on) if n.due_on else ""
+    if n.kind == REMINDER:
+        offset = int(n.data.get("offset", 0))
+        if offset == 0:
+            return f"Due today: {reference}"
+        return f"Reminder: {reference} is due in {working_days(offset)} ({due})"
+    if n.kind == OVERDUE:
+        return f"Overdue: {reference} was due on {due}"
+    if n.kind == EXTENSION_DECISION:
+        return f"Decide on extension by {due}: {reference}"
+    if n.kind == ID_CHASE:
+        return f"We still need proof of your identity – reference {reference}"
+    return f"Your data-protection cases for the week of {due}"
+
+
+def case_url(settings: Settings, reference: str) -> str:
+    return f"{settings.base_url}/staff/cases/{reference}"
+
+
+def compose(session: Session, settings: Settings, n: Notification) -> mail.Message:
+    """The message for one notification row (staff or parent)."""
+    case = session.get(Case, n.case_id) if n.case_id else None
+    school = case.school if case else (session.get(School, n.school_id) if n.school_id else None)
+    context = _context(session, settings, n, case, school)
+    name = TEMPLATES[n.kind]
+    return mail.Message(
+        to=n.recipient_email,
+        subject=subject(n, case.reference if case else None),
+        text=render_template(f"email/{name}.txt", **context),
+        html=render_template(f"email/{name}.html", **context),
+        sender_name=school.name if school else SERVICE_NAME,
+        reply_to=(school.dpo_email or school.email or None) if school else None,
+    )
+
+
+def _context(session, settings, n: Notification, case: Case | None, school) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "n": n,
+        "school": school,
+        "sender": school.name if school else SERVICE_NAME,
+        "queue_url": f"{settings.base_url}/staff/",
+    }
+    if case is not None:
+        context |= _case_context(settings, n, case)
+    if n.kind == ID_CHASE and case is not None:
+        context["portal_link"] = portal_url(case)
+    if n.kind == DIGEST:
+        context |= _digest_context(session, settings, n)
+    return context
+
+
+def _case_context(settings: Settings, n: Notification, case: Case) -> dict[str, Any]:
+    offset = int(n.data.get("offset", 0))
+    return {
+        "case": case,
+        "reference": case.reference,
+        "types": type_labels(case.types),
+        "status": STATUS_LABELS.get(Status(case.status), case.status),
+        "awaiting_identity": case.status == Status.AWAITING_IDENTITY.value,
+        "due": long_date(n.due_on) if n.due_on else None,
+        "offset": offset,
+        "left": working_days(offset),
+        "url": case_url(settings, case.reference),
+        "asked_on": _long(n.data.get("asked_on")),
+    }
+
+
+def _digest_context(session: Session, settings: Settings, n: Notification) -> dict[str, Any]:
+    as_of = date.fromisoformat(n.data["as_of"])
+    rows, total = digest.lines(session, n.recipient_user_id, as_of)
+    items = [
+        {
+            "reference": r.reference,
+            "school": r.school,
+            "status": STATUS_LABELS.get(Status(r.status), r.status),
+            "due": long_date(r.due),
+            "when": _when(r.days_left),
+            "overdue": r.overdue,
+            "paused": r.paused,
+            "url": case_url(settings, r.reference),
+        }
+        for r in rows
+    ]
+    return {
+        "items": items,
+        "total": total,
+        "more": total - len(items),
+        "overdue_count": sum(1 for r in rows if r.overdue),
+        "week_of": long_date(n.due_on) if n.due_on else "",
+        "as_of": long_date(as_of),
+    }
+
+
+def _when(days_left: int) -> str:
+    if days_left < 0:
+        late = -days_left
+        return f"overdue by {late} day" + ("" if late == 1 else "s")
+    if days_left == 0:
+        return "due today"
+    return f"{days_left} day" + ("" if days_left == 1 else "s") + " left"
+
+
+def _long(iso: str | None) -> str | None:
+    return long_date(date.fromisoformat(iso)) if iso else None

@@ -1,0 +1,67 @@
+"""Who gets a case's reminders: the assignee, or else the school's DPOs.
+
+Loaded once per sweep (schools and DPOs are few), so planning for thousands
+of cases asks the database nothing per case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sar_service.models import Membership, School, User
+from sar_service.notify import rules
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    id: int
+    name: str
+    offsets: tuple[int, ...]
+    dpos: tuple[tuple[int, str], ...]  # (user id, email), active DPOs only
+
+    @property
+    def dpo_emails(self) -> tuple[str, ...]:
+        return tuple(email for _, email in self.dpos)
+
+
+def load_schools(session: Session) -> dict[int, SchoolInfo]:
+    dpos: dict[int, list[tuple[int, str]]] = {}
+    rows = session.execute(
+        select(Membership.school_id, User.id, User.email)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.role == "dpo", User.is_active.is_(True))
+        .order_by(User.email)
+    )
+    for school_id, user_id, email in rows:
+        dpos.setdefault(school_id, []).append((user_id, email))
+    return {
+        sid: SchoolInfo(sid, name, rules.offsets_for(settings), tuple(dpos.get(sid, ())))
+        for sid, name, settings in session.execute(select(School.id, School.name, School.settings))
+    }
+
+
+def case_recipients(
+    school: SchoolInfo, assignee_id: int | None, assignee_email: str | None
+) -> tuple[tuple[str, ...], int | None]:
+    """The assignee if there is an active one, else every DPO of the school."""
+    if assignee_id is not None and assignee_email:
+        return (assignee_email,), assignee_id
+    return school.dpo_emails, None
+
+
+def escalation_recipients(
+    school: SchoolInfo, assignee_id: int | None, assignee_email: str | None
+) -> tuple[tuple[str, ...], int | None]:
+    """The DPOs; with no DPO at the school, at least the assignee hears of it."""
+    if school.dpos:
+        return school.dpo_emails, (school.dpos[0][0] if len(school.dpos) == 1 else None)
+    return case_recipients(school, assignee_id, assignee_email)
+
+
+NO_ONE = (
+    "No one to send it to: the case has no assignee and the school has no active DPO. "
+    "Assign the case or add a DPO."
+)

@@ -1,0 +1,158 @@
+"""A worker killed with SIGKILL while the SMTP server holds the reminder: after the stale
+window the sweep and a fresh worker deliver it, and every copy is the same message."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from sar_service.cases import clocks
+from sar_service.clock import now, today
+from sar_service.models.notification import Notification
+from sar_service.notify import rules
+from sar_service.processes import run_worker
+from tests.notify.helpers import case_events, notifications
+from workflows import machine, outbox, sweep
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_process(app, inbox_port: int) -> subprocess.Popen:
+    """``sar worker`` in its own process group, on the test's database, Redis and SMTP."""
+    settings = app.config["SAR_SETTINGS"]
+    env = dict(
+        os.environ,
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url,
+        SAR_INSTANCE_DIR=str(settings.instance_dir),
+        SECRET_KEY=settings.secret_key,
+        BASE_URL=settings.base_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(inbox_port),
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "sar_service.cli", "worker"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def descendants(pid: int) -> list[int]:
+    """Child processes (RQ forks a work horse per job, in a session of its own)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+def kill_everything(proc: subprocess.Popen) -> None:
+    """SIGKILL the worker and its work horse, as stopping the service's cgroup would."""
+    groups = {proc.pid} | {os.getpgid(child) for child in descendants(proc.pid)}
+    for group in groups:
+        os.killpg(group, signal.SIGKILL)
+    proc.wait(10)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server_kept_it", [False, True], ids=["dropped", "kept"])
+def test_worker_killed_mid_send_delivers_the_reminder_as_one_message(
+    app, db, factory, inbox, server_kept_it
+):
+    # A school whose only reminder falls today, so the killed worker runs on the real clock.
+    school = factory.school("oakfield", name="Oakfield Primary School")
+    caseworker = factory.staff(school, "caseworker", email="cw@oakfield.example")
+    case = factory.case(school, today())
+    stage = rules.reminder_stage(
+        case.next_due_date, today(), tuple(range(30, -1, -1)), clocks.working_calendar()
+    )
+    school.settings = {"reminders": {"before_working_days": [stage]}}
+    machine.apply(
+        db,
+        case,
+        machine.Request("assign", data={"assignee": caseworker.user.email}),
+        machine.Actor.system("Test"),
+    )
+    db.commit()
+    run_worker(app, burst=True)  # the acknowledgement goes first, unheld
+    before = len(inbox.messages)
+
+    inbox.hold = threading.Event()
+    inbox.keep_unanswered = server_kept_it
+    sweep.run(db, at=now())
+    [row] = notifications(db, "reminder")
+    port = app.config["SAR_SETTINGS"].smtp_port
+    proc = worker_process(app, port)
+    try:
+        assert inbox.holding.wait(60), "the worker never reached the SMTP server"
+        db.expire_all()
+        assert db.get(Notification, row.id).status == "sending"  # committed before SMTP
+        horses = descendants(proc.pid)
+        assert horses, "the job runs in a forked work horse"
+        kill_everything(proc)
+        for horse in horses:
+            wait_for(lambda h=horse: not Path(f"/proc/{h}").exists() or _zombie(h))
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    inbox.hold.set()
+
+    claimed = db.get(Notification, row.id)
+    assert claimed.status == "sending"
+    soon = now() + timedelta(minutes=5)
+    with time_machine.travel(soon, tick=False):  # inside the stale window: left alone
+        assert sweep.run(db, at=soon).enqueued == []
+        run_worker(app, burst=True)
+    db.expire_all()
+    assert db.get(Notification, row.id).status == "sending"
+
+    later = now() + outbox.STALE_CLAIM + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        report = sweep.run(db, at=later)
+        assert len(report.enqueued) == 1 and report.planned == []
+        run_worker(app, burst=True)
+        sweep.run(db, at=later)  # and again: nothing more
+        run_worker(app, burst=True)
+
+    db.expire_all()
+    sent = db.get(Notification, row.id)
+    assert (sent.status, sent.attempts) == ("sent", 2)
+    reminders = [m for m in inbox.messages[before:] if m["To"] == "cw@oakfield.example"]
+    assert {m["Message-ID"] for m in reminders} == {sent.message_id}  # one message
+    if server_kept_it:
+        # The server took the first copy but the worker died before hearing "250 OK": SMTP
+        # cannot tell us, so it is sent again — the same message, recognisably a duplicate.
+        assert len(reminders) == 2
+        first, second = (m.get_body(("plain",)).get_content() for m in reminders)
+        assert first == second
+    else:
+        assert len(reminders) == 1  # the server dropped the unanswered copy
+    [event] = case_events(db, case, "notification_sent")
+    assert "sent again after an interrupted attempt" in event.reason
