@@ -231,8 +231,15 @@ def spec() -> dict:
                     },
                 }
             },
+            **_letter_paths(),
         },
     }
+
+
+def _letter_paths() -> dict:
+    from sar_service.letters.api import openapi_paths
+
+    return openapi_paths()
 
 
 @bp.get("/openapi.json")

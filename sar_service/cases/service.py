@@ -76,6 +76,13 @@ def create_case(session: Session, school: School, data: dict[str, Any], actor: A
     )
     session.flush()
     outbox.add(session, f"acknowledge:{case.id}", "acknowledge", {"case_id": case.id}, case.id)
+    outbox.add(
+        session,
+        f"letter:{case.id}:acknowledgement:received",
+        "letter",
+        {"case_id": case.id, "kind": "acknowledgement"},
+        case.id,
+    )
     return case
 
 

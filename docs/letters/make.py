@@ -1,0 +1,91 @@
+"""Render the sample letters in this folder from the demo data.
+
+One .docx per kind, from ``sar_service.letters.samples.sample_context`` (a
+made-up school, Oakfield Primary, and a made-up family), with the default
+wording in ``templates/letters/``. Run after a wording change and commit the
+result, so a school can read every letter before installing anything:
+
+    .venv/bin/python docs/letters/make.py
+
+The files are written reproducibly: the same wording gives byte-identical
+files (fixed timestamps inside the .docx), so git shows only real changes.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+from sar_service.letters.kinds import KIND_NAMES, get_kind
+from sar_service.letters.render import render_letter, sample_context
+
+HERE = Path(__file__).resolve().parent
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+_CORE_DATES = (b"<dcterms:created", b"<dcterms:modified")
+
+
+def reproducible(data: bytes) -> bytes:
+    """Rewrite the zip with fixed member timestamps and no creation dates."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                body = _strip_dates(body)
+            info = zipfile.ZipInfo(item.filename, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _strip_dates(xml: bytes) -> bytes:
+    for tag in _CORE_DATES:
+        start = xml.find(tag)
+        if start == -1:
+            continue
+        end_tag = b"</" + tag[1:] + b">"
+        end = xml.find(end_tag, start)
+        if end != -1:
+            xml = xml[:start] + xml[end + len(end_tag) :]
+    return xml
+
+
+def readme() -> str:
+    lines = [
+        "# Sample letters",
+        "",
+        "Every letter the service writes, rendered from the demo data (Oakfield Primary",
+        "School, a made-up school, and a made-up family) with the default wording.",
+        "Open them in Word or LibreOffice to see what parents receive. A school's DPO",
+        "can change the wording in the staff workspace (`/staff/settings/<school>/letters`,",
+        "also linked from each case's Letters section); the service checks that each",
+        "letter still says what the law requires before a change is saved.",
+        "",
+        "Regenerate after a wording change: `.venv/bin/python docs/letters/make.py`.",
+        "",
+        "| Letter | File | What it is for |",
+        "| --- | --- | --- |",
+    ]
+    for kind in KIND_NAMES:
+        spec = get_kind(kind)
+        lines.append(f"| {spec.title} | [{kind}.docx]({kind}.docx) | {spec.description} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(directory: Path = HERE) -> int:
+    directory.mkdir(parents=True, exist_ok=True)
+    for kind in KIND_NAMES:
+        path = directory / f"{kind}.docx"
+        path.write_bytes(reproducible(render_letter(sample_context(kind))))
+        print(f"wrote {path}")
+    (directory / "README.md").write_text(readme(), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE))

@@ -1,0 +1,193 @@
+"""Letters in the JSON API: list, generate and download a case's letters.
+
+Routes on the API blueprint (bearer tokens, problem+json errors). Tenancy
+comes from ``find_case``: another school's case, or a document of another
+case, is a 404. DPOs and caseworkers may generate; every role at the
+school may list and download.
+"""
+
+from __future__ import annotations
+
+from flask import Response, g, jsonify
+from sqlalchemy import select
+
+from sar_service.api import bp
+from sar_service.api.auth import token_required
+from sar_service.api.cases import _case_or_404
+from sar_service.api.intake import json_body
+from sar_service.api.problems import ApiProblem, invalid
+from sar_service.db import session
+from sar_service.models import Document
+
+from .build import why_not
+from .inputs import parse_extra
+from .kinds import KIND_NAMES
+from .service import DOCX, generate_letter, letters_of
+
+GENERATE_ROLES = frozenset({"dpo", "caseworker"})
+
+
+def document_json(document: Document) -> dict:
+    return {
+        "id": document.id,
+        "kind": document.letter_kind,
+        "version": document.version,
+        "filename": document.filename,
+        "created_at": document.created_at.isoformat() if document.created_at else None,
+        "created_by": document.created_by,
+        "size": document.size,
+    }
+
+
+@bp.get("/cases/<reference>/letters")
+@token_required
+def list_letters(reference: str):
+    """The case's letters, newest first."""
+    case = _case_or_404(reference)
+    return jsonify(items=[document_json(d) for d in letters_of(session(), case)])
+
+
+@bp.post("/cases/<reference>/letters")
+@token_required
+def create_letter(reference: str):
+    """Generate a letter now (it takes milliseconds); 201 with the stored document."""
+    case = _case_or_404(reference)
+    if g.api_user.role_in(case.school_id) not in GENERATE_ROLES:
+        raise ApiProblem(403, "Forbidden", "Your role at this school cannot create letters.")
+    body = json_body()
+    if not isinstance(body, dict):
+        return invalid({"kind": "Send a JSON object with the letter 'kind'."})
+    kind = body.get("kind")
+    if not isinstance(kind, str) or kind not in KIND_NAMES:
+        return invalid({"kind": f"Choose a letter kind: one of {', '.join(KIND_NAMES)}."})
+    s = session()
+    reason = why_not(s, case, kind)
+    if reason:
+        return invalid({"kind": reason})
+    extra, errors = parse_extra(kind, body)
+    if errors:
+        return invalid(errors)
+    document = generate_letter(s, case, kind, actor_label=g.api_user.name, extra=extra)
+    s.commit()
+    response = jsonify(document_json(document))
+    response.status_code = 201
+    response.headers["Location"] = f"/api/v1/cases/{case.reference}/letters/{document.id}"
+    return response
+
+
+@bp.get("/cases/<reference>/letters/<int:id>")
+@token_required
+def download_letter(reference: str, id: int):  # noqa: A002 - the path parameter's name
+    """The .docx itself, as an attachment that is never cached."""
+    case = _case_or_404(reference)
+    document = session().scalar(
+        select(Document).where(
+            Document.id == id, Document.case_id == case.id, Document.kind == "letter"
+        )
+    )
+    if document is None:
+        raise ApiProblem(404, "Not found", f"No letter {id} on case {reference}.")
+    return docx_response(document)
+
+
+def docx_response(document: Document) -> Response:
+    """Stream a stored letter: attachment, nosniff, no-store (shared with the staff pages)."""
+    from sar_service.storage import storage
+
+    response = Response(storage().get(document.storage_key), mimetype=document.content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def openapi_paths() -> dict:
+    """The letters endpoints for ``/api/v1/openapi.json``."""
+    ref = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+    doc_id = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    errors = {
+        "401": {"description": "No or bad token", "content": problem},
+        "404": {"description": "Not found or not yours", "content": problem},
+    }
+    text_list = {"type": "array", "items": {"type": "string"}}
+    letter = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"enum": list(KIND_NAMES)},
+            "version": {"type": "integer"},
+            "filename": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "created_by": {"type": "string"},
+            "size": {"type": "integer"},
+        },
+    }
+    body = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"enum": list(KIND_NAMES)},
+            "outcome": {"enum": ["done", "partly", "refused"]},
+            "outcome_reasons": {"type": "string", "maxLength": 5000},
+            "withheld": {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+                "description": "[exemption, description of what was withheld] pairs",
+            },
+            "recipients_notified": text_list,
+        },
+    }
+    docx = {"schema": {"type": "string", "format": "binary"}}
+    return {
+        "/cases/{reference}/letters": {
+            "get": {
+                "summary": "The case's letters, newest first",
+                "security": [{"bearer": []}],
+                "parameters": [ref],
+                "responses": {
+                    "200": {
+                        "description": "Letters",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"items": {"type": "array", "items": letter}},
+                                }
+                            }
+                        },
+                    },
+                    **errors,
+                },
+            },
+            "post": {
+                "summary": "Generate a letter (a new version of that kind)",
+                "security": [{"bearer": []}],
+                "parameters": [ref],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": body}},
+                },
+                "responses": {
+                    "201": {
+                        "description": "The stored letter",
+                        "content": {"application/json": {"schema": letter}},
+                    },
+                    "403": {"description": "Role may not create letters", "content": problem},
+                    "422": {"description": "Unknown or inapplicable kind", "content": problem},
+                    **errors,
+                },
+            },
+        },
+        "/cases/{reference}/letters/{id}": {
+            "get": {
+                "summary": "Download one letter (.docx)",
+                "security": [{"bearer": []}],
+                "parameters": [ref, doc_id],
+                "responses": {
+                    "200": {"description": "The letter", "content": {DOCX: docx}},
+                    **errors,
+                },
+            }
+        },
+    }

@@ -1,0 +1,162 @@
+"""Generate a letter for a case and keep it as a versioned document on the case.
+
+The caller commits: the document row, the audit event and (through the
+outbox) the job that asked for the letter succeed or fail together. The
+bytes go to encrypted storage first; a rolled-back transaction leaves an
+unreferenced file there, never a row without its file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from sar_service.clock import now
+from sar_service.clock import today as clock_today
+from sar_service.models import Case, CaseEvent, Document, LetterTemplate, School
+
+from .build import letter_context
+from .kinds import get_kind
+from .render import default_template, render_letter, validate_template
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class TemplateRefused(ValueError):
+    """A school's edited wording failed validation; ``errors`` say why, line by line."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def school_template(session: Session, school_id: int, kind: str) -> LetterTemplate | None:
+    """The school's newest saved wording for ``kind``, or None (the default applies)."""
+    return session.scalar(
+        select(LetterTemplate)
+        .where(LetterTemplate.school_id == school_id, LetterTemplate.kind == kind)
+        .order_by(LetterTemplate.id.desc())
+        .limit(1)
+    )
+
+
+def template_text(session: Session, school_id: int, kind: str) -> str:
+    """The wording a letter of ``kind`` is rendered from at this school."""
+    row = school_template(session, school_id, kind)
+    return row.text if row is not None else default_template(kind)
+
+
+def save_template(
+    session: Session, school: School, kind: str, text: str, *, updated_by: str
+) -> LetterTemplate:
+    """Store edited wording, but only if it passes validation (else TemplateRefused)."""
+    text = text.replace("\r\n", "\n")
+    errors = validate_template(kind, text)
+    if errors:
+        raise TemplateRefused(errors)
+    row = LetterTemplate(school_id=school.id, kind=kind, text=text, updated_by=updated_by)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reset_template(session: Session, school: School, kind: str) -> int:
+    """Go back to the default wording for ``kind``; returns how many saved versions went."""
+    get_kind(kind)
+    result = session.execute(
+        delete(LetterTemplate).where(
+            LetterTemplate.school_id == school.id, LetterTemplate.kind == kind
+        )
+    )
+    return result.rowcount or 0
+
+
+def filename_for(case: Case, kind: str, version: int) -> str:
+    """SAR-2026-0001-access_response-v2.docx (safe in a Content-Disposition header)."""
+    return f"{_UNSAFE.sub('-', case.reference)}-{kind}-v{version}.docx"
+
+
+def letters_of(session: Session, case: Case) -> list[Document]:
+    """The case's letters, newest first."""
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.case_id == case.id, Document.kind == "letter")
+            .order_by(Document.id.desc())
+        )
+    )
+
+
+def generate_letter(
+    session: Session,
+    case: Case,
+    kind: str,
+    *,
+    actor_label: str,
+    extra: dict | None = None,
+    today: date | None = None,
+    trigger: str | None = None,
+    actor_id: int | None = None,
+) -> Document:
+    """Render ``kind`` for ``case`` and store it as the next version. Caller commits.
+
+    ``trigger`` marks a letter a job made for one workflow step, so the job
+    can tell it already ran (see ``jobs.generate``).
+    """
+    title = get_kind(kind).title
+    ctx = letter_context(session, case, kind, today=today or clock_today(), extra=extra)
+    data = render_letter(ctx, template_text(session, case.school_id, kind))
+    _lock_case(session, case)
+    version = _next_version(session, case, kind)
+    from sar_service.storage import storage
+
+    stored = storage().put(data)
+    document = Document(
+        case_id=case.id,
+        kind="letter",
+        letter_kind=kind,
+        version=version,
+        filename=filename_for(case, kind, version),
+        content_type=DOCX,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.key,
+        created_by=actor_label,
+        created_at=now(),
+    )
+    session.add(document)
+    session.flush()
+    event_data = {"document_id": document.id, "kind": kind, "version": version}
+    if trigger:
+        event_data["trigger"] = trigger
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action="letter_generated",
+            effective_on=ctx.today,
+            reason=title,
+            data=event_data,
+        )
+    )
+    session.flush()
+    return document
+
+
+def _lock_case(session: Session, case: Case) -> None:
+    """Serialise version numbering per case (a row lock on PostgreSQL)."""
+    session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+
+
+def _next_version(session: Session, case: Case, kind: str) -> int:
+    latest = session.scalar(
+        select(func.max(Document.version)).where(
+            Document.case_id == case.id, Document.kind == "letter", Document.letter_kind == kind
+        )
+    )
+    return (latest or 0) + 1

@@ -1,0 +1,199 @@
+"""Staff pages for letters: create and download on a case, edit the school's wording.
+
+A blueprint of its own under ``/staff`` (the staff blueprint is registered
+before this package loads), with the same rules as the staff workspace:
+sign-in required, pages never cached, the staff layout's navigation and
+helpers. Tenancy through ``sar_service.staff.access``: another school's case
+or settings are a 404.
+"""
+
+from __future__ import annotations
+
+import flask
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from sar_service.db import session
+from sar_service.models import Document, School
+from sar_service.staff import guard
+from sar_service.staff.access import case_or_404, dpo_school_or_404, me
+
+from . import pages
+from .api import docx_response
+from .build import why_not
+from .inputs import parse_extra
+from .kinds import KIND_NAMES, KINDS
+from .render import default_template
+from .service import TemplateRefused, generate_letter, reset_template, save_template
+from .service import school_template as saved_template
+
+bp = Blueprint("letters", __name__, url_prefix="/staff")
+guard.protect(bp)  # signed-in staff only, never cached, the staff layout's helpers
+MAX_TEMPLATE = 50_000
+
+
+# --- on a case ---------------------------------------------------------------------
+
+
+def _case_url(case, anchor: str = "letters") -> str:
+    return url_for(
+        "staff.case_page", school=case.school.slug, reference=case.reference, _anchor=anchor
+    )
+
+
+@bp.post("/cases/<school>/<reference>/letters")
+def create(school: str, reference: str):
+    """Generate a letter now; errors are shown beside the form on the case page."""
+    case, user = case_or_404(school, reference), me()
+    if user.role_in(case.school_id) not in pages.CREATE_ROLES:
+        abort(403)
+    kind = request.form.get("kind") or ""
+    body, errors = pages.form_extra(request.form)
+    given = {k: request.form.get(k, "") for k in pages.FORM_FIELDS}
+    db = session()
+    if kind not in KIND_NAMES:
+        errors["kind"] = "Choose the kind of letter to create."
+    else:
+        reason = why_not(db, case, kind)
+        if reason:
+            errors["kind"] = reason
+    extra = {}
+    if not errors:
+        extra, errors = parse_extra(kind, body)
+    if errors:
+        from sar_service.staff.views_case import render as render_case
+
+        fields = {f"letter-{name}": message for name, message in errors.items()}
+        return render_case(case, 422, errors=fields, letter_form=given)
+    document = generate_letter(
+        db, case, kind, actor_label=user.name or user.email, extra=extra, actor_id=user.id
+    )
+    db.commit()
+    flask.flash(f"Letter created: {document.filename}", "success")
+    return redirect(_case_url(case))
+
+
+@bp.get("/cases/<school>/<reference>/letters/<int:document_id>")
+def download(school: str, reference: str, document_id: int):
+    """Any member of staff who can see the case may download its letters."""
+    case = case_or_404(school, reference)
+    document = session().scalar(
+        select(Document).where(
+            Document.id == document_id, Document.case_id == case.id, Document.kind == "letter"
+        )
+    )
+    if document is None:
+        abort(404)
+    return docx_response(document)
+
+
+# --- the school's wording -------------------------------------------------------------
+
+
+def _kinds_url(school: School) -> str:
+    return url_for("letters.settings", slug=school.slug)
+
+
+@bp.get("/settings/<slug>/letters")
+def settings(slug: str):
+    """Every kind of letter, whether the school has its own wording, and the logo."""
+    school = dpo_school_or_404(slug)
+    return _settings_page(school)
+
+
+def _settings_page(school: School, errors: dict | None = None, status: int = 200):
+    db = session()
+    rows = [(KINDS[k], saved_template(db, school.id, k)) for k in KIND_NAMES]
+    return render_template(
+        "staff/letters/settings.html",
+        school=school,
+        rows=rows,
+        has_logo=bool((school.settings or {}).get("logo_key")),
+        errors=errors or {},
+    ), status
+
+
+@bp.route("/settings/<slug>/letters/<kind>", methods=["GET", "POST"])
+def edit(slug: str, kind: str):
+    """Edit one kind: preview, save (only if valid) or go back to the default wording."""
+    school = dpo_school_or_404(slug)
+    if kind not in KINDS:
+        abort(404)
+    db = session()
+    saved = saved_template(db, school.id, kind)
+    current = saved.text if saved else default_template(kind)
+    if request.method == "GET":
+        return _edit_page(school, kind, current, saved)
+    action = request.form.get("do")
+    if action == "reset":
+        reset_template(db, school, kind)
+        db.commit()
+        flask.flash(f"{KINDS[kind].title}: back to the default wording.", "success")
+        return redirect(url_for("letters.edit", slug=slug, kind=kind))
+    text = (request.form.get("text") or "").replace("\r\n", "\n")
+    if len(text) > MAX_TEMPLATE:
+        error = f"Keep the wording to {MAX_TEMPLATE:,} characters or fewer."
+        return _edit_page(school, kind, text[:MAX_TEMPLATE], saved, [error], 422)
+    if action != "save":
+        return _edit_page(school, kind, text, saved, previewing=True)
+    try:
+        save_template(db, school, kind, text, updated_by=me().name)
+    except TemplateRefused as refused:
+        db.rollback()
+        return _edit_page(school, kind, text, saved, refused.errors, 422)
+    db.commit()
+    flask.flash(f"{KINDS[kind].title}: your wording is saved and will be used.", "success")
+    return redirect(url_for("letters.edit", slug=slug, kind=kind))
+
+
+def _edit_page(school, kind, text, saved, errors=None, status=200, previewing=False):
+    from .render import validate_template
+
+    if errors is None and previewing:
+        errors = validate_template(kind, text)
+    groups = None
+    if not errors:
+        try:
+            groups = pages.preview(school, kind, text)
+        except Exception as exc:  # noqa: BLE001 - shown to the DPO, never a 500
+            errors = [f"The preview failed: {exc}"]
+    return render_template(
+        "staff/letters/edit.html",
+        school=school,
+        kind=KINDS[kind],
+        text=text,
+        saved=saved,
+        errors=errors or [],
+        preview=groups,
+        previewing=previewing,
+        field_help=pages.field_help(),
+        back=_kinds_url(school),
+    ), status
+
+
+@bp.post("/settings/<slug>/letters/logo")
+def logo(slug: str):
+    """Upload (or remove) the logo printed at the top of every letter."""
+    from sar_service.storage import storage
+
+    school = dpo_school_or_404(slug)
+    db = session()
+    settings_now = dict(school.settings or {})
+    old_key = settings_now.get("logo_key")
+    if request.form.get("do") == "remove":
+        settings_now.pop("logo_key", None)
+        message = "The logo is removed from letters."
+    else:
+        upload = request.files.get("logo")
+        data = upload.read(pages.MAX_LOGO + 1) if upload else b""
+        problem = pages.check_logo(data)
+        if problem:
+            return _settings_page(school, {"logo": problem}, 422)
+        settings_now["logo_key"] = storage().put(data).key
+        message = "Logo saved. New letters will carry it."
+    school.settings = settings_now  # a new dict, so the JSON column is written
+    db.commit()
+    if old_key and old_key != settings_now.get("logo_key"):
+        storage().delete(old_key)
+    flask.flash(message, "success")
+    return redirect(_kinds_url(school) + "#logo")

@@ -1,0 +1,155 @@
+"""Generating letters from the record: versions, the school's notice, its own wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from sar_service.clock import today
+from sar_service.letters import build
+from sar_service.letters.render import default_template
+from sar_service.letters.service import (
+    DOCX,
+    TemplateRefused,
+    generate_letter,
+    reset_template,
+    save_template,
+)
+from sar_service.models import LetterTemplate
+from sar_service.notices.store import import_notice
+from tests.letters.conftest import letters, open_letter
+from tests.unit.test_letters import tiny_png
+
+#: The two real school privacy notices the project was created from.
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "notices").glob("seed_*.txt"))
+
+
+def test_versions_increment_on_regeneration(app, db, factory, letterhead_school):
+    case = factory.case(letterhead_school, today())
+    first = generate_letter(db, case, "acknowledgement", actor_label="Ann Staff")
+    second = generate_letter(db, case, "acknowledgement", actor_label="Ann Staff")
+    other = generate_letter(db, case, "identity_request", actor_label="Ann Staff")
+    db.commit()
+    assert (first.version, second.version, other.version) == (1, 2, 1)
+    assert second.filename == f"{case.reference}-acknowledgement-v2.docx"
+    assert second.content_type == DOCX and second.created_by == "Ann Staff"
+    assert second.storage_key != first.storage_key
+    assert open_letter(app, second).text == open_letter(app, first).text
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
+def test_access_response_quotes_the_imported_notice(app, db, factory, letterhead_school, seed):
+    import_notice(db, letterhead_school, seed.read_bytes(), seed.name, "DPO")
+    case = factory.case(letterhead_school, today())
+    facts = build.notice_facts(db, letterhead_school)
+    assert facts.categories and facts.purposes and facts.recipients
+    row = generate_letter(db, case, "access_response", actor_label="DPO")
+    db.commit()
+    letter = open_letter(app, row)
+    bullets = [p.text for p in letter.document.paragraphs if p.style.name == "List Bullet"]
+    for item in facts.categories + facts.purposes + facts.recipients + facts.retention:
+        assert item in bullets, item
+    for item in facts.sources:
+        assert item in bullets, item
+    if not facts.retention:
+        assert "retention schedule" in letter.text
+
+
+def test_access_response_without_a_notice_points_to_it(app, db, factory, letterhead_school):
+    case = factory.case(letterhead_school, today())
+    letter = open_letter(app, generate_letter(db, case, "access_response", actor_label="DPO"))
+    assert letter.text.count("privacy notice") >= 4
+
+
+def test_outcome_letter_uses_what_staff_said(app, db, factory, letterhead_school):
+    case = factory.case(letterhead_school, today(), types=("erasure",))
+    extra = {
+        "outcome": "partly",
+        "outcome_reasons": "We deleted the photographs but must keep the attendance record.",
+        "recipients_notified": ["Tapestry"],
+    }
+    row = generate_letter(db, case, "erasure_outcome", actor_label="DPO", extra=extra)
+    letter = open_letter(app, row)
+    assert extra["outcome_reasons"] in letter.text
+    assert "Tapestry" in letter.text.splitlines()
+    assert "ico.org.uk" in letter.text and "courts" in letter.text
+
+
+def test_consent_and_complaint_letters_quote_the_request(app, db, factory, letterhead_school):
+    case = factory.case(letterhead_school, today(), types=("withdraw_consent", "complaint"))
+    consent = open_letter(
+        app, generate_letter(db, case, "consent_withdrawal_confirmation", actor_label="DPO")
+    )
+    assert "Photographs" in consent.text
+    complaint = open_letter(
+        app, generate_letter(db, case, "complaint_acknowledgement", actor_label="DPO")
+    )
+    assert "You shared my address" in complaint.text
+
+
+def test_kinds_that_make_no_sense_are_explained(db, factory, letterhead_school):
+    case = factory.case(letterhead_school, today())
+    assert build.why_not(db, case, "acknowledgement") is None
+    assert build.why_not(db, case, "access_response") is None
+    assert "has not been extended" in build.why_not(db, case, "extension_notice")
+    assert "has not been refused" in build.why_not(db, case, "refusal")
+    assert "only for a case that includes" in build.why_not(db, case, "erasure_outcome")
+    assert build.available_kinds(db, case) == [
+        "acknowledgement",
+        "identity_request",
+        "access_response",
+    ]
+
+
+def test_letterhead_logo_comes_from_storage(app, db, factory, letterhead_school):
+    from sar_service.storage import storage
+
+    letterhead_school.settings = {"logo_key": storage(app).put(tiny_png()).key}
+    db.commit()
+    case = factory.case(letterhead_school, today())
+    letter = open_letter(app, generate_letter(db, case, "acknowledgement", actor_label="DPO"))
+    assert len(letter.document.sections[0].header._element.xpath(".//pic:pic")) == 1
+
+
+def test_a_missing_logo_file_does_not_stop_letters(app, db, factory, letterhead_school):
+    letterhead_school.settings = {"logo_key": "0123456789abcdef"}
+    db.commit()
+    case = factory.case(letterhead_school, today())
+    letter = open_letter(app, generate_letter(db, case, "acknowledgement", actor_label="DPO"))
+    assert "Oakfield School" in letter.text
+    assert not letter.document.sections[0].header._element.xpath(".//pic:pic")
+
+
+def test_the_schools_own_wording_is_used_then_reset(app, db, factory, letterhead_school):
+    case = factory.case(letterhead_school, today())
+    wording = default_template("acknowledgement").replace(
+        "Thank you for", "Thank you very much for"
+    )
+    save_template(db, letterhead_school, "acknowledgement", wording, updated_by="Priya")
+    db.commit()
+    mine = open_letter(app, generate_letter(db, case, "acknowledgement", actor_label="DPO"))
+    assert "Thank you very much for" in mine.text
+    other = factory.school("elsewhere")
+    other_case = factory.case(other, today())
+    theirs = generate_letter(db, other_case, "acknowledgement", actor_label="DPO")
+    assert "Thank you very much for" not in open_letter(app, theirs).text
+    assert reset_template(db, letterhead_school, "acknowledgement") == 1
+    db.commit()
+    back = open_letter(app, generate_letter(db, case, "acknowledgement", actor_label="DPO"))
+    assert "Thank you very much for" not in back.text
+
+
+def test_a_broken_template_is_refused_and_never_saved(db, factory, letterhead_school):
+    broken = default_template("refusal").replace("{{ refusal_reasons }}", "{{ refusal_reasons")
+    with pytest.raises(TemplateRefused) as refused:
+        save_template(db, letterhead_school, "refusal", broken, updated_by="Priya")
+    assert refused.value.errors[0].startswith("Line ")
+    no_ico = default_template("refusal").replace("ico.org.uk", "the regulator's website")
+    with pytest.raises(TemplateRefused) as refused:
+        save_template(db, letterhead_school, "refusal", no_ico, updated_by="Priya")
+    assert "Information Commissioner" in refused.value.errors[0]
+    db.commit()
+    assert db.scalar(select(LetterTemplate)) is None
+    assert letters(db, 0) == []
