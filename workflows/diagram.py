@@ -47,7 +47,8 @@ def table() -> str:
 def document() -> str:
     return (
         "# Case states and transitions\n\n"
-        "Generated from `workflows/states.py` by `python -m workflows.diagram`; do not edit by hand.\n\n"
+        "Generated from `workflows/states.py` by `python -m workflows.diagram`; "
+        "do not edit by hand.\n\n"
         "```mermaid\n" + mermaid() + "\n```\n\n"
         "`clarification_received` returns the case to the state it was in when the clock was "
         "paused (drawn to `received` above).\n\n" + table() + "\n"

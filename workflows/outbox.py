@@ -33,6 +33,10 @@ STALE_CLAIM = timedelta(minutes=35)
 HANDLERS: dict[str, str] = {
     "acknowledge": "sar_service.notify.acknowledge:run",
     "letter": "sar_service.letters.jobs:generate",
+    "notify": "sar_service.notify.sending:send",
+    "gather": "sar_service.records.jobs:start_gathering",
+    "gather_mail": "sar_service.records.jobs:send_task_email",
+    "bundle": "sar_service.records.jobs:build_bundle",
 }
 
 
@@ -66,6 +70,8 @@ def dispatch_after_commit(app) -> Callable[[Session], None]:
     """Build the ``after_commit`` listener that enqueues rows created in that transaction."""
 
     def _dispatch(session: Session) -> None:
+        if session.in_nested_transaction():  # a savepoint released: the rows are not committed
+            return
         new = session.info.pop("outbox_new", [])
         if not new:
             return

@@ -32,6 +32,7 @@ TASKS: dict[str, TaskOptions] = {
     "notify": TaskOptions("mail", 60),
     "letter": TaskOptions("letters", 120),
     "gather": TaskOptions("default", 300),
+    "gather_mail": TaskOptions("mail", 60),
     "bundle": TaskOptions("bundles", 1800),
 }
 DEFAULT_TASK = TaskOptions("default", 300)

@@ -123,6 +123,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         STAFF,
         "Record the date the requester's ID was seen; the clock starts that day if later.",
         clock_event="identity_verified",
+        effects=("gather:start",),
     ),
     _t(
         "confirm_authority",

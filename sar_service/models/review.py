@@ -1,0 +1,80 @@
+"""Review of gathered records: redaction decisions, withholdings, disclosure bundles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sar_service.clock import now
+from sar_service.db import Base, UTCDateTime
+
+DECISIONS = ("pending", "accepted", "rejected")
+BUNDLE_STATUSES = ("queued", "building", "ready", "failed")
+
+#: The exemptions schools meet most (LEGAL.md); every withholding names one.
+EXEMPTIONS = {
+    "third_party": "Third-party data (other pupils, parents or staff)",
+    "serious_harm": "Serious harm (education or social work data)",
+    "child_abuse": "Child-abuse data, not in the child's best interests",
+    "exam_scripts": "Exam scripts",
+    "exam_marks": "Exam marks requested before results are announced",
+    "confidential_reference": "Confidential reference",
+    "legal_privilege": "Legal professional privilege",
+}
+
+
+class RedactionDecision(Base):
+    """One suggestion on one document and what a reviewer decided ("pending" until then)."""
+
+    __tablename__ = "redaction_decisions"
+    __table_args__ = (UniqueConstraint("document_id", "key", name="uq_redaction_decision_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(32))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decision: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Withholding(Base):
+    """Information withheld, the exemption relied on and why; a whole document or not."""
+
+    __tablename__ = "withholdings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True
+    )
+    exemption: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Bundle(Base):
+    """One build of the disclosure bundle; progress is written as the job goes."""
+
+    __tablename__ = "bundles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True
+    )
+    error: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,0 +1,190 @@
+"""The disclosure bundle: a zip with an index page, the reviewed documents and the letter.
+
+Built by a background job, one document at a time into a temporary file, so
+memory stays flat however large the bundle; then encrypted into storage in
+chunks (``bigfiles``). Progress is committed to the Bundle row as it goes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sar_service.clock import now, today
+from sar_service.models import Case, CaseEvent, Document
+from sar_service.models.review import EXEMPTIONS, Bundle
+from sar_service.records import bigfiles, review
+from sar_service.storage import StorageError, storage
+from sar_service.uploads import clean_name
+from workflows import outbox
+from workflows.calendars import long_date
+
+LETTER_KINDS = ("access_response", "educational_record_response")
+STORED_KINDS = {"pdf", "png", "jpeg", "heic", "docx"}  # already compressed
+PROGRESS_STEPS = 50
+
+
+class ReviewIncomplete(ValueError):
+    def __init__(self, blockers: list[str]):
+        super().__init__("Review is not finished.")
+        self.blockers = blockers
+
+
+@dataclass
+class Entry:
+    number: int
+    document: Document | None  # None: withheld, not in the zip
+    original: Document
+    source: str
+    treatment: str
+    exemption: str = ""
+    arcname: str = ""
+    file_kind: str = ""
+
+
+def _arcname(number: int, doc: Document) -> str:
+    return f"documents/{number:03d} {clean_name(doc.filename)}"
+
+
+def plan(session: Session, case: Case) -> list[Entry]:
+    """What goes in the zip (and what is listed as withheld), in upload order."""
+    entries = []
+    for n, item in enumerate(review.case_review(session, case).docs, start=1):
+        entry = Entry(n, None, item.doc, item.info.source_name, item.state, file_kind="")
+        if item.withheld:
+            entry.exemption = EXEMPTIONS[item.withheld.exemption]
+            entry.treatment = "Withheld"
+        elif item.redacted is not None:
+            entry.document, entry.file_kind = item.redacted, item.redacted.filename.rsplit(".")[-1]
+            entry.treatment = (
+                "Redacted by hand" if item.manual else f"Redacted ({item.counts['accepted']} items)"
+            )
+        else:
+            entry.document, entry.file_kind = item.doc, item.info.file_kind
+            entry.treatment = "Nothing needed redacting"
+        if entry.document is not None:
+            entry.arcname = _arcname(n, entry.document)
+        entries.append(entry)
+    return entries
+
+
+def latest_letter(session: Session, case: Case) -> Document | None:
+    return session.scalar(
+        select(Document)
+        .where(
+            Document.case_id == case.id,
+            Document.kind == "letter",
+            Document.letter_kind.in_(LETTER_KINDS),
+        )
+        .order_by(Document.id.desc())
+        .limit(1)
+    )
+
+
+def request(session: Session, case: Case, actor: str) -> Bundle:
+    """Queue a build if review is complete; a build already under way is returned as is."""
+    state = review.case_review(session, case)
+    if not state.complete:
+        raise ReviewIncomplete(state.blockers)
+    running = session.scalar(
+        select(Bundle).where(Bundle.case_id == case.id, Bundle.status.in_(("queued", "building")))
+    )
+    if running is not None:
+        return running
+    bundle = Bundle(case_id=case.id, status="queued", requested_by=actor)
+    session.add(bundle)
+    session.flush()
+    outbox.add(session, f"bundle:{bundle.id}", "bundle", {"bundle_id": bundle.id}, case.id)
+    session.add(CaseEvent(case_id=case.id, actor_label=actor, action="bundle_requested", data={}))
+    return bundle
+
+
+def latest(session: Session, case: Case) -> Bundle | None:
+    return session.scalar(
+        select(Bundle).where(Bundle.case_id == case.id).order_by(Bundle.id.desc()).limit(1)
+    )
+
+
+def _ensure_redacted_copies(session: Session, case: Case) -> None:
+    """Text documents with accepted redactions but no copy (e.g. after an error) get one now."""
+    for item in review.case_review(session, case).docs:
+        needs_copy = item.counts["accepted"] and item.redacted is None
+        if needs_copy and not item.manual and not item.withheld:
+            review.refresh_redacted_copy(session, case, item.doc)
+
+
+def _set_progress(session: Session, bundle: Bundle, percent: int) -> None:
+    bundle.progress = percent
+    session.commit()
+
+
+def _write_zip(session: Session, bundle: Bundle, case: Case, path: Path) -> int:
+    entries = plan(session, case)
+    letter = latest_letter(session, case)
+    index = render_template(
+        "records/bundle_index.html",
+        case=case,
+        entries=entries,
+        letter=letter,
+        withheld=[w for w in review.withholdings(session, case) if not w.document_id],
+        exemptions=EXEMPTIONS,
+        made_on=today(),
+        long_date=long_date,
+    )
+    files = [e for e in entries if e.document is not None]
+    step = max(1, len(files) // PROGRESS_STEPS)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        zf.writestr("index.html", index)
+        if letter is not None:
+            zf.writestr(f"letter/{clean_name(letter.filename)}", storage().get(letter.storage_key))
+        for i, entry in enumerate(files, start=1):
+            method = zipfile.ZIP_STORED if entry.file_kind in STORED_KINDS else zipfile.ZIP_DEFLATED
+            zf.writestr(entry.arcname, storage().get(entry.document.storage_key), method)
+            if i % step == 0:
+                _set_progress(session, bundle, 5 + int(90 * i / len(files)))
+    return len(files)
+
+
+def build(session: Session, bundle_id: int) -> None:
+    """The job: idempotent (a finished bundle is left alone); failures are shown, not hidden."""
+    bundle = session.get(Bundle, bundle_id)
+    if bundle is None or bundle.status in ("ready", "failed"):
+        return
+    case = session.get(Case, bundle.case_id)
+    bundle.status, bundle.progress, bundle.error = "building", 0, ""
+    session.commit()
+    try:
+        _ensure_redacted_copies(session, case)
+        _set_progress(session, bundle, 5)
+        with tempfile.TemporaryDirectory(prefix="sar-bundle-") as tmp:
+            path = Path(tmp) / "bundle.zip"
+            count = _write_zip(session, bundle, case, path)
+            stored = bigfiles.put_file(path)
+    except (StorageError, ValueError, OSError) as exc:
+        session.rollback()
+        bundle = session.get(Bundle, bundle_id)
+        bundle.status, bundle.error, bundle.finished_at = "failed", str(exc)[:2000], now()
+        return
+    doc = Document(
+        case_id=case.id, kind="bundle", filename=f"{case.reference} disclosure.zip",
+        content_type="application/zip", size=stored.size, sha256=stored.sha256,
+        storage_key=stored.key, note=f"{count} documents", created_by="SAR Service",
+    )  # fmt: skip
+    session.add(doc)
+    session.flush()
+    bundle.document_id, bundle.status, bundle.progress = doc.id, "ready", 100
+    bundle.finished_at = now()
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_label="SAR Service",
+            action="bundle_built",
+            data={"document_id": doc.id, "documents": count},
+        )  # fmt: skip
+    )

@@ -1,0 +1,302 @@
+"""Review of gathered documents: suggestions become decisions, decisions become redacted copies.
+
+Suggestions are computed once when a document arrives (and again on request,
+e.g. after a new roll import) and stored as "pending" decisions, so the case
+page can say how much is left without reading every file. Review is complete
+when nothing is pending and every PDF or image has a redacted copy or is
+withheld under a named exemption.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sar_service.clock import now
+from sar_service.models import Case, Document
+from sar_service.models.inventory import GatheredDocument
+from sar_service.models.review import EXEMPTIONS, RedactionDecision, Withholding
+from sar_service.models.roll import RollPerson
+from sar_service.records.extract import extract_text, needs_manual_redaction, redact_document
+from sar_service.records.redaction import Person, Suggestion, suggest_redactions
+from sar_service.storage import storage
+
+AUTO_REDACTED = "Redacted copy made by the service from the accepted suggestions."
+MANUAL_REDACTED = "Redacted by hand and uploaded by a reviewer."
+CONTEXT = 60
+
+
+def roll(session: Session, school_id: int) -> list[Person]:
+    rows = session.execute(
+        select(RollPerson.name, RollPerson.role)
+        .where(RollPerson.school_id == school_id)
+        .order_by(RollPerson.id)
+    )
+    return [Person(name, role) for name, role in rows]
+
+
+def keep_for(session: Session, case: Case) -> list[str]:
+    """The subject's and requester's own names and details: never suggested."""
+    keep = [case.subject_name, case.requester_name, case.requester_email, case.requester_phone]
+    from sar_service.records.subject import subject_people
+
+    for person in subject_people(session, case):
+        keep += [person.name, person.upn, person.email, person.phone]
+    return [k for k in keep if k]
+
+
+def _gathered(session: Session, doc: Document) -> GatheredDocument | None:
+    return session.get(GatheredDocument, doc.id)
+
+
+def suggestions_for(session: Session, case: Case, doc: Document, data: bytes | None = None):
+    """Fresh suggestions for a text-bearing document, with the text they refer to."""
+    info = _gathered(session, doc)
+    data = storage().get(doc.storage_key) if data is None else data
+    text = extract_text(data, info.file_kind)
+    found = suggest_redactions(text, roll(session, case.school_id), keep_for(session, case))
+    return text, found
+
+
+def analyse(session: Session, case: Case, doc: Document, data: bytes | None = None) -> int:
+    """Store new suggestions as pending; drop pending ones no longer suggested. Returns pending."""
+    info = _gathered(session, doc)
+    if info is None or needs_manual_redaction(info.file_kind):
+        return 0
+    _, found = suggestions_for(session, case, doc, data)
+    rows = {r.key: r for r in decisions(session, doc)}
+    wanted = {s.key for s in found}
+    for key, row in rows.items():
+        if row.decision == "pending" and key not in wanted:
+            session.delete(row)
+    for s in found:
+        if s.key not in rows:
+            session.add(
+                RedactionDecision(
+                    document_id=doc.id,
+                    key=s.key,
+                    start=s.start,
+                    end=s.end,
+                    text=s.text,
+                    kind=s.kind,
+                    reason=s.reason,
+                    decision="pending",
+                )  # fmt: skip
+            )
+    session.flush()
+    return sum(1 for r in decisions(session, doc) if r.decision == "pending")
+
+
+def decisions(session: Session, doc: Document) -> list[RedactionDecision]:
+    return list(
+        session.scalars(
+            select(RedactionDecision)
+            .where(RedactionDecision.document_id == doc.id)
+            .order_by(RedactionDecision.start, RedactionDecision.id)
+        )
+    )
+
+
+def decide(session: Session, doc: Document, choices: dict[str, str], actor: str) -> int:
+    """Record accept/reject choices by suggestion key; returns how many changed."""
+    changed = 0
+    for row in decisions(session, doc):
+        choice = choices.get(row.key)
+        if choice in ("accepted", "rejected") and choice != row.decision:
+            row.decision, row.decided_by, row.decided_at = choice, actor, now()
+            changed += 1
+    session.flush()
+    return changed
+
+
+def bulk_accept(session: Session, doc: Document, kind: str, actor: str) -> int:
+    """Accept every pending suggestion of one kind (e.g. all names) in a document."""
+    pending = {r.key: "accepted" for r in decisions(session, doc) if r.decision == "pending"}
+    kinds = {r.key for r in decisions(session, doc) if r.kind == kind}
+    return decide(session, doc, {k: v for k, v in pending.items() if k in kinds}, actor)
+
+
+def context_of(text: str, row: RedactionDecision) -> tuple[str, str, str]:
+    """The words around a suggestion, so a reviewer can judge it without opening the file."""
+    before = text[max(row.start - CONTEXT, 0) : row.start]
+    after = text[row.end : row.end + CONTEXT]
+    return before.replace("\n", " ⏎ "), text[row.start : row.end], after.replace("\n", " ⏎ ")
+
+
+def accepted_suggestions(session: Session, doc: Document) -> list[Suggestion]:
+    return [
+        Suggestion(r.start, r.end, r.text, r.kind, r.reason, key=r.key)
+        for r in decisions(session, doc)
+        if r.decision == "accepted"
+    ]
+
+
+def redacted_copies(session: Session, doc: Document) -> list[Document]:
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.source_id == doc.id, Document.kind == "redacted")
+            .order_by(Document.id.desc())
+        )
+    )
+
+
+def latest_redacted(session: Session, doc: Document) -> Document | None:
+    copies = redacted_copies(session, doc)
+    return copies[0] if copies else None
+
+
+def refresh_redacted_copy(session: Session, case: Case, doc: Document) -> Document | None:
+    """Replace the automatic redacted copy after decisions change (the original is kept)."""
+    from sar_service.records.documents import store_document
+    from sar_service.records.filecheck import FileCheck
+
+    for old in redacted_copies(session, doc):
+        if old.note == AUTO_REDACTED:
+            storage().delete(old.storage_key)
+            session.delete(old)
+    session.flush()
+    info = _gathered(session, doc)
+    rows = decisions(session, doc)
+    if any(r.decision == "pending" for r in rows) or not any(
+        r.decision == "accepted" for r in rows
+    ):
+        return None
+    data, kind = redact_document(
+        storage().get(doc.storage_key), info.file_kind, accepted_suggestions(session, doc)
+    )
+    stem = doc.filename.rsplit(".", 1)[0]
+    content_type = {
+        "docx": doc.content_type,
+        "csv": "text/csv; charset=utf-8",
+    }.get(kind, "text/plain; charset=utf-8")
+    return store_document(
+        session, case, data, f"{stem} (redacted).{kind}", FileCheck(kind, content_type),
+        kind="redacted", created_by="SAR Service", note=AUTO_REDACTED, source_id=doc.id,
+    )  # fmt: skip
+
+
+def withhold(
+    session: Session, case: Case, exemption: str, reason: str, actor: str, doc_id: int | None
+) -> Withholding:
+    if exemption not in EXEMPTIONS:
+        raise ValueError("Choose the exemption you are relying on.")
+    row = Withholding(
+        case_id=case.id, document_id=doc_id, exemption=exemption, reason=reason, decided_by=actor
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def withholdings(session: Session, case: Case) -> list[Withholding]:
+    return list(
+        session.scalars(
+            select(Withholding).where(Withholding.case_id == case.id).order_by(Withholding.id)
+        )
+    )
+
+
+@dataclass
+class DocReview:
+    doc: Document
+    info: GatheredDocument
+    counts: Counter
+    manual: bool
+    redacted: Document | None
+    withheld: Withholding | None
+
+    @property
+    def pending(self) -> int:
+        return self.counts["pending"]
+
+    @property
+    def done(self) -> bool:
+        if self.withheld:
+            return True
+        if self.manual:
+            return self.redacted is not None
+        return self.pending == 0
+
+    @property
+    def state(self) -> str:
+        if self.withheld:
+            return f"Withheld: {EXEMPTIONS[self.withheld.exemption]}"
+        if self.manual:
+            return "Redacted copy uploaded" if self.redacted else "Needs a redacted copy"
+        if self.pending:
+            return f"{self.pending} suggestion{'s' if self.pending != 1 else ''} to decide"
+        accepted = self.counts["accepted"]
+        if accepted:
+            return f"{accepted} redaction{'s' if accepted != 1 else ''} accepted"
+        return "Nothing to redact"
+
+
+@dataclass
+class CaseReview:
+    docs: list[DocReview] = field(default_factory=list)
+    withheld: list[Withholding] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.docs) and all(d.done for d in self.docs)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for d in self.docs if d.done)
+
+    @property
+    def blockers(self) -> list[str]:
+        out = [f"{d.doc.filename}: {d.state.lower()}" for d in self.docs if not d.done]
+        return out or ([] if self.docs else ["No records have been gathered yet."])
+
+
+def case_review(session: Session, case: Case) -> CaseReview:
+    """Every original document with its review state, in three queries whatever the count."""
+    rows = session.execute(
+        select(Document, GatheredDocument)
+        .join(GatheredDocument, GatheredDocument.document_id == Document.id)
+        .where(Document.case_id == case.id)
+        .order_by(Document.id)
+    ).all()
+    ids = [doc.id for doc, _ in rows]
+    counts: dict[int, Counter] = {i: Counter() for i in ids}
+    for doc_id, decision in session.execute(
+        select(RedactionDecision.document_id, RedactionDecision.decision).where(
+            RedactionDecision.document_id.in_(ids)
+        )
+    ):
+        counts[doc_id][decision] += 1
+    copies: dict[int, Document] = {}
+    for copy in session.scalars(
+        select(Document)
+        .where(Document.case_id == case.id, Document.kind == "redacted")
+        .order_by(Document.id)
+    ):
+        copies[copy.source_id] = copy
+    held = withholdings(session, case)
+    by_doc = {w.document_id: w for w in held if w.document_id}
+    review = CaseReview(withheld=held)
+    for doc, info in rows:
+        review.docs.append(
+            DocReview(
+                doc,
+                info,
+                counts[doc.id],
+                needs_manual_redaction(info.file_kind),
+                copies.get(doc.id),
+                by_doc.get(doc.id),
+            )  # fmt: skip
+        )
+    return review
+
+
+def clear_pending(session: Session, doc: Document) -> None:
+    session.execute(
+        delete(RedactionDecision).where(
+            RedactionDecision.document_id == doc.id, RedactionDecision.decision == "pending"
+        )
+    )

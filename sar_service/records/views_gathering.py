@@ -1,0 +1,204 @@
+"""The gathering page: tasks per source, uploads by staff, the subject's MIS records."""
+
+from __future__ import annotations
+
+import flask
+from flask import abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from sar_service.db import session
+from sar_service.models import Case, Membership, User
+from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
+from sar_service.records import bp, documents, gathering, inventory, subject
+from sar_service.records.filecheck import FileProblem
+from sar_service.records.web import READERS, actor, case_for
+from sar_service.staff.access import case_or_404, me
+
+MAX_TEXT = 2000
+
+
+def _url(case: Case, anchor: str | None = None) -> str:
+    return url_for(
+        "records.gathering_page", school=case.school.slug, reference=case.reference,
+        _anchor=anchor,
+    )  # fmt: skip
+
+
+def school_staff(case: Case) -> list[User]:
+    return list(
+        session().scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.school_id == case.school_id, User.is_active.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def gathered(case: Case) -> list[tuple[object, GatheredDocument]]:
+    from sar_service.models import Document
+
+    return list(
+        session().execute(
+            select(Document, GatheredDocument)
+            .join(GatheredDocument, GatheredDocument.document_id == Document.id)
+            .where(Document.case_id == case.id)
+            .order_by(Document.id)
+        )
+    )
+
+
+def render(case: Case, role: str, status: int = 200, errors=None, **extra):
+    db = session()
+    return render_template(
+        "records/gathering.html",
+        c=case,
+        role=role,
+        can_act=role in ("dpo", "caseworker"),
+        tasks=gathering.tasks(db, case),
+        progress=gathering.progress(db, case),
+        sources=inventory.sources(db, case.school, active_only=True),
+        staff=school_staff(case),
+        documents=gathered(case),
+        pupil=subject.subject_people(db, case),
+        relevant=gathering.relevant(case),
+        errors=errors or {},
+        **extra,
+    ), status
+
+
+@bp.get("/cases/<school>/<reference>/gathering")
+def gathering_page(school: str, reference: str):
+    case, role = case_for(school, reference, READERS)
+    return render(case, role)
+
+
+@bp.post("/cases/<school>/<reference>/gathering/start")
+def gathering_start(school: str, reference: str):
+    case, role = case_for(school, reference)
+    db = session()
+    try:
+        made = gathering.start(db, case, actor())
+    except gathering.GatheringError as exc:
+        db.rollback()
+        return render(case, role, 422, {"start": str(exc)})
+    db.commit()
+    message = f"Gathering started: {len(made)} tasks." if made else "Gathering had already started."
+    flask.flash(message, "success")
+    return redirect(_url(case, "tasks"))
+
+
+def _task_or_404(case: Case, task_id: int) -> GatheringTask:
+    task = session().get(GatheringTask, task_id)
+    if task is None or task.case_id != case.id:
+        abort(404)
+    return task
+
+
+def _school_user(case: Case, user_id: str | None) -> User | None:
+    if not user_id:
+        return None
+    try:
+        user = session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.role_in(case.school_id) else None
+
+
+@bp.post("/cases/<school>/<reference>/gathering/tasks")
+def gathering_add_task(school: str, reference: str):
+    case, role = case_for(school, reference)
+    db = session()
+    source = None
+    if request.form.get("source"):
+        raw = request.form["source"]
+        source = db.get(DataSource, int(raw)) if raw.isdigit() else None
+        if source is None or source.school_id != case.school_id:
+            return render(case, role, 422, {"task-source": "Choose a source from the list."})
+    assignee = _school_user(case, request.form.get("assignee"))
+    if request.form.get("assignee") and assignee is None:
+        return render(case, role, 422, {"task-assignee": "Choose someone from the list."})
+    name = (request.form.get("name") or "")[:120]
+    try:
+        gathering.add_task(db, case, name, assignee, actor(), source)
+    except gathering.GatheringError as exc:
+        db.rollback()
+        return render(case, role, 422, {"task-name": str(exc)})
+    db.commit()
+    flask.flash("Task added.", "success")
+    return redirect(_url(case, "tasks"))
+
+
+@bp.post("/cases/<school>/<reference>/gathering/tasks/<int:task_id>/drop")
+def gathering_drop_task(school: str, reference: str, task_id: int):
+    case, role = case_for(school, reference)
+    task = _task_or_404(case, task_id)
+    reason = (request.form.get("reason") or "")[:MAX_TEXT]
+    try:
+        gathering.drop_task(session(), task, reason, actor())
+    except gathering.GatheringError as exc:
+        session().rollback()
+        return render(case, role, 422, {f"drop-{task.id}": str(exc)})
+    session().commit()
+    flask.flash(f"Task dropped: {task.source_name}.", "success")
+    return redirect(_url(case, "tasks"))
+
+
+@bp.post("/cases/<school>/<reference>/gathering/upload")
+def gathering_upload(school: str, reference: str):
+    """Staff add a file they hold themselves (optionally against a task)."""
+    case, role = case_for(school, reference)
+    raw_task = request.form.get("task") or ""
+    task = _task_or_404(case, int(raw_task)) if raw_task.isdigit() else None
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return render(case, role, 422, {"upload-file": "Choose a file to upload."})
+    db = session()
+    source = task.source_name if task else f"Added by {me().name}"
+    try:
+        doc = documents.add_gathered(
+            db, case, file.read(documents_limit() + 1), file.filename,
+            source_name=source, created_by=actor(), task=task,
+        )  # fmt: skip
+    except FileProblem as exc:
+        db.rollback()
+        return render(case, role, 422, {"upload-file": str(exc)})
+    if task is not None:
+        gathering.uploaded(task, actor())
+    db.commit()
+    flask.flash(f"Uploaded {doc.filename}.", "success")
+    return redirect(_url(case, "documents"))
+
+
+def documents_limit() -> int:
+    from sar_service.records.filecheck import MAX_BYTES
+
+    return MAX_BYTES
+
+
+@bp.post("/cases/<school>/<reference>/gathering/mis")
+def gathering_mis(school: str, reference: str):
+    case, role = case_for(school, reference)
+    db = session()
+    if not subject.subject_people(db, case):
+        msg = "The pupil is not on the imported roll (same name and date of birth)."
+        return render(case, role, 422, {"mis": msg})
+    made = subject.record_documents(db, case, actor())
+    db.commit()
+    message = f"{len(made)} new MIS documents added." if made else "No new MIS records."
+    flask.flash(message, "success")
+    return redirect(_url(case, "documents"))
+
+
+@bp.get("/cases/<school>/<reference>/documents/<int:doc_id>")
+def document_download(school: str, reference: str, doc_id: int):
+    """Any document on the case, to its staff; a record owner only what they uploaded."""
+    case = case_or_404(school, reference)
+    user = me()
+    doc = documents.case_document(session(), case, doc_id)
+    if doc is None:
+        abort(404)
+    role = user.role_in(case.school_id)
+    if role not in ("dpo", "caseworker") and f"({user.email})" not in (doc.created_by or ""):
+        abort(403)
+    return documents.attachment(doc)

@@ -1,0 +1,216 @@
+"""Review: decide each redaction suggestion, replace or withhold PDFs and images, build, release."""
+
+from __future__ import annotations
+
+import flask
+from flask import abort, jsonify, redirect, render_template, request, url_for
+
+from sar_service.db import session
+from sar_service.models import Case, Document
+from sar_service.models.review import EXEMPTIONS, Bundle
+from sar_service.records import bp, bundle, documents, release, review
+from sar_service.records.extract import needs_manual_redaction
+from sar_service.records.filecheck import MAX_BYTES, FileProblem, check
+from sar_service.records.web import READERS, actor, case_for
+
+MAX_REASON = 2000
+
+
+def _url(case: Case, endpoint: str = "records.review_page", **kw) -> str:
+    return url_for(endpoint, school=case.school.slug, reference=case.reference, **kw)
+
+
+def render(case: Case, role: str, status: int = 200, errors=None, **extra):
+    db = session()
+    state = review.case_review(db, case)
+    return render_template(
+        "records/review.html",
+        c=case,
+        role=role,
+        can_act=role in ("dpo", "caseworker"),
+        review=state,
+        plan=bundle.plan(db, case),
+        letter=bundle.latest_letter(db, case),
+        latest=bundle.latest(db, case),
+        exemptions=EXEMPTIONS,
+        releasable=case.status in release.RELEASABLE,
+        errors=errors or {},
+        **extra,
+    ), status
+
+
+@bp.get("/cases/<school>/<reference>/review")
+def review_page(school: str, reference: str):
+    case, role = case_for(school, reference, READERS)
+    return render(case, role)
+
+
+def _doc_or_404(case: Case, doc_id: int) -> tuple[Document, object]:
+    db = session()
+    doc = documents.case_document(db, case, doc_id)
+    info = review._gathered(db, doc) if doc else None
+    if doc is None or info is None:
+        abort(404)
+    return doc, info
+
+
+def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=None):
+    db = session()
+    doc, info = _doc_or_404(case, doc_id)
+    manual = needs_manual_redaction(info.file_kind)
+    rows, text = review.decisions(db, doc), ""
+    if not manual:
+        text, _ = review.suggestions_for(db, case, doc)
+    kinds = sorted({r.kind for r in rows if r.decision == "pending"})
+    return render_template(
+        "records/review_document.html",
+        c=case,
+        role=role,
+        can_act=role in ("dpo", "caseworker"),
+        doc=doc,
+        info=info,
+        manual=manual,
+        rows=[(r, review.context_of(text, r)) for r in rows],
+        pending_kinds=kinds,
+        redacted=review.latest_redacted(db, doc),
+        exemptions=EXEMPTIONS,
+        errors=errors or {},
+    ), status
+
+
+@bp.get("/cases/<school>/<reference>/review/<int:doc_id>")
+def review_document(school: str, reference: str, doc_id: int):
+    case, role = case_for(school, reference, READERS)
+    return render_doc(case, role, doc_id)
+
+
+def _after_decisions(case: Case, doc: Document, changed: int):
+    db = session()
+    review.refresh_redacted_copy(db, case, doc)
+    db.commit()
+    flask.flash(f"{changed} decision{'s' if changed != 1 else ''} saved.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>")
+def review_decide(school: str, reference: str, doc_id: int):
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    choices = {k[2:]: v for k, v in request.form.items() if k.startswith("d-")}
+    changed = review.decide(session(), doc, choices, actor())
+    return _after_decisions(case, doc, changed)
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/bulk")
+def review_bulk(school: str, reference: str, doc_id: int):
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    changed = review.bulk_accept(session(), doc, (request.form.get("kind") or "")[:20], actor())
+    return _after_decisions(case, doc, changed)
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/recheck")
+def review_recheck(school: str, reference: str, doc_id: int):
+    """Look again, e.g. after a new roll import: new suggestions arrive as pending."""
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    pending = review.analyse(session(), case, doc)
+    session().commit()
+    flask.flash(f"Checked again: {pending} suggestions to decide.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/redacted")
+def review_upload_redacted(school: str, reference: str, doc_id: int):
+    """A PDF or image redacted by hand replaces the original in the bundle (which is kept)."""
+    case, role = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return render_doc(case, role, doc_id, 422, {"redacted-file": "Choose the redacted file."})
+    data = file.read(MAX_BYTES + 1)
+    try:
+        checked = check(data, file.filename)
+    except FileProblem as exc:
+        return render_doc(case, role, doc_id, 422, {"redacted-file": str(exc)})
+    db = session()
+    documents.store_document(
+        db, case, data, file.filename, checked, kind="redacted", created_by=actor(),
+        note=review.MANUAL_REDACTED, source_id=doc.id,
+    )  # fmt: skip
+    db.commit()
+    flask.flash("Redacted copy uploaded. The original is kept and not disclosed.", "success")
+    return redirect(_url(case))
+
+
+@bp.post("/cases/<school>/<reference>/withholdings")
+def review_withhold(school: str, reference: str):
+    case, role = case_for(school, reference)
+    form = request.form
+    doc_id = int(form["document"]) if (form.get("document") or "").isdigit() else None
+    if doc_id is not None:
+        _doc_or_404(case, doc_id)
+    exemption, reason = form.get("exemption") or "", (form.get("reason") or "").strip()
+    errors = {}
+    if exemption not in EXEMPTIONS:
+        errors["withhold-exemption"] = "Choose the exemption you are relying on."
+    if not reason:
+        errors["withhold-reason"] = "Say why the exemption applies."
+    elif len(reason) > MAX_REASON:
+        errors["withhold-reason"] = f"Keep the reason to {MAX_REASON} characters or fewer."
+    if errors:
+        if doc_id is not None and form.get("from") == "document":
+            return render_doc(case, role, doc_id, 422, errors)
+        return render(case, role, 422, errors, given=form)
+    review.withhold(session(), case, exemption, reason, actor(), doc_id)
+    session().commit()
+    flask.flash(f"Withholding recorded: {EXEMPTIONS[exemption]}.", "success")
+    return redirect(_url(case, _anchor="withheld"))
+
+
+@bp.post("/cases/<school>/<reference>/bundle")
+def bundle_request(school: str, reference: str):
+    case, role = case_for(school, reference)
+    db = session()
+    try:
+        bundle.request(db, case, actor())
+    except bundle.ReviewIncomplete as exc:
+        db.rollback()
+        errors = {"bundle": "Finish the review first."}
+        return render(case, role, 409, errors, blockers=exc.blockers)
+    db.commit()
+    flask.flash("The bundle is being built. This page shows its progress.", "success")
+    return redirect(_url(case, _anchor="bundle"))
+
+
+def _bundle_or_404(case: Case, bundle_id: int) -> Bundle:
+    row = session().get(Bundle, bundle_id)
+    if row is None or row.case_id != case.id:
+        abort(404)
+    return row
+
+
+@bp.get("/cases/<school>/<reference>/bundle/<int:bundle_id>.json")
+def bundle_status(school: str, reference: str, bundle_id: int):
+    case, _ = case_for(school, reference, READERS)
+    row = _bundle_or_404(case, bundle_id)
+    return jsonify(status=row.status, progress=row.progress, error=row.error or None)
+
+
+@bp.post("/cases/<school>/<reference>/bundle/<int:bundle_id>/release")
+def bundle_release(school: str, reference: str, bundle_id: int):
+    case, role = case_for(school, reference)
+    if role != "dpo":
+        abort(403)
+    row = _bundle_or_404(case, bundle_id)
+    db = session()
+    try:
+        doc = release.release(db, case, row, actor())
+    except release.ReleaseError as exc:
+        db.rollback()
+        return render(case, role, 409, {"release": str(exc)})
+    db.commit()
+    from sar_service.staff.helpers import london
+
+    flask.flash(f"Released to the parent portal until {london(doc.release_expires_at)}.", "success")
+    return redirect(_url(case, _anchor="bundle"))

@@ -1,0 +1,37 @@
+"""Sample files for records tests: real .docx and PDF bytes, and page scraping helpers."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document as WordDocument
+
+REF_RE = r"SAR-\d{4}-\d{4}"
+
+
+def docx_bytes(*paragraphs: str) -> bytes:
+    doc = WordDocument()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def docx_text(data: bytes) -> str:
+    return "\n".join(p.text for p in WordDocument(io.BytesIO(data)).paragraphs)
+
+
+def pdf_bytes(label: str = "scan") -> bytes:
+    """A small but real PDF (one empty page) with a distinguishing comment."""
+    return (
+        b"%PDF-1.4\n% " + label.encode() + b"\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def links(html: str, pattern: str) -> list[str]:
+    return re.findall(r'href="(' + pattern + r')"', html)
