@@ -64,6 +64,8 @@ FEATURES = (
     "sar_service.intake",
     "sar_service.portal",
     "sar_service.staff",
+    "sar_service.letters",
+    "sar_service.records",
 )
 
 

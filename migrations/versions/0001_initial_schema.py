@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:13:16.039785
+Create Date: 2026-12-01 13:02:50.724250
 """
 
 from alembic import op
@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=True),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sar_service.db.UTCDateTime(), nullable=True),
@@ -124,6 +125,36 @@ def upgrade() -> None:
         batch_op.create_index('ix_cases_school_status_due', ['school_id', 'status', 'next_due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_status'), ['status'], unique=False)
 
+    op.create_table('data_sources',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('system_kind', sa.String(length=20), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('categories', sa.JSON(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_data_sources_owner_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_data_sources_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_sources')),
+    sa.UniqueConstraint('school_id', 'name', name='uq_data_source_name')
+    )
+    with op.batch_alter_table('data_sources', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_data_sources_school_id'), ['school_id'], unique=False)
+
+    op.create_table('letter_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('updated_by', sa.String(length=200), nullable=False),
+    sa.Column('updated_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_letter_templates_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter_templates'))
+    )
+    with op.batch_alter_table('letter_templates', schema=None) as batch_op:
+        batch_op.create_index('ix_letter_templates_school_kind', ['school_id', 'kind'], unique=False)
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -138,6 +169,47 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_memberships_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
+    op.create_table('mis_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('dataset', sa.String(length=20), nullable=False),
+    sa.Column('upn', sa.String(length=13), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
+    sa.Column('row', sa.JSON(), nullable=False),
+    sa.Column('imported_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_mis_records_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mis_records'))
+    )
+    with op.batch_alter_table('mis_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mis_records_school_id'), ['school_id'], unique=False)
+        batch_op.create_index('ix_mis_records_school_upn', ['school_id', 'upn'], unique=False)
+
+    op.create_table('privacy_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('imported_by', sa.String(length=200), nullable=False),
+    sa.Column('imported_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_privacy_notices_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_notices'))
+    )
+    with op.batch_alter_table('privacy_notices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_privacy_notices_school_id'), ['school_id'], unique=False)
+
+    op.create_table('recovery_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.Column('used_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
+
     op.create_table('reference_counters',
     sa.Column('school_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -145,6 +217,26 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_reference_counters_school_id_schools')),
     sa.PrimaryKeyConstraint('school_id', 'year', name=op.f('pk_reference_counters'))
     )
+    op.create_table('roll_people',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('upn', sa.String(length=13), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('role', sa.String(length=10), nullable=False),
+    sa.Column('date_of_birth', sa.Date(), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=False),
+    sa.Column('address', sa.Text(), nullable=False),
+    sa.Column('pupil_upn', sa.String(length=13), nullable=False),
+    sa.Column('imported_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_roll_people_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roll_people'))
+    )
+    with op.batch_alter_table('roll_people', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_people_school_id'), ['school_id'], unique=False)
+        batch_op.create_index('ix_roll_people_school_role', ['school_id', 'role'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_people_upn'), ['upn'], unique=False)
+
     op.create_table('case_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -163,6 +255,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_events_case_id'), ['case_id'], unique=False)
+
+    op.create_table('case_notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('author_label', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_case_notes_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_notes_case_id_cases'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_notes'))
+    )
+    with op.batch_alter_table('case_notes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_notes_case_id'), ['case_id'], unique=False)
 
     op.create_table('case_types',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -188,6 +294,122 @@ def upgrade() -> None:
     with op.batch_alter_table('clock_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clock_events_case_id'), ['case_id'], unique=False)
 
+    op.create_table('documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('letter_kind', sa.String(length=40), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=100), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.Column('released_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.Column('release_expires_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_documents_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_id'], ['documents.id'], name=op.f('fk_documents_source_id_documents'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_documents')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_documents_storage_key'))
+    )
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_documents_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_documents_letter_kind'), ['letter_kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_documents_sha256'), ['sha256'], unique=False)
+
+    op.create_table('drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('step', sa.String(length=40), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('resume_emails', sa.Integer(), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_drafts_case_id_cases'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_drafts_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drafts')),
+    sa.UniqueConstraint('token', name=op.f('uq_drafts_token'))
+    )
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_drafts_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drafts_school_id'), ['school_id'], unique=False)
+
+    op.create_table('evidence_uploads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('stored_key', sa.String(length=100), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('original_name', sa.String(length=200), nullable=False),
+    sa.Column('source', sa.String(length=20), nullable=False),
+    sa.Column('uploaded_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_evidence_uploads_case_id_cases'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_uploads'))
+    )
+    with op.batch_alter_table('evidence_uploads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evidence_uploads_case_id'), ['case_id'], unique=False)
+
+    op.create_table('gathering_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=True),
+    sa.Column('source_name', sa.String(length=120), nullable=False),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('drop_reason', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.Column('emailed_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_by', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_gathering_tasks_assignee_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_gathering_tasks_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_id'], ['data_sources.id'], name=op.f('fk_gathering_tasks_source_id_data_sources'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gathering_tasks'))
+    )
+    with op.batch_alter_table('gathering_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gathering_tasks_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_gathering_tasks_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_gathering_tasks_status'), ['status'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('school_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_email', sa.Text(), nullable=False),
+    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('message_id', sa.String(length=250), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.Column('sending_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_notifications_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['users.id'], name=op.f('fk_notifications_recipient_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_notifications_school_id_schools'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    sa.UniqueConstraint('key', name=op.f('uq_notifications_key'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_case_kind_due', ['case_id', 'kind', 'due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notifications_status'), ['status'], unique=False)
+
     op.create_table('outbox_jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
@@ -210,16 +432,125 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_jobs_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_jobs_status'), ['status'], unique=False)
 
+    op.create_table('bundles',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('requested_by', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_bundles_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_bundles_document_id_documents'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bundles'))
+    )
+    with op.batch_alter_table('bundles', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bundles_case_id'), ['case_id'], unique=False)
+
+    op.create_table('gathered_documents',
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=True),
+    sa.Column('source_name', sa.String(length=160), nullable=False),
+    sa.Column('file_kind', sa.String(length=10), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_gathered_documents_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_gathered_documents_document_id_documents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['task_id'], ['gathering_tasks.id'], name=op.f('fk_gathered_documents_task_id_gathering_tasks'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('document_id', name=op.f('pk_gathered_documents'))
+    )
+    with op.batch_alter_table('gathered_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gathered_documents_case_id'), ['case_id'], unique=False)
+
+    op.create_table('redaction_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=32), nullable=False),
+    sa.Column('start', sa.Integer(), nullable=False),
+    sa.Column('end', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('decision', sa.String(length=10), nullable=False),
+    sa.Column('decided_by', sa.String(length=200), nullable=False),
+    sa.Column('decided_at', sar_service.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_redaction_decisions_document_id_documents'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_redaction_decisions')),
+    sa.UniqueConstraint('document_id', 'key', name='uq_redaction_decision_key')
+    )
+    with op.batch_alter_table('redaction_decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_redaction_decisions_decision'), ['decision'], unique=False)
+        batch_op.create_index(batch_op.f('ix_redaction_decisions_document_id'), ['document_id'], unique=False)
+
+    op.create_table('withholdings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('exemption', sa.String(length=40), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('decided_by', sa.String(length=200), nullable=False),
+    sa.Column('decided_at', sar_service.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_withholdings_case_id_cases'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_withholdings_document_id_documents'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_withholdings'))
+    )
+    with op.batch_alter_table('withholdings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_withholdings_case_id'), ['case_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('withholdings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_withholdings_case_id'))
+
+    op.drop_table('withholdings')
+    with op.batch_alter_table('redaction_decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_redaction_decisions_document_id'))
+        batch_op.drop_index(batch_op.f('ix_redaction_decisions_decision'))
+
+    op.drop_table('redaction_decisions')
+    with op.batch_alter_table('gathered_documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_gathered_documents_case_id'))
+
+    op.drop_table('gathered_documents')
+    with op.batch_alter_table('bundles', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bundles_case_id'))
+
+    op.drop_table('bundles')
     with op.batch_alter_table('outbox_jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_jobs_status'))
         batch_op.drop_index(batch_op.f('ix_outbox_jobs_case_id'))
 
     op.drop_table('outbox_jobs')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notifications_status'))
+        batch_op.drop_index('ix_notifications_case_kind_due')
+
+    op.drop_table('notifications')
+    with op.batch_alter_table('gathering_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_gathering_tasks_status'))
+        batch_op.drop_index(batch_op.f('ix_gathering_tasks_case_id'))
+        batch_op.drop_index(batch_op.f('ix_gathering_tasks_assignee_id'))
+
+    op.drop_table('gathering_tasks')
+    with op.batch_alter_table('evidence_uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evidence_uploads_case_id'))
+
+    op.drop_table('evidence_uploads')
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_drafts_school_id'))
+        batch_op.drop_index(batch_op.f('ix_drafts_expires_at'))
+
+    op.drop_table('drafts')
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_documents_sha256'))
+        batch_op.drop_index(batch_op.f('ix_documents_letter_kind'))
+        batch_op.drop_index(batch_op.f('ix_documents_case_id'))
+
+    op.drop_table('documents')
     with op.batch_alter_table('clock_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_clock_events_case_id'))
 
@@ -229,16 +560,47 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_types_case_id'))
 
     op.drop_table('case_types')
+    with op.batch_alter_table('case_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_notes_case_id'))
+
+    op.drop_table('case_notes')
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_events_case_id'))
 
     op.drop_table('case_events')
+    with op.batch_alter_table('roll_people', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_people_upn'))
+        batch_op.drop_index('ix_roll_people_school_role')
+        batch_op.drop_index(batch_op.f('ix_roll_people_school_id'))
+
+    op.drop_table('roll_people')
     op.drop_table('reference_counters')
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+
+    op.drop_table('recovery_codes')
+    with op.batch_alter_table('privacy_notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_privacy_notices_school_id'))
+
+    op.drop_table('privacy_notices')
+    with op.batch_alter_table('mis_records', schema=None) as batch_op:
+        batch_op.drop_index('ix_mis_records_school_upn')
+        batch_op.drop_index(batch_op.f('ix_mis_records_school_id'))
+
+    op.drop_table('mis_records')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_school_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('letter_templates', schema=None) as batch_op:
+        batch_op.drop_index('ix_letter_templates_school_kind')
+
+    op.drop_table('letter_templates')
+    with op.batch_alter_table('data_sources', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_data_sources_school_id'))
+
+    op.drop_table('data_sources')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_status'))
         batch_op.drop_index('ix_cases_school_status_due')

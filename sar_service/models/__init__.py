@@ -3,30 +3,45 @@
 from sar_service.models.case import Case, CaseEvent, CaseType, ClockEvent, ReferenceCounter
 from sar_service.models.document import Document
 from sar_service.models.draft import Draft
+from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
+from sar_service.models.letter_template import LetterTemplate
 from sar_service.models.note import CaseNote
 from sar_service.models.notice import PrivacyNotice
+from sar_service.models.notification import Notification
 from sar_service.models.outbox import OutboxJob
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.recovery import RecoveryCode
+from sar_service.models.review import Bundle, RedactionDecision, Withholding
+from sar_service.models.roll import MisRecord, RollPerson
 from sar_service.models.school import CalendarEntry, School
 from sar_service.models.user import ApiToken, Membership, User
 
 __all__ = [
     "ApiToken",
+    "Bundle",
     "CalendarEntry",
     "Case",
     "CaseEvent",
     "CaseNote",
     "CaseType",
     "ClockEvent",
+    "DataSource",
     "Document",
     "Draft",
     "EvidenceUpload",
+    "GatheredDocument",
+    "GatheringTask",
+    "LetterTemplate",
     "Membership",
+    "MisRecord",
+    "Notification",
     "OutboxJob",
     "PrivacyNotice",
     "RecoveryCode",
+    "RedactionDecision",
     "ReferenceCounter",
+    "RollPerson",
     "School",
     "User",
+    "Withholding",
 ]
