@@ -11,7 +11,6 @@ import io
 import json
 import random
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -353,10 +352,10 @@ def test_manual_redaction_kinds():
         extract_text(b"%PDF-1.7", "pdf")
 
 
-# ---------------------------------------------------------------- speed
+# ------------------------------------------------- scale (the timing is in bench/redaction.py)
 
 
-def test_a_large_roll_against_a_large_document_is_fast():
+def test_a_large_roll_finds_every_planted_name_in_a_large_document():
     rng = random.Random(7)
     firsts = [p.name.split()[0] for p in ROLL] + ["Alfie", "Evie", "Yusuf", "Maja", "Kacper"]
     lasts = [p.name.split()[-1] for p in ROLL] + [f"Surname{i}" for i in range(400)]
@@ -366,27 +365,20 @@ def test_a_large_roll_against_a_large_document_is_fast():
         )
         for _ in range(2000)
     ]
+    keep_names = {k.lower() for k in KEEP}
     filler = ("the", "class", "went", "to", "the", "hall", "after", "lunch", "and", "read")
     words: list[str] = []
-    size = 0
-    while size < 50_000:
-        words.append(rng.choice(roll).name if rng.random() < 0.02 else rng.choice(filler))
-        size += len(words[-1]) + 1
-    text = " ".join(words)
-    started = time.perf_counter()
-    suggest_redactions(text, roll, KEEP)
-    cold = time.perf_counter() - started
-    warm = min(_timed(lambda: suggest_redactions(text, roll, KEEP)) for _ in range(3))
-    print(f"\n  2,000 names x {len(text):,} chars: first call {cold * 1000:.0f} ms "
-          f"(builds and compiles the roll pattern), then {warm * 1000:.0f} ms")  # fmt: skip
-    assert warm < 0.1
-    assert cold < 3.0
-
-
-def _timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
+    planted: set[str] = set()
+    while sum(len(w) + 1 for w in words) < 50_000:
+        if rng.random() < 0.02:
+            person = rng.choice(roll)
+            words.append(person.name)
+            if person.name.lower() not in keep_names:
+                planted.add(person.name)
+        else:
+            words.append(rng.choice(filler))
+    found = {s.text for s in suggest_redactions(" ".join(words), roll, KEEP)}
+    assert planted and planted <= found
 
 
 def test_documented_misses_and_false_alarms_are_truthful():
