@@ -321,7 +321,8 @@ _REST_END = _rx(
 )
 # Words that start a clause or name the family: never the start of an organisation's name.
 _NOT_ORG = {
-    "if", "whether", "when", "where", "how", "that", "which", "who", "because", "unless", "so",
+    "if", "whether", "when", "where", "how", "that", "which", "who", "whom", "what", "why",
+    "because", "unless", "so",
     "as", "please", "us", "you", "them", "it", "anyone", "anybody", "everyone", "this", "these",
     "those", "parents", "parent", "carers", "pupils", "yourself",
 }  # fmt: skip

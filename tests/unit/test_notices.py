@@ -408,6 +408,15 @@ def test_numbered_lines_are_items_in_a_list_and_headings_alone():
     assert normalise_text(normalise_text(text)) == normalise_text(text)
 
 
+def test_an_introduction_saying_who_we_share_it_with_names_no_recipient():
+    parsed = parse_notice(
+        "This notice explains what information we hold about pupils, why we hold it, "
+        "who we share it with and what rights you have.\n\n"
+        "Who we share pupil information with\n\n- the local authority\n- the NHS\n"
+    )
+    assert labels(parsed, "recipients") == ["Local authority", "NHS"]
+
+
 def test_markdown_inline_markup_is_stripped():
     source = (
         "Setext heading\n==============\n\n"
