@@ -166,7 +166,9 @@ def sweep_cmd(s, as_of: str | None, dry_run: bool) -> None:
 @app_command("demo")
 def demo(s) -> None:
     """Seed a demo school, a DPO login and a few cases (idempotent)."""
-    login = setup.seed_demo(s)
+    from sar_service import demo
+
+    login = demo.seed_demo(s)
     s.commit()
     if login:
         click.echo(f"Demo DPO login: {login[0]} / {login[1]}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -32,13 +33,13 @@ def run_cron(app) -> None:
 
 def _demo_login(app) -> tuple[str, str | None]:
     """Seed the demo data on first run; remember the demo password in the instance folder."""
-    from sar_service import setup
+    from sar_service import demo
     from sar_service.db import session
 
     path = app.config["SAR_SETTINGS"].instance_dir / "demo_login.txt"
     with app.app_context():
         s = session()
-        created = setup.seed_demo(s)
+        created = demo.seed_demo(s)
         s.commit()
     if created:
         path.write_text(f"{created[0]}\n{created[1]}\n")
@@ -47,7 +48,11 @@ def _demo_login(app) -> tuple[str, str | None]:
     if path.exists():
         email, password = path.read_text().split("\n")[:2]
         return email, password
-    return setup.DEMO_LOGIN, None
+    return demo.DEMO_LOGIN, None
+
+
+def _raise_keyboard_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def serve(host: str, port: int) -> None:
@@ -61,6 +66,8 @@ def serve(host: str, port: int) -> None:
     settings = app.config["SAR_SETTINGS"]
     children: list[subprocess.Popen] = []
     redis_proc = None
+    # `kill`, systemd and `docker stop` send SIGTERM: clean up as for Ctrl-C, leave no orphans.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         if settings.embedded_redis:
             redis_proc = embedded_redis.start(

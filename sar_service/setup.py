@@ -1,4 +1,4 @@
-"""Set-up shared by the CLI, ``sar serve`` and tests: schema, schools, users, demo."""
+"""Set-up shared by the CLI, ``sar serve`` and tests: schema, schools, users, calendars."""
 
 from __future__ import annotations
 
@@ -116,46 +116,3 @@ def load_calendar(s: Session, school_slug: str, text: str) -> tuple[int, int]:
         school.calendar.append(CalendarEntry(kind=kind, start=start, end=end, label=label))
     s.flush()
     return sum(r[0] == "term" for r in rows), sum(r[0] == "closure" for r in rows)
-
-
-DEMO_SLUG = "oakfield-primary"
-DEMO_LOGIN = "dpo@oakfield.example"
-
-
-def seed_demo(s: Session) -> tuple[str, str] | None:
-    """A demo school with a DPO login and term dates. Returns (email, password) if created."""
-    if s.scalar(select(School).where(School.slug == DEMO_SLUG)):
-        return None
-    school = create_school(s, DEMO_SLUG, "Oakfield Primary School", "maintained")
-    school.address = "1 Oak Lane\nOakfield\nOK1 2AB"
-    school.phone, school.email = "01632 960000", "office@oakfield.example"
-    school.dpo_name, school.dpo_email = "Dana Price", DEMO_LOGIN
-    password = secrets.token_urlsafe(10)
-    create_user(s, DEMO_LOGIN, "Dana Price", "dpo", DEMO_SLUG, password)
-    create_user(
-        s,
-        "office@oakfield.example",
-        "Olu Office",
-        "caseworker",
-        DEMO_SLUG,
-        secrets.token_urlsafe(10),
-    )
-    _demo_terms(school)
-    return DEMO_LOGIN, password
-
-
-def _demo_terms(school: School) -> None:
-    """Typical English term dates for the current and next academic year."""
-    year = date.today().year
-    for y in (year - 1, year):
-        for start, end, label in (
-            (date(y, 9, 3), date(y, 12, 19), "Autumn"),
-            (date(y + 1, 1, 5), date(y + 1, 3, 27), "Spring"),
-            (date(y + 1, 4, 13), date(y + 1, 7, 22), "Summer"),
-        ):
-            school.calendar.append(CalendarEntry(kind="term", start=start, end=end, label=label))
-        school.calendar.append(
-            CalendarEntry(
-                kind="closure", start=date(y, 9, 3), end=date(y, 9, 3), label="closed: INSET"
-            )
-        )

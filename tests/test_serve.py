@@ -46,7 +46,8 @@ def wait_for(predicate, timeout: float = 60.0):
     raise AssertionError("timed out")
 
 
-def test_serve_runs_the_whole_service(tmp_path: Path):
+def start_serve(tmp_path: Path):
+    """``sar serve`` on an empty instance folder, as ``make run`` starts it; (process, url, log)."""
     port = free_port()
     env = {
         k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SMTP_HOST"}
@@ -59,7 +60,32 @@ def test_serve_runs_the_whole_service(tmp_path: Path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    return proc, f"http://127.0.0.1:{port}", log
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_serve_runs_the_whole_service(tmp_path: Path):
+    proc, base, log = start_serve(tmp_path)
     try:
         status, body = wait_for(lambda: get_json(f"{base}/healthz"))
         assert (status, body) == (200, {"database": "ok", "redis": "ok"})
@@ -86,3 +112,16 @@ def test_serve_runs_the_whole_service(tmp_path: Path):
     except RedisError:
         alive = False
     assert not alive, "the bundled Redis is still running after Ctrl-C"
+
+
+def test_sigterm_stops_redis_the_worker_and_cron_too(tmp_path: Path):
+    """As `kill`, systemd or `docker stop` would: no orphaned processes left behind."""
+    proc, base, _ = start_serve(tmp_path)
+    try:
+        wait_for(lambda: get_json(f"{base}/healthz")[0] == 200)
+        started = wait_for(lambda: (kids := children_of(proc.pid)) and len(kids) >= 3 and kids)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert len(started) == 3  # redis-server, worker, cron
+    wait_for(lambda: not any(alive(pid) for pid in started), timeout=15)
