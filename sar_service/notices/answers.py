@@ -244,7 +244,9 @@ def _sources(notice: dict[str, Any], question: str) -> str | None:
 
 
 def _retention(notice: dict[str, Any], question: str) -> str | None:
-    said = " ".join(notice.get("retention", [])[:3])
+    # List items carry no full stop; without one they would run together into one sentence.
+    items = [item.strip() for item in notice.get("retention", [])[:3] if item.strip()]
+    said = " ".join(item if item[-1] in ".!?" else f"{item}." for item in items)
     if not said:
         return None
     return f"This is what the school says about how long it keeps information: \u201c{said}\u201d"

@@ -493,6 +493,16 @@ def test_how_long_do_you_keep_it_quotes_the_retention_section():
     assert "how long" in found["passage"]
 
 
+def test_retention_items_from_a_list_are_quoted_as_separate_sentences():
+    parsed = parse_notice(
+        "How long we keep pupil information\n\n"
+        "- we keep the pupil file until the child leaves\n"
+        "- CCTV images are kept for 30 days\n"
+    )
+    answer = answer_question(parsed, "How long do you keep CCTV?")
+    assert "until the child leaves. CCTV images are kept for 30 days." in answer["answer"]
+
+
 def test_who_is_the_dpo_names_them_with_their_email():
     found = answer_question(notice("seed_000.txt"), "Who is the DPO?")
     assert found["answer"] == (
