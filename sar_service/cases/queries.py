@@ -81,15 +81,24 @@ def filtered(user: User, f: CaseFilter, today: date) -> Select:
     if f.assignee:
         query = query.where(Case.assignee.has(User.email == f.assignee.lower()))
     if f.q:
-        like = f"%{f.q.strip().lower()}%"
+        like = contains_pattern(f.q)
         query = query.where(
             or_(
-                func.lower(Case.reference).like(like),
-                func.lower(Case.subject_name).like(like),
-                func.lower(Case.requester_name).like(like),
+                func.lower(Case.reference).like(like, escape="\\"),
+                func.lower(Case.subject_name).like(like, escape="\\"),
+                func.lower(Case.requester_name).like(like, escape="\\"),
             )
         )
     return query
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape ``\\``) for lower-cased text containing ``text`` literally.
+
+    Without escaping, a search for "50%" or "a_b" would match far more than it says.
+    """
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def count(session: Session, query: Select) -> int:

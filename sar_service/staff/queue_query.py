@@ -94,13 +94,9 @@ def parse(args) -> QueueParams:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _search(user: User, q: str):
     """Reference and child everywhere; requester only at schools where the role may see it."""
-    like = f"%{_escape_like(q.lower())}%"
+    like = queries.contains_pattern(q)
     clauses = [
         func.lower(Case.reference).like(like, escape="\\"),
         func.lower(Case.subject_name).like(like, escape="\\"),

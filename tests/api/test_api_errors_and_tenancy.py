@@ -198,6 +198,7 @@ def test_list_filters_sort_and_pages(client, factory):
     assert [c["types"] for c in get("type=erasure")["items"]] == [["erasure"]]
     assert get("q=ben cole")["total"] == 1
     assert get("q=" + old.reference.lower())["total"] == 1
+    assert get("q=%25")["total"] == 0 and get("q=_")["total"] == 0  # literal, not wildcards
     page2 = get("per_page=2&page=2")
     assert len(page2["items"]) == 2 and page2["total"] == 5
     dues = [c["next_due_date"] for c in get("sort=due")["items"]]
