@@ -5,7 +5,7 @@ cases with SQLAlchemy Core, signs a DPO of all 20 schools in through the real
 forms (password + TOTP), then times pages through the Flask test client and
 counts the SQL statements each page runs. Target: p95 <= 100 ms per page.
 
-    .venv/bin/python bench/queue.py [--cases N] [--requests N] [--admin-url URL]
+    .venv/bin/python bench/queue_pages.py [--cases N] [--requests N] [--no-trigram]
 """
 
 from __future__ import annotations
@@ -20,14 +20,12 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-# This file is named queue.py: keep its folder off the path so stdlib ``queue`` still imports.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-sys.path.insert(0, str(_HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyotp  # noqa: E402
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
+from sar_service import search_indexes  # noqa: E402
 from sar_service.app import create_app  # noqa: E402
 from sar_service.auth.passwords import hash_password  # noqa: E402
 from sar_service.config import Settings  # noqa: E402
@@ -138,22 +136,10 @@ def seed(engine, n_cases: int, today: date) -> str:
     return secret
 
 
-TRIGRAM_INDEXES = {
-    "ix_cases_reference_trgm": "lower(reference)",
-    "ix_cases_subject_name_trgm": "lower(subject_name)",
-    "ix_cases_requester_name_trgm": "lower(requester_name)",
-    "ix_cases_requester_email_trgm": "requester_email",
-}
-
-
 def add_trigram_indexes(engine) -> None:
-    """PostgreSQL-only GIN trigram indexes that let ``LIKE '%text%'`` search use an index."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-        for name, expression in TRIGRAM_INDEXES.items():
-            conn.execute(
-                text(f"CREATE INDEX {name} ON cases USING gin (({expression}) gin_trgm_ops)")
-            )
+    """What migration 0002 adds on PostgreSQL: GIN trigram indexes for free-text search."""
+    with engine.begin() as conn:
+        search_indexes.create(conn)
         conn.execute(text("ANALYZE cases"))
 
 
@@ -211,9 +197,9 @@ def main() -> None:
     )
     parser.add_argument("--database", default="sar_bench")
     parser.add_argument(
-        "--trigram",
+        "--no-trigram",
         action="store_true",
-        help="add the proposed pg_trgm indexes for free-text search before measuring",
+        help="leave out migration 0002's pg_trgm search indexes, to see what they are worth",
     )
     args = parser.parse_args()
 
@@ -229,7 +215,7 @@ def main() -> None:
     today = date.today()
     started = time.perf_counter()
     secret = seed(engine, args.cases, today)
-    if args.trigram:
+    if not args.no_trigram:
         add_trigram_indexes(engine)
     print(f"seeded {args.cases:,} cases over {SCHOOLS} schools in "
           f"{time.perf_counter() - started:.1f} s ({url})")  # fmt: skip

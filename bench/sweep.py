@@ -26,9 +26,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# Replace the script's own folder on the path: bench/queue.py would shadow the standard
-# library's ``queue``, which redis imports.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 

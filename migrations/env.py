@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 import sar_service.models  # noqa: F401  (registers every table)
+from sar_service import search_indexes
 from sar_service.db import Base
 
 config = context.config
@@ -16,6 +17,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=search_indexes.include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,6 +39,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=search_indexes.include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

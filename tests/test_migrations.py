@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from sar_service import setup
+from sar_service import search_indexes, setup
 from sar_service.db import Base
 
 
@@ -31,9 +31,21 @@ def test_migrations_match_models(tmp_path):
     command.upgrade(setup.alembic_config(url), "head")
     engine = create_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(
+            conn, opts={"include_object": search_indexes.include_object}
+        )
+        diff = compare_metadata(context, Base.metadata)
+        trigram = conn.execute(
+            text("select indexname from pg_indexes where indexname like '%_trgm'")
+            if conn.dialect.name == "postgresql"
+            else text("select name from sqlite_master where name like '%_trgm'")
+        ).scalars()
+        trigram = set(trigram)
     engine.dispose()
     assert diff == [], f"models and migrations differ; run `make migration`: {diff}"
+    # Free-text search is indexed on PostgreSQL; SQLite has no pg_trgm and goes without.
+    expected = set(search_indexes.TRIGRAM_INDEXES) if url.startswith("postgresql") else set()
+    assert trigram == expected
 
 
 def test_upgrade_is_idempotent(tmp_path):
