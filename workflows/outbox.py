@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,6 +64,31 @@ def add(
         return session.scalar(select(OutboxJob).where(OutboxJob.key == key))
     session.info.setdefault("outbox_new", []).append((row.id, task))
     return row
+
+
+def add_many(session: Session, jobs: list[tuple[str, str, dict[str, Any], int | None]]) -> None:
+    """``add`` for a batch of (key, task, args, case_id) in one INSERT, as the sweep needs.
+
+    Meant for keys that cannot exist yet (they name rows created in this
+    transaction); if one does, the batch falls back to ``add`` row by row.
+    """
+    if not jobs:
+        return
+    rows = [
+        {"key": key, "task": task, "args": args, "case_id": case_id, "status": PENDING}
+        for key, task, args, case_id in jobs
+    ]
+    stmt = insert(OutboxJob).returning(OutboxJob.id, sort_by_parameter_order=True)
+    try:
+        with session.begin_nested():
+            ids = session.scalars(stmt, rows).all()
+    except IntegrityError:
+        for key, task, args, case_id in jobs:
+            add(session, key, task, args, case_id)
+        return
+    session.info.setdefault("outbox_new", []).extend(
+        (oid, row["task"]) for oid, row in zip(ids, rows, strict=True)
+    )
 
 
 def dispatch_after_commit(app) -> Callable[[Session], None]:

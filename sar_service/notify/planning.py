@@ -18,9 +18,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sar_service.models import CaseEvent, OutboxJob
+from sar_service.models import CaseEvent
 from sar_service.models.notification import FAILED, PENDING, Notification
-from sar_service.models.outbox import PENDING as OUTBOX_PENDING
 from workflows import outbox
 
 #: At most this many new notifications per sweep; the rest wait for the next run (five
@@ -102,37 +101,10 @@ class Planner:
                 _record_problem(self.session, plan)
             else:
                 jobs.append((nid, plan.case_id))
-        _add_jobs(self.session, jobs)
-
-
-def _add_jobs(session: Session, jobs: list[tuple[int, int | None]]) -> None:
-    """``outbox.add`` for a batch of new notifications, in one INSERT.
-
-    The rows are new, so their keys (``notify:<id>``) cannot exist yet; they are
-    registered exactly as ``outbox.add`` registers a row, so the outbox enqueues
-    them after the sweep commits. A clash (a reused id) falls back to ``outbox.add``.
-    """
-    if not jobs:
-        return
-    rows = [
-        {
-            "key": f"notify:{nid}",
-            "task": "notify",
-            "args": {"notification_id": nid},
-            "case_id": case_id,
-            "status": OUTBOX_PENDING,
-        }
-        for nid, case_id in jobs
-    ]
-    stmt = insert(OutboxJob).returning(OutboxJob.id, sort_by_parameter_order=True)
-    try:
-        with session.begin_nested():
-            ids = session.scalars(stmt, rows).all()
-    except IntegrityError:
-        for row in rows:
-            outbox.add(session, row["key"], "notify", row["args"], row["case_id"])
-        return
-    session.info.setdefault("outbox_new", []).extend((oid, "notify") for oid in ids)
+        outbox.add_many(
+            self.session,
+            [(f"notify:{nid}", "notify", {"notification_id": nid}, cid) for nid, cid in jobs],
+        )
 
 
 def _row(plan: Plan) -> dict[str, Any]:
