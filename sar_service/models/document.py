@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_service.clock import now
@@ -19,6 +19,18 @@ KINDS = ("letter", "upload", "evidence", "redacted", "bundle", "record")
 
 class Document(Base):
     __tablename__ = "documents"
+    __table_args__ = (
+        # Two letters of one kind on one case can never share a version number, whatever races.
+        Index(
+            "uq_documents_letter_version",
+            "case_id",
+            "letter_kind",
+            "version",
+            unique=True,
+            sqlite_where=text("kind = 'letter'"),
+            postgresql_where=text("kind = 'letter'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from sar_service.clock import today
 from sar_service.letters import build
@@ -17,7 +18,7 @@ from sar_service.letters.service import (
     reset_template,
     save_template,
 )
-from sar_service.models import LetterTemplate
+from sar_service.models import Document, LetterTemplate
 from sar_service.notices.store import import_notice
 from tests.letters.conftest import letters, open_letter
 from tests.unit.test_letters import tiny_png
@@ -37,6 +38,23 @@ def test_versions_increment_on_regeneration(app, db, factory, letterhead_school)
     assert second.content_type == DOCX and second.created_by == "Ann Staff"
     assert second.storage_key != first.storage_key
     assert open_letter(app, second).text == open_letter(app, first).text
+
+
+def test_the_database_refuses_two_letters_with_one_version(app, db, factory, letterhead_school):
+    """The last line of defence if two workers ever number the same letter at once."""
+    case = factory.case(letterhead_school, today())
+    first = generate_letter(db, case, "acknowledgement", actor_label="Ann Staff")
+    db.commit()
+    clash = {c: getattr(first, c) for c in ("case_id", "kind", "letter_kind", "version")}
+    db.add(Document(**clash, filename="x.docx", content_type=DOCX, size=1, sha256="0" * 64,
+                    storage_key="clash"))  # fmt: skip
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+    upload = {"case_id": case.id, "kind": "upload", "content_type": "text/plain", "size": 1}
+    for n in range(2):  # uploads are not versioned letters: any number of them
+        db.add(Document(**upload, filename=f"{n}.txt", sha256=str(n) * 64, storage_key=f"u{n}"))
+    db.commit()
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name)
