@@ -39,6 +39,14 @@ def test_school_details_are_saved_and_checked(web, team, db):
     assert 'id="retention_years-error"' in bad.text and 'id="email-error"' in bad.text
 
 
+def test_settings_lead_to_letters_inventory_and_mis_imports(web, team):
+    sign_in_as(web, team, "dpo")
+    page = web.get(BASE).text
+    for path in ("/letters", "/inventory", "/mis"):
+        assert f'href="{BASE}{path}"' in page
+        assert web.get(BASE + path).status_code == 200
+
+
 def test_term_calendar_upload_replaces_the_list(web, team, db):
     sign_in_as(web, team, "dpo")
     csv_text = (
