@@ -33,6 +33,21 @@ def new_message_id(settings: Settings, idstring: str | None = None) -> str:
     return make_msgid(idstring=idstring, domain=settings.mail_from.partition("@")[2] or "localhost")
 
 
+def templated(name: str, context: dict, **fields) -> Message:
+    """A message whose plain-text and HTML parts come from ``templates/email/<name>.txt|.html``.
+
+    Every email the service sends has both parts: the HTML one for most mail
+    programs, the text one for screen readers and plain-text readers.
+    """
+    from flask import render_template
+
+    return Message(
+        text=render_template(f"email/{name}.txt", **context),
+        html=render_template(f"email/{name}.html", **context),
+        **fields,
+    )
+
+
 def compose(settings: Settings, msg: Message) -> EmailMessage:
     email = EmailMessage()
     email["From"] = formataddr((msg.sender_name or "SAR Service", settings.mail_from))

@@ -135,3 +135,25 @@ def factory(app, db):
     from tests.factories import Factory
 
     return Factory(app, db)
+
+
+@pytest.fixture
+def inbox(app):
+    """Point the app's mail at a real SMTP server on 127.0.0.1 (aiosmtpd) for this test."""
+    import dataclasses
+
+    from tests.smtp import Inbox, start
+
+    box = Inbox()
+    controller = start(box)
+    original = app.config["SAR_SETTINGS"]
+    app.config["SAR_SETTINGS"] = dataclasses.replace(
+        original, smtp_host=controller.hostname, smtp_port=controller.port
+    )
+    try:
+        yield box
+    finally:
+        app.config["SAR_SETTINGS"] = original
+        if box.hold is not None:
+            box.hold.set()
+        controller.stop()

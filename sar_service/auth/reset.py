@@ -59,11 +59,10 @@ def send_link(user: User, intro: str = "") -> None:
     """Email a reset link (also used to invite new staff to set a password)."""
     settings = current_app.config["SAR_SETTINGS"]
     link = settings.base_url + url_for("staff.reset_password", token=make_token(user))
-    text = (
-        f"Hello {user.name},\n\n{intro or 'Someone asked to reset your password.'}\n\n"
-        f"Use this link within an hour to choose a password:\n{link}\n\n"
-        "If you did not ask for this, you can ignore this email.\n"
-    )
+    context = {"user": user, "intro": intro, "link": link}
     mail.send(
-        settings, mail.Message(to=user.email, subject="Set your SAR Service password", text=text)
+        settings,
+        mail.templated(
+            "password_link", context, to=user.email, subject="Set your SAR Service password"
+        ),
     )

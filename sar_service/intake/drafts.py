@@ -85,17 +85,16 @@ def email_resume_link(draft: Draft, school: School, link: str) -> bool:
     to = str((draft.answers or {}).get("requester.email") or "").strip()
     if not to or "@" not in to or draft.resume_emails >= MAX_RESUME_EMAILS:
         return False
-    from flask import render_template
-
     settings = current_app.config["SAR_SETTINGS"]
     context = {"school": school, "link": link, "expires": DRAFT_LIFETIME.days}
     try:
         mail.send(
             settings,
-            mail.Message(
+            mail.templated(
+                "draft_resume",
+                context,
                 to=to,
                 subject=f"Your unfinished request to {school.name}",
-                text=render_template("intake/email_resume.txt", **context),
                 sender_name=school.name,
             ),
         )

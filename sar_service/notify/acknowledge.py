@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,11 +36,11 @@ def run(session: Session, case_id: int) -> None:
     if case.requester_email:
         message_id = mail.send(
             settings,
-            mail.Message(
+            mail.templated(
+                "acknowledgement",
+                context,
                 to=case.requester_email,
                 subject=f"We have received your request – reference {case.reference}",
-                text=render_template("email/acknowledgement.txt", **context),
-                html=render_template("email/acknowledgement.html", **context),
                 sender_name=case.school.name,
                 reply_to=case.school.dpo_email or case.school.email or None,
             ),

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import render_template
 from sqlalchemy.orm import Session
 
 from sar_service import mail
@@ -71,11 +70,11 @@ def compose(session: Session, settings: Settings, n: Notification) -> mail.Messa
     school = case.school if case else (session.get(School, n.school_id) if n.school_id else None)
     context = _context(session, settings, n, case, school)
     name = TEMPLATES[n.kind]
-    return mail.Message(
+    return mail.templated(
+        name,
+        context,
         to=n.recipient_email,
         subject=subject(n, case.reference if case else None),
-        text=render_template(f"email/{name}.txt", **context),
-        html=render_template(f"email/{name}.html", **context),
         sender_name=school.name if school else SERVICE_NAME,
         reply_to=(school.dpo_email or school.email or None) if school else None,
     )

@@ -65,11 +65,11 @@ def _send_links(reference: str, email: str) -> None:
         try:
             mail.send(
                 settings,
-                mail.Message(
+                mail.templated(
+                    "portal_link",
+                    context,
                     to=case.requester_email,
                     subject=f"Your link to follow request {case.reference}",
-                    text=render_template("email/portal_link.txt", **context),
-                    html=render_template("email/portal_link.html", **context),
                     sender_name=case.school.name,
                 ),
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from sar_service import mail
@@ -37,18 +37,19 @@ def send_task_email(session: Session, task_id: int) -> None:
         return
     case = session.get(Case, task.case_id)
     settings = current_app.config["SAR_SETTINGS"]
-    text = render_template(
-        "email/gathering_task.txt",
-        task=task,
-        case=case,
-        url=f"{settings.base_url}/staff/tasks/{task.id}",
-    )
+    context = {
+        "task": task,
+        "case": case,
+        "url": f"{settings.base_url}/staff/tasks/{task.id}",
+        "sender": case.school.name,
+    }
     mail.send(
         settings,
-        mail.Message(
+        mail.templated(
+            "gathering_task",
+            context,
             to=task.assignee.email,
             subject=f"Records search needed for {case.reference} ({case.school.name})",
-            text=text,
             sender_name=case.school.name,
         ),
     )

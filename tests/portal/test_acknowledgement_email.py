@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import socket
-from email import message_from_bytes
-from email.policy import default
-
-import pytest
 from sqlalchemy import select
 
 from sar_service.models import Case, CaseEvent
@@ -15,42 +9,7 @@ from sar_service.processes import run_worker
 from tests.intake.web import Journey, answer_common, text
 
 
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_inbox(app):
-    from aiosmtpd.controller import Controller
-
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    original = app.config["SAR_SETTINGS"]
-    app.config["SAR_SETTINGS"] = dataclasses.replace(
-        original, smtp_host="127.0.0.1", smtp_port=controller.port
-    )
-    try:
-        yield inbox
-    finally:
-        app.config["SAR_SETTINGS"] = original
-        controller.stop()
-
-
-def test_acknowledgement_is_delivered_with_a_working_portal_link(
-    app, client, factory, db, smtp_inbox
-):
+def test_acknowledgement_is_delivered_with_a_working_portal_link(app, client, factory, db, inbox):
     factory.school("oakfield", dpo_email="dpo@oakfield.example")
     j = Journey(client)
     answer_common(j, "delete everything", ["erasure"])
@@ -61,7 +20,7 @@ def test_acknowledgement_is_delivered_with_a_working_portal_link(
     run_worker(app, burst=True)
 
     case = db.scalar(select(Case))
-    acks = [m for m in smtp_inbox.messages if "We have received your request" in m["Subject"]]
+    acks = [m for m in inbox.messages if "We have received your request" in m["Subject"]]
     assert len(acks) == 1
     message = acks[0]
     assert message["To"] == "sarah@example.com"
@@ -78,4 +37,4 @@ def test_acknowledgement_is_delivered_with_a_working_portal_link(
     assert "emailed" in recorded.reason
 
     run_worker(app, burst=True)  # running again sends nothing more
-    assert len([m for m in smtp_inbox.messages if "received your request" in m["Subject"]]) == 1
+    assert len([m for m in inbox.messages if "received your request" in m["Subject"]]) == 1

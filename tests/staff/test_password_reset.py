@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-import email
 import re
-import socket
 from datetime import timedelta
 
-import pytest
 import time_machine
-from aiosmtpd.controller import Controller
 
 from sar_service.clock import now
 
 
-class _Inbox:
-    def __init__(self):
-        self.messages: list[email.message.Message] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    handler = _Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    before = app.config["SAR_SETTINGS"]
-    app.config["SAR_SETTINGS"] = dataclasses.replace(
-        before, smtp_host="127.0.0.1", smtp_port=controller.port
-    )
-    try:
-        yield handler
-    finally:
-        app.config["SAR_SETTINGS"] = before
-        controller.stop()
-
-
 def _link(message) -> str:
-    body = message.get_payload(decode=True).decode()
+    body = message.get_body(("plain",)).get_content()
     return re.search(r"http://127\.0\.0\.1:5000(/staff/password/reset/\S+)", body).group(1)
 
 
