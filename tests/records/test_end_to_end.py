@@ -96,7 +96,7 @@ def _api_action(client, staff, case, action: str):
     assert response.status_code == 200, response.text
 
 
-def test_gathering_review_bundle_release_download(app, db, client, factory, oak, smtp, run_worker):
+def test_gathering_review_bundle_release_download(app, db, client, factory, oak, inbox, run_worker):
     slug = oak.school.slug
     dpo, caseworker = oak.web(app, "dpo"), oak.web(app, "caseworker")
     _import(dpo, slug, "roll", "roll.csv")
@@ -110,7 +110,7 @@ def test_gathering_review_bundle_release_download(app, db, client, factory, oak,
     tasks = db.scalars(select(GatheringTask).where(GatheringTask.case_id == case.id)).all()
     assert {t.source_name for t in tasks} >= {"Email", "Paper files"}
     assert all(t.due_on and t.due_on <= case.due_date for t in tasks)
-    searches = [m for m in smtp.messages if m["Subject"].startswith("Records search")]
+    searches = [m for m in inbox.messages if m["Subject"].startswith("Records search")]
     assert sorted(m["To"] for m in searches) == [
         "office@oakfield.example",
         "senco@oakfield.example",
