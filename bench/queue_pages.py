@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pyotp  # noqa: E402
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from sar_service import search_indexes  # noqa: E402
 from sar_service.app import create_app  # noqa: E402
@@ -203,7 +204,11 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    url = recreate_database(args.admin_url, args.database)
+    try:
+        url = recreate_database(args.admin_url, args.database)
+    except OperationalError as exc:
+        print(f"skipped: this benchmark needs PostgreSQL at {args.admin_url} ({exc.orig})")
+        return
     instance = tempfile.mkdtemp(prefix="sar-bench-")
     settings = Settings.from_env(
         {"SAR_INSTANCE_DIR": instance, "DATABASE_URL": url, "SECRET_KEY": "bench",
