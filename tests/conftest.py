@@ -22,6 +22,17 @@ from sar_service.config import Settings
 from sar_service.db import Base
 
 
+def pytest_report_header(config) -> list[str]:
+    """Say in the log which real database and Redis this run uses."""
+    backend = os.environ.get("SAR_TEST_BACKEND", "sqlite")
+    where = os.environ.get("TEST_DATABASE_URL", "") if backend == "postgresql" else "a temp file"
+    browser = "required" if os.environ.get("SAR_REQUIRE_BROWSER") else "used if installed"
+    return [
+        f"sar: database {backend} ({where}); Redis: the bundled redis-server "
+        f"({embedded_redis.executable()}) on a unix socket; Chromium browser tests: {browser}"
+    ]
+
+
 def _database_url(tmp: Path) -> str:
     backend = os.environ.get("SAR_TEST_BACKEND", "sqlite")
     if backend == "postgresql":
