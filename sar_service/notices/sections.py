@@ -1,0 +1,183 @@
+"""Cut a notice's text into sections of paragraphs and lists, and say what each holds.
+
+Structure decides meaning before any sentence is read: a section's topic comes
+from its heading, a list's kind from its lead-in sentence ("... we may share
+information about you with:"), else from that topic. The sentence miner, the
+lawful-basis finder and the quoted passages all work on these sections.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sar_service.notices.reader import strip_emphasis
+
+# A section's topic: one of these (the order of _HEADING_TOPICS) or "other".
+TOPICS = (
+    "general", "lawful_bases", "retention", "recipients", "sources", "rights",
+    "contact", "collecting", "purposes", "categories",
+)  # fmt: skip
+
+# Checked in order, against a heading; the first that matches is its topic.
+_HEADING_TOPICS = [
+    (topic, re.compile(pattern, re.I))
+    for topic, pattern in (
+        ("general", r"privacy notice|^how we use (?:\w+ )?(?:information|data)$"),
+        ("lawful_bases", r"lawful|legal bas[ie]s|basis for|grounds for"),
+        ("retention", r"\b(?:keep|kept|stor(?:e|ed|ing|age)|retain|retention|how long|delet)"),
+        ("recipients", r"\bshar(?:e|ed|ing)\b|recipient|disclos|who (?:we|do we) give|third part"),
+        ("sources", r"\bsources?\b|where (?:we|do we) get|comes? from|obtain"),
+        ("rights", r"\brights?\b|requesting access|access to (?:your|personal|their)|complain"),
+        ("contact", r"\bcontact|further information|more information|\bdpo\b|data protection off"),
+        ("collecting", r"^collecting\b|data collection"),
+        ("purposes", r"\bwhy\b|purpose|what we (?:do with|use)|how we use|reasons?\b|\buse of\b"),
+        ("categories", r"categor|what (?:\w+ )*(?:information|data)|types? of|(?:collect|hold)"),
+    )
+]
+# Checked in order, against the last sentence before a list.
+_LEAD_INS = [
+    (kind, re.compile(pattern, re.I))
+    for kind, pattern in (
+        ("other", r"^(?:the )?(?:dfe|department|npd|ico)\b|\bassessment of\W*$"),
+        ("recipients", r"\b(?:share|pass|give|disclose|provide|send)\w*\b.*\b(?:with|to)\W*$"),
+        ("recipients", r"\brecipients?\b|who we share"),
+        ("sources", r"\b(?:receive|obtain|get|collect|come)\w*\b.*\bfrom\W*$|\bsources?\b"),
+        ("legislation", r"\blegislation\b|\b(?:laws|acts|regulations)\b"),
+        ("lawful_bases", r"\blawful\b|\blegal bas[ie]s\b|\b(?:where|when)\W*$"),
+        ("rights", r"\bright to\b|\brights\b"),
+        ("retention", r"\b(?:keep|retain|store)\b.*\b(?:for|until)\W*$|\bretention\b"),
+        ("purposes", r"\b(?:use|process)\w* (?:\w+ ){0,4}?(?:data|information) to\b"),
+        ("purposes", r"\bpurposes?\b|\b(?:use|process)\w*\b.*\bto\W*$|\bin order to\W*$"),
+        ("categories", r"\bcategor|\btypes? of\b|\bsuch as\W*$"),
+    )
+]
+_LIST_TOPICS = {"categories", "purposes", "recipients", "sources", "rights", "retention"}
+
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]{1,500})>")
+_CONNECTORS = {"and", "or", "the", "of", "to", "a", "an", "with", "for", "in", "our", "your", "by"}
+
+
+def _is_heading(line: str, list_follows: bool) -> bool:
+    """Short, capitalised, no final full stop, no address; "Topic:" only if very short."""
+    words = line.split()
+    if not words or len(words) > 14 or len(line) > 100 or line.startswith("- "):
+        return False
+    if not (line[0].isupper() or line[0].isdigit()) or line[-1] in ".;,!":
+        return False
+    if re.search(r"https?://|www\.|@|\d[\d ]{6,}\d", line):
+        return False
+    return not line.endswith(":") or (len(words) <= 5 and not list_follows)
+
+
+def _is_inline_heading(first: str, second: str) -> bool:
+    """A heading with its paragraph on the very next line (no blank line between)."""
+    words = first.split()
+    return (
+        len(words) <= 8
+        and not first.endswith(":")
+        and _is_heading(first, False)
+        and (second.startswith("- ") or second[:1].isupper())
+        and words[-1].lower() not in _CONNECTORS
+    )
+
+
+def _mark_bare_items(lines: list[str]) -> list[str]:
+    """A list written without bullets: short lines after "...:", or a block of short lines."""
+    if any(line.startswith("- ") for line in lines):
+        return lines
+    for index, line in enumerate(lines[:-1]):
+        rest = lines[index + 1 :]
+        if line.endswith(":") and len(rest) >= 2 and all(len(x.split()) <= 15 for x in rest):
+            return lines[: index + 1] + ["- " + x for x in rest]
+    start = 1 if lines[0].isupper() else 0
+    rest = lines[start:]
+    if len(rest) >= 3 and all(len(x.split()) <= 10 and not x.endswith(".") for x in rest):
+        return lines[:start] + ["- " + x for x in rest]
+    return lines
+
+
+def _block_elements(lines: list[str], list_follows: bool) -> list[list[str]]:
+    """One blank-line-separated block as [kind, text] elements."""
+    if len(lines) == 1 and _is_heading(lines[0], list_follows):
+        return [["heading", lines[0].rstrip(":").strip()]]
+    lines = _mark_bare_items(lines)
+    first = lines[0]
+    heading_first = (
+        len(lines) > 1
+        and not first.startswith("- ")
+        and (first.isupper() or _is_inline_heading(first, lines[1]))
+    )
+    if heading_first:
+        return [["heading", first.rstrip(":")], *_block_elements(lines[1:], list_follows)]
+    out: list[list[str]] = []
+    para: list[str] = []
+    for line in lines:
+        if line.startswith("- "):
+            if para:
+                out.append(["para", " ".join(para)])
+                para = []
+            out.append(["item", line[2:].strip()])
+        elif out and out[-1][0] == "item" and not para and line[:1].islower():
+            out[-1][1] += " " + line  # a list item wrapped onto the next line
+        else:
+            para.append(line)
+    if para:
+        out.append(["para", " ".join(para)])
+    return out
+
+
+def build_sections(text: str) -> list[dict[str, Any]]:
+    """Sections of units: {"para": str} or {"lead_in": str, "items": [str]}."""
+    blocks = [
+        [_AUTOLINK.sub(r"\1", strip_emphasis(x.strip())) for x in b.splitlines()]
+        for b in re.split(r"\n\s*\n", text)
+        if b.strip()
+    ]
+    sections: list[dict[str, Any]] = [{"heading": "", "units": []}]
+    for index, lines in enumerate(blocks):
+        following = blocks[index + 1][0] if index + 1 < len(blocks) else ""
+        for kind, value in _block_elements(lines, following.startswith("- ")):
+            units = sections[-1]["units"]
+            if kind == "heading":
+                sections.append({"heading": value, "units": []})
+            elif kind == "para":
+                units.append({"para": value})
+            elif units and "items" in units[-1]:
+                units[-1]["items"].append(value)
+            else:
+                lead = units.pop()["para"] if units and "para" in units[-1] else ""
+                units.append({"lead_in": lead, "items": [value]})
+    for section in sections:
+        section["topic"] = _heading_topic(section["heading"])
+    return sections
+
+
+def _heading_topic(heading: str) -> str:
+    if not heading:
+        return "general"
+    return next((t for t, rx in _HEADING_TOPICS if rx.search(heading)), "other")
+
+
+def unit_text(unit: dict[str, Any]) -> str:
+    if "para" in unit:
+        return unit["para"]
+    lines = [unit["lead_in"]] if unit["lead_in"] else []
+    return "\n".join(lines + ["- " + item for item in unit["items"]])
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, without a "(web address)" left over from the previous paragraph."""
+    text = re.sub(r"^\(\s*(?:https?://|www\.)[^)\s]*\s*\)\s*", "", text)
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text) if s.strip()]
+
+
+def list_kind(lead_in: str, topic: str) -> str:
+    """What a list holds: its lead-in sentence decides, else its section's topic."""
+    last = sentences(lead_in)[-1] if lead_in else ""
+    kind = next((k for k, rx in _LEAD_INS if rx.search(last)), None)
+    if kind:
+        return kind
+    if topic in _LIST_TOPICS:
+        return topic
+    return "categories" if re.search(r"\binclud\w*\W*$", last, re.I) else "other"
