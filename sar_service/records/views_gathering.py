@@ -192,13 +192,14 @@ def gathering_mis(school: str, reference: str):
 
 @bp.get("/cases/<school>/<reference>/documents/<int:doc_id>")
 def document_download(school: str, reference: str, doc_id: int):
-    """Any document on the case, to its staff; a record owner only what they uploaded."""
+    """Any document on the case, to those who read its records (the pages that link here:
+    DPO, caseworker, viewer); a record owner only what they uploaded."""
     case = case_or_404(school, reference)
     user = me()
     doc = documents.case_document(session(), case, doc_id)
     if doc is None:
         abort(404)
     role = user.role_in(case.school_id)
-    if role not in ("dpo", "caseworker") and f"({user.email})" not in (doc.created_by or ""):
+    if role not in READERS and f"({user.email})" not in (doc.created_by or ""):
         abort(403)
     return documents.attachment(doc)
