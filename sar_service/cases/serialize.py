@@ -15,6 +15,12 @@ from workflows.states import ACTIVE, STATUS_LABELS, Status
 SEES_REQUESTER = {"dpo", "caseworker"}
 
 
+def reads_documents(role: str | None) -> bool:
+    """Letters and gathered records name the requester and give the child's details in full,
+    so they go to the roles that see requesters (a record owner: only their own uploads)."""
+    return role in SEES_REQUESTER
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 

@@ -2,8 +2,8 @@
 
 Routes on the API blueprint (bearer tokens, problem+json errors). Tenancy
 comes from ``find_case``: another school's case, or a document of another
-case, is a 404. DPOs and caseworkers may generate; every role at the
-school may list and download.
+case, is a 404. DPOs and caseworkers may generate and download; every
+role at the school may list.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sar_service.api.auth import token_required
 from sar_service.api.cases import _case_or_404
 from sar_service.api.intake import json_body
 from sar_service.api.problems import ApiProblem, invalid
+from sar_service.cases.serialize import reads_documents
 from sar_service.db import session
 from sar_service.models import Document
 
@@ -87,6 +88,8 @@ def download_letter(reference: str, id: int):  # noqa: A002 - the path parameter
     )
     if document is None:
         raise ApiProblem(404, "Not found", f"No letter {id} on case {reference}.")
+    if not reads_documents(g.api_user.role_in(case.school_id)):
+        raise ApiProblem(403, "Forbidden", "Your role at this school cannot download letters.")
     return docx_response(document)
 
 
@@ -181,11 +184,15 @@ def openapi_paths() -> dict:
         },
         "/cases/{reference}/letters/{id}": {
             "get": {
-                "summary": "Download one letter (.docx)",
+                "summary": "Download one letter (.docx); DPOs and caseworkers only",
                 "security": [{"bearer": []}],
                 "parameters": [ref, doc_id],
                 "responses": {
                     "200": {"description": "The letter", "content": {DOCX: docx}},
+                    "403": {
+                        "description": "Your role does not see requesters' details",
+                        "content": problem,
+                    },
                     **errors,
                 },
             }

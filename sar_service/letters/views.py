@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sar_service.db import session
 from sar_service.models import Document, School
 from sar_service.staff import guard
-from sar_service.staff.access import case_or_404, dpo_school_or_404, me
+from sar_service.staff.access import case_or_404, dpo_school_or_404, me, reads_documents
 
 from . import pages
 from .api import docx_response
@@ -75,8 +75,10 @@ def create(school: str, reference: str):
 
 @bp.get("/cases/<school>/<reference>/letters/<int:document_id>")
 def download(school: str, reference: str, document_id: int):
-    """Any member of staff who can see the case may download its letters."""
+    """Letters name the requester, so only the roles that see requesters download them."""
     case = case_or_404(school, reference)
+    if not reads_documents(me().role_in(case.school_id)):
+        abort(403)
     document = session().scalar(
         select(Document).where(
             Document.id == document_id, Document.case_id == case.id, Document.kind == "letter"

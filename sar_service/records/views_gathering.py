@@ -12,7 +12,7 @@ from sar_service.models.inventory import DataSource, GatheredDocument, Gathering
 from sar_service.records import bp, documents, gathering, inventory, subject
 from sar_service.records.filecheck import FileProblem
 from sar_service.records.web import READERS, actor, case_for
-from sar_service.staff.access import case_or_404, me
+from sar_service.staff.access import case_or_404, me, reads_documents
 
 MAX_TEXT = 2000
 
@@ -192,14 +192,16 @@ def gathering_mis(school: str, reference: str):
 
 @bp.get("/cases/<school>/<reference>/documents/<int:doc_id>")
 def document_download(school: str, reference: str, doc_id: int):
-    """Any document on the case, to those who read its records (the pages that link here:
-    DPO, caseworker, viewer); a record owner only what they uploaded."""
+    """Any document on the case to the roles that see requesters (DPO, caseworker); a record
+    owner only what they uploaded. Viewers see the lists, not the contents."""
     case = case_or_404(school, reference)
     user = me()
+    role = user.role_in(case.school_id)
+    if not (reads_documents(role) or role == "owner"):
+        abort(403)
     doc = documents.case_document(session(), case, doc_id)
     if doc is None:
         abort(404)
-    role = user.role_in(case.school_id)
-    if role not in READERS and f"({user.email})" not in (doc.created_by or ""):
+    if not reads_documents(role) and f"({user.email})" not in (doc.created_by or ""):
         abort(403)
     return documents.attachment(doc)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from sar_service.auth.login import staff_user
 from sar_service.cases import queries
-from sar_service.cases.serialize import SEES_REQUESTER
+from sar_service.cases.serialize import SEES_REQUESTER, reads_documents  # noqa: F401
 from sar_service.db import session
 from sar_service.models import Case, School, User
 

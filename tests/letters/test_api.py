@@ -118,7 +118,9 @@ def test_other_schools_cases_and_documents_are_404(client, factory, letterhead_s
     assert client.get(url(my_case)).status_code == 401
 
 
-def test_every_role_reads_only_dpo_and_caseworker_write(client, factory, letterhead_school):
+def test_every_role_lists_only_dpo_and_caseworker_write_and_download(
+    client, factory, letterhead_school
+):
     case = factory.case(letterhead_school, today())
     writer = factory.staff(letterhead_school, "caseworker")
     doc_id = client.post(
@@ -127,7 +129,8 @@ def test_every_role_reads_only_dpo_and_caseworker_write(client, factory, letterh
     for role in ("owner", "viewer"):
         reader = factory.staff(letterhead_school, role)
         assert client.get(url(case), headers=reader.headers).status_code == 200
-        assert client.get(url(case, f"/{doc_id}"), headers=reader.headers).status_code == 200
+        hidden = client.get(url(case, f"/{doc_id}"), headers=reader.headers)
+        assert hidden.status_code == 403 and hidden.mimetype == PROBLEM  # letters name the parent
         refused = client.post(url(case), json={"kind": "acknowledgement"}, headers=reader.headers)
         assert refused.status_code == 403 and refused.mimetype == PROBLEM
 

@@ -82,15 +82,17 @@ def test_a_letter_that_does_not_fit_is_explained_beside_the_field(web, team, fac
     assert [r.letter_kind for r in letters(db, case.id)] == ["erasure_outcome"]
 
 
-def test_viewer_downloads_but_cannot_create(web, team, factory, db):
+def test_viewer_sees_the_letters_listed_but_cannot_open_or_create_them(web, team, factory, db):
+    """Letters name the requester, whom a viewer is not shown anywhere else either."""
     case = factory.case(team.school, today())
     row = generate_letter(db, case, "acknowledgement", actor_label="System")
     db.commit()
     sign_in_as(web, team, "viewer")
     page = web.get(case_url(case))
-    assert f"{case_url(case)}/letters/{row.id}" in page.text
+    assert "Your request: acknowledgement" in page.text
+    assert f"{case_url(case)}/letters/{row.id}" not in page.text
     assert "Create a letter" not in page.text
-    assert web.get(f"{case_url(case)}/letters/{row.id}").status_code == 200
+    assert web.get(f"{case_url(case)}/letters/{row.id}").status_code == 403
     assert web.post(f"{case_url(case)}/letters", {"kind": "acknowledgement"}).status_code == 403
 
 

@@ -46,6 +46,7 @@ def _all(status):
 # The usual shapes of a row.
 EVERYONE = _row(OK, OK, OK, OK)  # any signed-in member of staff
 READERS = _row(OK, OK, FORBIDDEN, OK)  # case work pages a viewer may read
+DOCUMENTS = _row(OK, OK, FORBIDDEN, FORBIDDEN)  # letters and records: the roles seeing requesters
 ACTORS = _row(BAD, BAD, FORBIDDEN, FORBIDDEN)  # case work forms (dpo, caseworker)
 ACTORS_REDIRECT = _row(FOUND, FOUND, FORBIDDEN, FORBIDDEN)  # ... nothing to do: back to the page
 DPO_PAGE = _row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # settings pages
@@ -68,9 +69,9 @@ SCOPED = [
     ("get", CASE, None, EVERYONE),
     ("post", CASE + "/actions", ASSIGN, ACTORS),
     ("post", CASE + "/notes", {"body": ""}, ACTORS),
-    # letters on a case: anyone who sees the case downloads them
+    # letters on a case name the requester: only the roles that see requesters download them
     ("post", CASE + "/letters", {"kind": ""}, ACTORS),
-    ("get", CASE + "/letters/{letter}", None, EVERYONE),
+    ("get", CASE + "/letters/{letter}", None, DOCUMENTS),
     # gathering records (already started; the pupil is on no imported roll)
     ("get", CASE + "/gathering", None, READERS),
     ("post", CASE + "/gathering/start", {}, ACTORS_REDIRECT),
@@ -78,9 +79,9 @@ SCOPED = [
     ("post", CASE + "/gathering/tasks/{task}/drop", {"reason": ""}, ACTORS),
     ("post", CASE + "/gathering/upload", {}, ACTORS),
     ("post", CASE + "/gathering/mis", {}, ACTORS),
-    # gathered files: readers get any of them, a record owner only what they uploaded
-    ("get", CASE + "/documents/{upload}", None, READERS),
-    ("get", CASE + "/documents/{owners_upload}", None, EVERYONE),
+    # gathered files: as letters; a record owner also gets what they uploaded, a viewer none
+    ("get", CASE + "/documents/{upload}", None, DOCUMENTS),
+    ("get", CASE + "/documents/{owners_upload}", None, _row(OK, OK, OK, FORBIDDEN)),
     # review and withholding; the bundle cannot be built (a PDF needs redacting by hand)
     # nor released (its build failed), and only a DPO may try to release it
     ("get", CASE + "/review", None, READERS),
@@ -126,8 +127,8 @@ SCOPED = [
 #: The own school's case or settings naming another school's object: a role the page
 #: lets in gets 404; a role it does not is stopped first, with its usual 403.
 CROSSED = [
-    ("get", CASE + "/letters/{other.letter}", None, GONE),
-    ("get", CASE + "/documents/{other.upload}", None, GONE),
+    ("get", CASE + "/letters/{other.letter}", None, _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("get", CASE + "/documents/{other.upload}", None, _row(MISSING, MISSING, MISSING, FORBIDDEN)),
     ("get", CASE + "/review/{other.upload}", None, _row(MISSING, MISSING, FORBIDDEN, MISSING)),
     ("post", CASE + "/gathering/tasks/{other.task}/drop", {"reason": "x"},
         _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
