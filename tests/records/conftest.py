@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.staff.conftest import Web, enrol
+from tests.browser_support import (  # noqa: F401  (fixtures for test_browser.py)
+    _playwright,
+    browser,
+    live_server,
+    page,
+)
+from tests.staff.conftest import Web, enrol, team  # noqa: F401  (team: for test_browser.py)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
