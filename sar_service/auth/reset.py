@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from sar_service import mail
+from sar_service import db
 from sar_service.models import User
+from sar_service.notify import link_emails
 
 SALT = "sar-staff-password-reset"
 MAX_AGE_SECONDS = 60 * 60
@@ -56,13 +57,12 @@ def password_problem(password: str, confirm: str) -> str | None:
 
 
 def send_link(user: User, intro: str = "") -> None:
-    """Email a reset link (also used to invite new staff to set a password)."""
-    settings = current_app.config["SAR_SETTINGS"]
-    link = settings.base_url + url_for("staff.reset_password", token=make_token(user))
-    context = {"user": user, "intro": intro, "link": link}
-    mail.send(
-        settings,
-        mail.templated(
-            "password_link", context, to=user.email, subject="Set your SAR Service password"
-        ),
-    )
+    """Email a reset link (also used to invite new staff to set a password).
+
+    The email goes through the outbox: this records it and COMMITS the session, so
+    callers call it after their own commit. A worker signs the link when it sends,
+    so the hour it lasts starts then.
+    """
+    s = object_session(user) or db.session()
+    link_emails.queue_password_link(s, user, intro)
+    s.commit()

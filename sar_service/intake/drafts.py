@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from typing import Any
 
@@ -12,12 +11,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sar_service import mail
 from sar_service.clock import now
 from sar_service.models import Draft, School
 from sar_service.models.draft import DRAFT_LIFETIME
-
-log = logging.getLogger(__name__)
+from sar_service.notify import link_emails
 
 MAX_RESUME_EMAILS = 5
 
@@ -80,26 +77,12 @@ def from_resume_token(s: Session, signed: str) -> Draft | None:
     return find(s, token)
 
 
-def email_resume_link(draft: Draft, school: School, link: str) -> bool:
-    """Email the resume link if we know an address. Never fails the request."""
+def email_resume_link(s: Session, draft: Draft) -> bool:
+    """Queue an email with the resume link if we know an address (sent once the caller
+    commits, by a worker that signs the link). Counted now, so the cap holds per click."""
     to = str((draft.answers or {}).get("requester.email") or "").strip()
     if not to or "@" not in to or draft.resume_emails >= MAX_RESUME_EMAILS:
         return False
-    settings = current_app.config["SAR_SETTINGS"]
-    context = {"school": school, "link": link, "expires": DRAFT_LIFETIME.days}
-    try:
-        mail.send(
-            settings,
-            mail.templated(
-                "draft_resume",
-                context,
-                to=to,
-                subject=f"Your unfinished request to {school.name}",
-                sender_name=school.name,
-            ),
-        )
-    except Exception:  # noqa: BLE001 - the link is on screen; mail trouble must not lose the draft
-        log.exception("could not email a draft resume link")
-        return False
+    link_emails.queue_draft_resume(s, draft)
     draft.resume_emails += 1
     return True

@@ -49,10 +49,7 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
         return Outcome(step=step, answered=answered)
     drafts.save(draft, result.updates, step.slug)
     if request.form.get("action") == "save":
-        link = url_for(
-            "intake.resume", slug=school.slug, signed=drafts.resume_token(draft), _external=True
-        )
-        emailed = drafts.email_resume_link(draft, school, link)
+        emailed = drafts.email_resume_link(s, draft)
         return Outcome(redirect=url_for("intake.saved", slug=school.slug, emailed=int(emailed)))
     errors = dict(result.errors)
     for key, message in steps.errors_for(step, draft.answers, school, today()).items():

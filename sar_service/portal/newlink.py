@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from sar_service import mail, ratelimit
+from sar_service import ratelimit
 from sar_service.db import session
 from sar_service.models import Case
+from sar_service.notify import link_emails
 from sar_service.portal import bp
-from sar_service.portal.links import portal_url
-
-log = logging.getLogger(__name__)
 
 
 @bp.route("/new-link", methods=["GET", "POST"])
@@ -52,26 +48,18 @@ def _check(values: dict[str, str]) -> dict[str, str]:
 
 
 def _send_links(reference: str, email: str) -> None:
-    """Email a fresh link for each matching case; silently nothing if none match."""
-    cases = session().scalars(
+    """Queue a fresh link for each matching case; silently nothing if none match.
+
+    The emails go through the outbox, so the page is as quick, and looks the same,
+    whether or not a case matched, and an SMTP outage delays the email, not loses it.
+    """
+    s = session()
+    cases = s.scalars(
         select(Case).where(
             func.upper(Case.reference) == reference.upper(),
             Case.requester_email == email.lower(),
         )
     )
-    settings = current_app.config["SAR_SETTINGS"]
     for case in cases:
-        context = {"case": case, "school": case.school, "link": portal_url(case)}
-        try:
-            mail.send(
-                settings,
-                mail.templated(
-                    "portal_link",
-                    context,
-                    to=case.requester_email,
-                    subject=f"Your link to follow request {case.reference}",
-                    sender_name=case.school.name,
-                ),
-            )
-        except Exception:  # noqa: BLE001 - the page must look the same either way
-            log.exception("could not email a new portal link for case %s", case.id)
+        link_emails.queue_portal_link(s, case)
+    s.commit()

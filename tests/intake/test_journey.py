@@ -9,7 +9,9 @@ from email.policy import default
 import time_machine
 from sqlalchemy import select
 
-from sar_service.models import Case, Draft
+from sar_service.intake.drafts import MAX_RESUME_EMAILS
+from sar_service.models import Case, Draft, OutboxJob
+from sar_service.processes import run_worker
 from tests.intake.web import DOB, Journey, answer_common, csrf, errors, text
 
 
@@ -244,13 +246,34 @@ def test_save_and_resume_in_another_browser(app, client, factory, db):
     assert r.status_code == 302 and r.location.endswith("/q/identity")
     assert "Reports" in other.get("/s/oakfield/q/access").text
     assert other.get("/s/oakfield/resume/forged-token").status_code == 404
+    draft = db.scalar(select(Draft))
+    [job] = db.scalars(select(OutboxJob).where(OutboxJob.task == "draft_resume"))
+    assert job.args == {"draft_id": draft.id}, "ids only: the link is signed when it is sent"
+    assert set(outbox.glob("*.eml")) == before, "the page only queues the email"
+    assert run_worker(app, burst=True)
     (new,) = set(outbox.glob("*.eml")) - before
     message = message_from_bytes(new.read_bytes(), policy=default)
     assert message["To"] == "sarah@example.com"
     plain = message.get_body(("plain",)).get_content()
     emailed = next(w for w in plain.split() if "/resume/" in w)
+    assert emailed.startswith("http://127.0.0.1:5000/s/oakfield/resume/"), "BASE_URL, no request"
     third = app.test_client()
-    assert third.get(emailed.replace("http://localhost", "")).location.endswith("/q/identity")
+    assert third.get(emailed.replace("http://127.0.0.1:5000", "")).location.endswith("/q/identity")
+
+
+def test_resume_emails_are_capped_when_asked_for(app, client, factory, db):
+    factory.school("oakfield")
+    j = Journey(client)
+    answer_common(j, "", ["access"])
+    for _ in range(MAX_RESUME_EMAILS):
+        r = j.answer("access", {"details.access.which": "Reports"}, action="save")
+        assert r.location.endswith("emailed=1")
+    r = j.answer("access", {"details.access.which": "Reports"}, action="save")
+    assert r.location.endswith("emailed=0")
+    assert "We have also emailed" not in text(client.get(r.location).text)
+    assert db.scalar(select(Draft)).resume_emails == MAX_RESUME_EMAILS
+    jobs = db.scalars(select(OutboxJob).where(OutboxJob.task == "draft_resume")).all()
+    assert len(jobs) == MAX_RESUME_EMAILS, "one row per click, up to the cap"
 
 
 def test_check_page_sends_unfinished_drafts_back_to_the_missing_question(client, factory):

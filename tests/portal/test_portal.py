@@ -11,11 +11,13 @@ import time_machine
 from sqlalchemy import select
 
 from sar_service.clock import today
-from sar_service.models import Case, EvidenceUpload
+from sar_service.models import Case, EvidenceUpload, OutboxJob
 from sar_service.portal import documents
 from sar_service.portal.links import portal_path
+from sar_service.processes import run_worker
 from tests.intake.test_uploads import pdf_bytes
 from tests.intake.web import csrf, errors, text
+from workflows import sweep
 
 
 def _path(app, case) -> str:
@@ -133,6 +135,11 @@ def _read(paths) -> list:
     return [message_from_bytes(p.read_bytes(), policy=default) for p in paths]
 
 
+def _link_jobs(db) -> list[OutboxJob]:
+    db.expire_all()
+    return list(db.scalars(select(OutboxJob).where(OutboxJob.task == "portal_link")))
+
+
 def test_new_link_never_reveals_whether_a_case_exists(app, client, factory, db):
     school = factory.school("oakfield")
     case = factory.case(school, today())
@@ -143,6 +150,7 @@ def test_new_link_never_reveals_whether_a_case_exists(app, client, factory, db):
         "/portal/new-link",
         data={"csrf_token": token, "reference": "SAR-1999-9", "email": "nobody@example.com"},
     )
+    assert _link_jobs(db) == [], "nothing matched: nothing recorded"
     right = client.post(
         "/portal/new-link",
         data={
@@ -153,6 +161,9 @@ def test_new_link_never_reveals_whether_a_case_exists(app, client, factory, db):
     )
     assert wrong.status_code == right.status_code == 302
     assert wrong.location == right.location
+    [job] = _link_jobs(db)
+    assert job.args == {"case_id": case.id} and job.case_id == case.id, "ids only, no link"
+    assert run_worker(app, burst=True)
     sent = [m for m in _read(_outbox(app) - before) if "follow request" in m["Subject"]]
     assert [(m["To"], m["Subject"]) for m in sent] == [
         ("sarah.hart@example.com", f"Your link to follow request {case.reference}")
@@ -165,6 +176,42 @@ def test_new_link_never_reveals_whether_a_case_exists(app, client, factory, db):
         "Enter your reference, like SAR-2026-0001.",
         "Enter the email address you gave us.",
     ]
+
+
+def test_new_link_waits_out_an_smtp_outage_and_arrives_once(app, client, factory, db, inbox):
+    school = factory.school("oakfield")
+    case = factory.case(school, today())
+    data = {
+        "csrf_token": csrf(client.get("/portal/new-link").text),
+        "reference": case.reference,
+        "email": "sarah.hart@example.com",
+    }
+    inbox.refuse = True
+    response = client.post("/portal/new-link", data=data)
+    assert response.status_code == 302 and response.location.endswith("/portal/new-link/sent")
+    run_worker(app, burst=True)  # the job fails: SMTP says 451
+
+    [job] = _link_jobs(db)
+    assert (job.status, job.attempts, job.enqueued_at) == ("pending", 1, None)
+    assert "451" in job.last_error
+    wait = job.run_after - job.claimed_at  # the first backoff, plus the time the try took
+    assert timedelta(minutes=1) <= wait < timedelta(minutes=1, seconds=30)
+    assert inbox.messages == []
+
+    inbox.refuse = False
+    assert job.id not in sweep.run(db, at=job.run_after - timedelta(seconds=1)).enqueued
+    assert job.id in sweep.run(db, at=job.run_after).enqueued
+    assert run_worker(app, burst=True)
+    sweep.run(db, at=job.run_after + timedelta(minutes=30))  # a later sweep finds nothing to do
+    run_worker(app, burst=True)
+
+    [job] = _link_jobs(db)
+    assert (job.status, job.attempts, job.last_error) == ("done", 2, "")
+    sent = [m for m in inbox.messages if "follow request" in m["Subject"]]
+    assert [m["To"] for m in sent] == ["sarah.hart@example.com"]
+    body = sent[0].get_body(("plain",)).get_content()
+    link = next(w for w in body.split() if "/portal/" in w)
+    assert client.get(link.replace("http://127.0.0.1:5000", "")).status_code == 200
 
 
 def test_case_from_another_school_cannot_be_reached_by_guessing(app, client, factory, db):
