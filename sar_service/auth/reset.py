@@ -59,10 +59,8 @@ def password_problem(password: str, confirm: str) -> str | None:
 def send_link(user: User, intro: str = "") -> None:
     """Email a reset link (also used to invite new staff to set a password).
 
-    The email goes through the outbox: this records it and COMMITS the session, so
-    callers call it after their own commit. A worker signs the link when it sends,
-    so the hour it lasts starts then.
+    The email goes through the outbox: this records it in the user's session and the
+    caller commits, so a new user and their invitation are saved together or not at
+    all. A worker signs the link when it sends, so the hour it lasts starts then.
     """
-    s = object_session(user) or db.session()
-    link_emails.queue_password_link(s, user, intro)
-    s.commit()
+    link_emails.queue_password_link(object_session(user) or db.session(), user, intro)

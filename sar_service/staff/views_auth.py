@@ -172,6 +172,7 @@ def forgot_password():
     user = _find_user(email)
     if user is not None and user.is_active:
         reset.send_link(user)
+        session().commit()
     return render_template("staff/forgot_password.html", errors={}, sent=True)
 
 

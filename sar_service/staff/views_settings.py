@@ -115,9 +115,9 @@ def settings_add_staff(slug: str):
     existed = db.scalar(select(User).where(User.email == email))
     user, _generated = setup.create_user(db, email, name, role, school.slug)
     user.is_active = True
-    db.commit()
     if existed is None or not existed.password_hash:
         reset.send_link(user, f"You have been given access to {school.name}'s data requests.")
+    db.commit()
     return _done(school, f"{user.name} can now sign in as {role} at {school.name}.", "staff")
 
 
