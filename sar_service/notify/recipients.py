@@ -39,7 +39,9 @@ def load_schools(session: Session) -> dict[int, SchoolInfo]:
         dpos.setdefault(school_id, []).append((user_id, email))
     return {
         sid: SchoolInfo(sid, name, rules.offsets_for(settings), tuple(dpos.get(sid, ())))
-        for sid, name, settings in session.execute(select(School.id, School.name, School.settings))
+        for sid, name, settings in session.execute(
+            select(School.id, School.name, School.settings).order_by(School.id)
+        )  # a fixed order: every sweep plans (and numbers) its notifications the same way
     }
 
 
