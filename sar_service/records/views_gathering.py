@@ -7,12 +7,12 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from sar_service.db import session
-from sar_service.models import Case, Membership, User
+from sar_service.models import Case, User
 from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
 from sar_service.records import bp, documents, gathering, inventory, subject
 from sar_service.records.filecheck import FileProblem
 from sar_service.records.web import READERS, actor, case_for
-from sar_service.staff.access import case_or_404, me, reads_documents
+from sar_service.staff.access import active_staff, case_or_404, me, reads_documents
 
 MAX_TEXT = 2000
 
@@ -22,17 +22,6 @@ def _url(case: Case, anchor: str | None = None) -> str:
         "records.gathering_page", school=case.school.slug, reference=case.reference,
         _anchor=anchor,
     )  # fmt: skip
-
-
-def school_staff(case: Case) -> list[User]:
-    return list(
-        session().scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.school_id == case.school_id, User.is_active.is_(True))
-            .order_by(User.name)
-        )
-    )
 
 
 def gathered(case: Case) -> list[tuple[object, GatheredDocument]]:
@@ -58,7 +47,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         tasks=gathering.tasks(db, case),
         progress=gathering.progress(db, case),
         sources=inventory.sources(db, case.school, active_only=True),
-        staff=school_staff(case),
+        staff=active_staff(case.school_id),
         documents=gathered(case),
         pupil=subject.subject_people(db, case),
         relevant=gathering.relevant(case),

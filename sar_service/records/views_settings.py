@@ -7,25 +7,14 @@ from flask import abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from sar_service.db import session
-from sar_service.models import Membership, School, User
+from sar_service.models import School, User
 from sar_service.models.inventory import SYSTEM_KINDS, DataSource
 from sar_service.models.roll import MisRecord, RollPerson
 from sar_service.records import bp, inventory, mis
-from sar_service.staff.access import dpo_school_or_404
+from sar_service.staff.access import active_staff, dpo_school_or_404
 
 _UPPER = ("mis", "sen", "cctv")
 SYSTEM_LABELS = {k: k.upper() if k in _UPPER else k.capitalize() for k in SYSTEM_KINDS}
-
-
-def _staff(school: School) -> list[User]:
-    return list(
-        session().scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.school_id == school.id, User.is_active.is_(True))
-            .order_by(User.name)
-        )
-    )
 
 
 def _render_inventory(school: School, status: int = 200, errors=None, values=None):
@@ -34,7 +23,7 @@ def _render_inventory(school: School, status: int = 200, errors=None, values=Non
         "records/inventory.html",
         school=school,
         sources=inventory.sources(db, school),
-        staff=_staff(school),
+        staff=active_staff(school.id),
         kinds=SYSTEM_LABELS,
         has_notice=bool(inventory.notice_categories(db, school)),
         errors=errors or {},

@@ -9,7 +9,7 @@ from sar_service.auth.login import staff_user
 from sar_service.cases import queries
 from sar_service.cases.serialize import SEES_REQUESTER, reads_documents  # noqa: F401
 from sar_service.db import session
-from sar_service.models import Case, School, User
+from sar_service.models import Case, Membership, School, User
 
 #: Roles that may change a case (the state machine checks each action as well).
 ACTING_ROLES = frozenset({"dpo", "caseworker"})
@@ -61,3 +61,15 @@ def dpo_school_or_404(slug: str) -> School:
 
 def is_dpo_anywhere(user: User) -> bool:
     return any(m.role == "dpo" for m in user.memberships)
+
+
+def active_staff(school_id: int) -> list[User]:
+    """Everyone who can sign in at the school, by name (owners to pick, people to assign)."""
+    return list(
+        session().scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.school_id == school_id, User.is_active.is_(True))
+            .order_by(User.name)
+        )
+    )
