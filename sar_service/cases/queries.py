@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from sar_service.cases.serialize import SEES_REQUESTER
 from sar_service.models import Case, CaseType, School, User
 from workflows.states import ACTIVE
 
@@ -81,15 +82,26 @@ def filtered(user: User, f: CaseFilter, today: date) -> Select:
     if f.assignee:
         query = query.where(Case.assignee.has(User.email == f.assignee.lower()))
     if f.q:
-        like = contains_pattern(f.q)
-        query = query.where(
-            or_(
-                func.lower(Case.reference).like(like, escape="\\"),
-                func.lower(Case.subject_name).like(like, escape="\\"),
-                func.lower(Case.requester_name).like(like, escape="\\"),
-            )
-        )
+        query = query.where(search(user, f.q))
     return query
+
+
+def search(user: User, q: str):
+    """Reference and child everywhere; the requester's name and email only at schools where
+    the user's role is shown requesters (else a search would reveal who asked)."""
+    like = contains_pattern(q)
+    clauses = [
+        func.lower(Case.reference).like(like, escape="\\"),
+        func.lower(Case.subject_name).like(like, escape="\\"),
+    ]
+    sees = [m.school_id for m in user.memberships if m.role in SEES_REQUESTER]
+    if sees:
+        requester = or_(
+            func.lower(Case.requester_name).like(like, escape="\\"),
+            Case.requester_email.like(like, escape="\\"),
+        )
+        clauses.append(and_(Case.school_id.in_(sees), requester))
+    return or_(*clauses)
 
 
 def contains_pattern(text: str) -> str:

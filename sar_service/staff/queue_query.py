@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, lazyload
 
 from sar_service.cases import queries
@@ -94,23 +94,6 @@ def parse(args) -> QueueParams:
     )
 
 
-def _search(user: User, q: str):
-    """Reference and child everywhere; requester only at schools where the role may see it."""
-    like = queries.contains_pattern(q)
-    clauses = [
-        func.lower(Case.reference).like(like, escape="\\"),
-        func.lower(Case.subject_name).like(like, escape="\\"),
-    ]
-    sees = [m.school_id for m in user.memberships if m.role in SEES_REQUESTER]
-    if sees:
-        requester = or_(
-            func.lower(Case.requester_name).like(like, escape="\\"),
-            Case.requester_email.like(like, escape="\\"),
-        )
-        clauses.append(and_(Case.school_id.in_(sees), requester))
-    return or_(*clauses)
-
-
 def base_query(user: User, p: QueueParams, today: date, with_status: bool = True) -> Select:
     """The filtered, tenancy-scoped selection (built on ``cases.queries``)."""
     f = queries.CaseFilter(
@@ -121,11 +104,9 @@ def base_query(user: User, p: QueueParams, today: date, with_status: bool = True
         assignee=p.assignee or None,
         channel=p.channel or None,
         open_only=with_status and p.show == OPEN and not p.status,
+        q=p.q or None,
     )
-    query = queries.filtered(user, f, today)
-    if p.q:
-        query = query.where(_search(user, p.q))
-    return query
+    return queries.filtered(user, f, today)
 
 
 def status_counts(session: Session, user: User, p: QueueParams, today: date) -> dict[str, int]:

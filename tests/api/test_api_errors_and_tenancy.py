@@ -199,6 +199,11 @@ def test_list_filters_sort_and_pages(client, factory):
     assert get("q=ben cole")["total"] == 1
     assert get("q=" + old.reference.lower())["total"] == 1
     assert get("q=%25")["total"] == 0 and get("q=_")["total"] == 0  # literal, not wildcards
+    requester = old.requester_name.split()[0].lower()
+    assert get(f"q={requester}")["total"] == 5  # every case has the same requester
+    viewer = factory.staff(school, "viewer")
+    hidden = client.get(f"/api/v1/cases?q={requester}", headers=viewer.headers).get_json()
+    assert hidden["total"] == 0  # a role not shown requesters cannot find cases by them
     page2 = get("per_page=2&page=2")
     assert len(page2["items"]) == 2 and page2["total"] == 5
     dues = [c["next_due_date"] for c in get("sort=due")["items"]]
