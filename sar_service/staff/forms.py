@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sar_service.cases.validation import REQUIRED_DETAILS
+from sar_service.notify.rules import MAX_OFFSET
 
 #: Free-text details staff may note for types that need none (shown on the case page).
 OPTIONAL_DETAILS = {"access": {"what": "What information is asked for, and for which period"}}
@@ -65,7 +66,9 @@ def parse_day_list(raw: str) -> tuple[list[int] | None, str | None]:
         return None, "Enter at least one number of working days, like 7, 2, 0."
     days = []
     for part in parts:
-        if not part.isdigit() or int(part) > 60:
-            return None, f"'{part[:10]}' is not a whole number of working days from 0 to 60."
+        if not part.isdigit() or int(part) > MAX_OFFSET:
+            return None, (
+                f"'{part[:10]}' is not a whole number of working days from 0 to {MAX_OFFSET}."
+            )
         days.append(int(part))
     return sorted(set(days), reverse=True), None

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sar_service.cases.validation import EMAIL_RE
 from sar_service.models import Membership, School, User
+from sar_service.notify import rules
 
 DETAIL_FIELDS = {
     "name": ("School name", 200),
@@ -21,9 +23,7 @@ DETAIL_FIELDS = {
     "dpo_phone": ("DPO's phone", 40),
     "reference_prefix": ("Case reference prefix", 10),
 }
-DEFAULT_REMINDERS = [7, 2, 0]
 PREFIX_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_details(form) -> tuple[dict[str, Any], dict[str, str]]:
@@ -54,8 +54,8 @@ def check_details(form) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def reminder_days(school: School) -> list[int]:
-    reminders = (school.settings or {}).get("reminders") or {}
-    return list(reminders.get("before_working_days") or DEFAULT_REMINDERS)
+    """What the sweep really uses (``notify.rules.offsets_for``), not a second reading."""
+    return list(rules.offsets_for(school.settings))
 
 
 def set_reminder_days(school: School, days: list[int]) -> None:

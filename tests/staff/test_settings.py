@@ -100,6 +100,10 @@ def test_reminder_timing(web, team, db):
     }
     bad = web.post(BASE + "/reminders", {"reminders": "soon"})
     assert bad.status_code == 422 and "not a whole number" in bad.text
+    # The sweep ignores more than 30 working days, so the form refuses it rather than
+    # saying "saved" and then never sending that reminder.
+    too_far = web.post(BASE + "/reminders", {"reminders": "45, 7"})
+    assert too_far.status_code == 422 and "from 0 to 30" in too_far.text
 
 
 def test_privacy_notice_upload(web, team):
