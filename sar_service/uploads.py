@@ -1,24 +1,22 @@
-"""Storing files people give us: checked by content, size-limited, random names.
+"""Storing files people give us: checked by content, size-limited, then encrypted.
 
-Files live under ``Settings.storage_dir`` (outside the web root, never served
-directly). The API is deliberately small so any feature can reuse it:
-``save_upload(settings, data, filename)`` and ``load(settings, key)``.
+The bytes go to the app's encrypted storage (``sar_service.storage``: random
+keys, Fernet, outside the web root, never served directly), like every other
+stored document. ``save_upload(data, filename)`` checks and stores; read the
+bytes back with ``storage().get(stored.key)``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import secrets
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path
 
 import filetype
 
-from sar_service.config import Settings
+from sar_service.storage import storage
 
 MAX_BYTES = 10 * 1024 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -33,7 +31,6 @@ ALLOWED: dict[str, str] = {
     DOCX: "Word (.docx)",
 }
 ALLOWED_HINT = "a PDF, JPEG, PNG, HEIC photo or Word (.docx) file"
-KEY_RE = re.compile(r"^[a-z0-9]{2}/[A-Za-z0-9_-]{20,60}$")
 
 
 class UploadError(ValueError):
@@ -88,37 +85,14 @@ def validate(data: bytes, max_bytes: int = MAX_BYTES) -> str:
     return content_type
 
 
-def save_upload(
-    settings: Settings, data: bytes, filename: str | None, max_bytes: int = MAX_BYTES
-) -> StoredFile:
-    """Check and store the bytes under a random name; return what to record."""
+def save_upload(data: bytes, filename: str | None, max_bytes: int = MAX_BYTES) -> StoredFile:
+    """Check the bytes, then store them encrypted under a random key; return what to record."""
     content_type = validate(data, max_bytes)
-    token = secrets.token_urlsafe(24)
-    key = f"{token[:2].lower().replace('-', 'x').replace('_', 'y')}/{token}"
-    path = _path(settings, key)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    stored = storage().put(data)
     return StoredFile(
-        key=key,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+        key=stored.key,
+        sha256=stored.sha256,
+        size=stored.size,
         content_type=content_type,
         original_name=clean_name(filename),
     )
-
-
-def load(settings: Settings, key: str) -> bytes:
-    return _path(settings, key).read_bytes()
-
-
-def delete(settings: Settings, key: str) -> None:
-    _path(settings, key).unlink(missing_ok=True)
-
-
-def _path(settings: Settings, key: str) -> Path:
-    if not KEY_RE.match(key or ""):
-        raise ValueError("not a storage key")
-    return Path(settings.storage_dir) / "uploads" / key

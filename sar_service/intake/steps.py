@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from sar_service import ratelimit, uploads
@@ -110,7 +109,7 @@ def _read_file(f, form, files, school, result: Result, ip) -> None:
         return
     data = upload.stream.read(uploads.MAX_BYTES + 1)
     try:
-        stored = uploads.save_upload(current_app.config["SAR_SETTINGS"], data, upload.filename)
+        stored = uploads.save_upload(data, upload.filename)
     except uploads.UploadError as exc:
         result.errors[f.name] = str(exc)
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from sar_service import ratelimit, uploads
@@ -90,9 +90,7 @@ def upload(token: str):
         errors["file"] = "You have uploaded a lot of files. Try again in an hour."
     else:
         try:
-            stored = uploads.save_upload(
-                _settings(), file.stream.read(uploads.MAX_BYTES + 1), file.filename
-            )
+            stored = uploads.save_upload(file.stream.read(uploads.MAX_BYTES + 1), file.filename)
         except uploads.UploadError as exc:
             errors["file"] = str(exc)
     if errors:
@@ -176,7 +174,3 @@ def document(token: str, doc_id: str):
             "Cache-Control": "no-store",
         },
     )
-
-
-def _settings():
-    return current_app.config["SAR_SETTINGS"]

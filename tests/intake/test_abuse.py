@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from sar_service import ratelimit
 from sar_service.models import Case, EvidenceUpload
+from sar_service.storage import storage
 from tests.intake.test_uploads import png_bytes
 from tests.intake.web import Journey, answer_common, errors, text
 
@@ -47,7 +48,7 @@ def test_rate_limit_fails_open_when_redis_is_down(app, client, factory, db, redi
     assert db.scalar(select(Case)) is not None
 
 
-def test_id_upload_is_attached_to_the_case(client, factory, db):
+def test_id_upload_is_attached_to_the_case(app, client, factory, db):
     factory.school("oakfield")
     j = Journey(client)
     answer_common(j, "", ["access"])
@@ -67,6 +68,7 @@ def test_id_upload_is_attached_to_the_case(client, factory, db):
     case = db.scalar(select(Case))
     evidence = db.scalar(select(EvidenceUpload))
     assert evidence.case_id == case.id and evidence.kind == "identity"
+    assert storage(app).get(evidence.stored_key) == png_bytes()
     assert case.details["identity"] == {
         "method": "upload",
         "file": "passport.png",

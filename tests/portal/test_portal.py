@@ -15,6 +15,7 @@ from sar_service.models import Case, EvidenceUpload, OutboxJob
 from sar_service.portal import documents
 from sar_service.portal.links import portal_path
 from sar_service.processes import run_worker
+from sar_service.storage import storage
 from tests.intake.test_uploads import pdf_bytes
 from tests.intake.web import csrf, errors, text
 from workflows import sweep
@@ -78,6 +79,7 @@ def test_parent_uploads_identity(app, client, factory, db):
     assert "We have received licence.pdf" in page and "licence.pdf (proof of identity)" in page
     row = db.scalar(select(EvidenceUpload))
     assert (row.case_id, row.kind, row.source) == (case.id, "identity", "portal")
+    assert storage(app).get(row.stored_key) == pdf_bytes()
     db.refresh(case)
     assert case.events[-1].action == "evidence_uploaded"
 
