@@ -52,11 +52,15 @@ def _gathered(session: Session, doc: Document) -> GatheredDocument | None:
     return session.get(GatheredDocument, doc.id)
 
 
+def text_of(doc: Document, info: GatheredDocument, data: bytes | None = None) -> str:
+    """The text suggestions refer to (offsets index into it), from storage unless given."""
+    data = storage().get(doc.storage_key) if data is None else data
+    return extract_text(data, info.file_kind)
+
+
 def suggestions_for(session: Session, case: Case, doc: Document, data: bytes | None = None):
     """Fresh suggestions for a text-bearing document, with the text they refer to."""
-    info = _gathered(session, doc)
-    data = storage().get(doc.storage_key) if data is None else data
-    text = extract_text(data, info.file_kind)
+    text = text_of(doc, _gathered(session, doc), data)
     found = suggest_redactions(text, roll(session, case.school_id), keep_for(session, case))
     return text, found
 

@@ -60,7 +60,7 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
     manual = needs_manual_redaction(info.file_kind)
     rows, text = review.decisions(db, doc), ""
     if not manual:
-        text, _ = review.suggestions_for(db, case, doc)
+        text = review.text_of(doc, info)
     kinds = sorted({r.kind for r in rows if r.decision == "pending"})
     return render_template(
         "records/review_document.html",
