@@ -2,8 +2,9 @@
 
 The bytes go to the app's encrypted storage (``sar_service.storage``: random
 keys, Fernet, outside the web root, never served directly), like every other
-stored document. ``save_upload(data, filename)`` checks and stores; read the
-bytes back with ``storage().get(stored.key)``.
+stored document. ``receive(file, ip)`` is the whole pipeline for a file posted
+by a parent (rate limit, read, check, store); ``save_upload(data, filename)``
+checks and stores bytes. Read them back with ``storage().get(stored.key)``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from io import BytesIO
 
 import filetype
+from werkzeug.datastructures import FileStorage
 
+from sar_service import ratelimit
 from sar_service.storage import storage
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -96,3 +99,14 @@ def save_upload(data: bytes, filename: str | None, max_bytes: int = MAX_BYTES) -
         content_type=content_type,
         original_name=clean_name(filename),
     )
+
+
+def receive(file: FileStorage, ip: str | None) -> StoredFile:
+    """Store a file a parent posted: counted against their upload limit, read, checked, stored.
+
+    Raises UploadError (with a message for the parent) if they have uploaded too
+    much recently or the file is not one we accept.
+    """
+    if not ratelimit.hit(ratelimit.UPLOADS, ip).allowed:
+        raise UploadError("You have uploaded a lot of files. Try again in an hour.")
+    return save_upload(file.stream.read(MAX_BYTES + 1), file.filename)

@@ -8,13 +8,13 @@ this page (lengths, a real date, a file) and the shared intake rules in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from sar_service import ratelimit, uploads
+from sar_service import uploads
 from sar_service.cases.validation import validate_request
 from sar_service.intake import flow
 from sar_service.intake.understand import understand
@@ -104,22 +104,12 @@ def _read_file(f, form, files, school, result: Result, ip) -> None:
         return
     if result.updates.get("identity.method") != "upload":
         return
-    if not ratelimit.hit(ratelimit.UPLOADS, ip).allowed:
-        result.errors[f.name] = "You have uploaded a lot of files. Try again in an hour."
-        return
-    data = upload.stream.read(uploads.MAX_BYTES + 1)
     try:
-        stored = uploads.save_upload(data, upload.filename)
+        stored = uploads.receive(upload, ip)
     except uploads.UploadError as exc:
         result.errors[f.name] = str(exc)
         return
-    result.updates["identity.upload"] = {
-        "key": stored.key,
-        "sha256": stored.sha256,
-        "size": stored.size,
-        "content_type": stored.content_type,
-        "original_name": stored.original_name,
-    }
+    result.updates["identity.upload"] = asdict(stored)
 
 
 _READERS = {

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from sar_service import uploads
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.intake import flow
@@ -36,15 +37,8 @@ def submit(s: Session, school: School, draft: Draft, today: date) -> Submitted:
     case = create_case(s, school, data, Actor.system(ACTOR_LABEL))
     upload = answers.get("identity.upload")
     if data["details"]["identity"]["method"] == "upload" and isinstance(upload, dict):
-        evidence = EvidenceUpload(
-            case_id=case.id,
-            kind="identity",
-            stored_key=upload["key"],
-            sha256=upload["sha256"],
-            size=int(upload["size"]),
-            content_type=upload["content_type"],
-            original_name=upload["original_name"],
-            source="form",
+        evidence = EvidenceUpload.from_stored(
+            case.id, "identity", uploads.StoredFile(**upload), source="form"
         )
         s.add(evidence)
         s.flush()

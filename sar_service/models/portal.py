@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_service.clock import now
 from sar_service.db import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from sar_service.uploads import StoredFile
 
 EVIDENCE_KINDS = ("identity", "evidence")
 
@@ -28,3 +32,19 @@ class EvidenceUpload(Base):
     original_name: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(20), default="portal")  # "form" | "portal"
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    @classmethod
+    def from_stored(
+        cls, case_id: int, kind: str, stored: StoredFile, source: str
+    ) -> EvidenceUpload:
+        """The row recording a file ``uploads`` has checked and stored."""
+        return cls(
+            case_id=case_id,
+            kind=kind,
+            stored_key=stored.key,
+            sha256=stored.sha256,
+            size=stored.size,
+            content_type=stored.content_type,
+            original_name=stored.original_name,
+            source=source,
+        )

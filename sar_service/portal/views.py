@@ -86,11 +86,9 @@ def upload(token: str):
     errors = {}
     if file is None or not file.filename:
         errors["file"] = "Choose a file to upload."
-    elif not ratelimit.hit(ratelimit.UPLOADS, ratelimit.client_ip(request)).allowed:
-        errors["file"] = "You have uploaded a lot of files. Try again in an hour."
     else:
         try:
-            stored = uploads.save_upload(file.stream.read(uploads.MAX_BYTES + 1), file.filename)
+            stored = uploads.receive(file, ratelimit.client_ip(request))
         except uploads.UploadError as exc:
             errors["file"] = str(exc)
     if errors:
@@ -102,16 +100,7 @@ def upload(token: str):
 
 def _record_upload(case: Case, kind: str, stored: uploads.StoredFile) -> None:
     s = session()
-    row = EvidenceUpload(
-        case_id=case.id,
-        kind=kind,
-        stored_key=stored.key,
-        sha256=stored.sha256,
-        size=stored.size,
-        content_type=stored.content_type,
-        original_name=stored.original_name,
-        source="portal",
-    )
+    row = EvidenceUpload.from_stored(case.id, kind, stored, source="portal")
     s.add(row)
     s.flush()
     case.events.append(

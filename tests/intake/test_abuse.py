@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from sqlalchemy import select
 
 from sar_service import ratelimit
+from sar_service.clock import today
 from sar_service.models import Case, EvidenceUpload
+from sar_service.portal.links import portal_path
 from sar_service.storage import storage
 from tests.intake.test_uploads import png_bytes
-from tests.intake.web import Journey, answer_common, errors, text
+from tests.intake.web import Journey, answer_common, csrf, errors, text
 
 
 def _ready(client, ip="203.0.113.7"):
@@ -35,6 +39,30 @@ def test_submissions_are_limited_per_ip_and_the_draft_survives(app, client, fact
         assert other.submit().status_code == 302
 
 
+def test_uploads_are_limited_per_ip_on_the_form_and_the_portal(app, client, factory, db):
+    school = factory.school("oakfield")
+    ip = "203.0.113.9"
+    j = Journey(client, environ={"REMOTE_ADDR": ip})
+    answer_common(j, "", ["access"])
+    j.answer("access", {})
+    with app.test_request_context():
+        for _ in range(ratelimit.UPLOADS.count):
+            assert ratelimit.hit(ratelimit.UPLOADS, ip).allowed
+        path = portal_path(factory.case(school, today()))
+    limited = "You have uploaded a lot of files. Try again in an hour."
+    good = {"identity.method": "upload", "identity.file": (BytesIO(png_bytes()), "passport.png")}
+    r = j.answer("identity", good, content_type="multipart/form-data")
+    assert errors(r.text) == [limited]
+    page = client.get(path, environ_base={"REMOTE_ADDR": ip})
+    r = client.post(
+        f"{path}/upload",
+        data={"csrf_token": csrf(page.text), "file": (BytesIO(png_bytes()), "id.png")},
+        environ_base={"REMOTE_ADDR": ip},
+    )
+    assert r.status_code == 400 and errors(r.text) == [limited]
+    assert db.scalar(select(EvidenceUpload)) is None
+
+
 def test_rate_limit_fails_open_when_redis_is_down(app, client, factory, db, redis_server):
     factory.school("oakfield")
     j = _ready(client)
@@ -55,8 +83,6 @@ def test_id_upload_is_attached_to_the_case(app, client, factory, db):
     j.answer("access", {})
     r = j.answer("identity", {"identity.method": "upload"})
     assert errors(r.text) == ["Choose a file to upload, or choose to show ID at the school office."]
-    from io import BytesIO
-
     bad = {"identity.method": "upload", "identity.file": (BytesIO(b"MZ..."), "id.pdf")}
     r = j.answer("identity", bad, content_type="multipart/form-data")
     assert errors(r.text)[0].startswith("The selected file must be a PDF, JPEG, PNG")
