@@ -5,18 +5,31 @@ Fernet (AES-128-CBC + HMAC) under the installation's storage key:
 ``STORAGE_KEY`` from the environment, or one generated once into the
 instance folder for the embedded default. Nothing here is ever served
 directly; views check authorisation and stream the decrypted bytes.
+
+``put``/``get`` encrypt a whole file as one Fernet token, which needs the file
+(and its encryption) in memory. A disclosure bundle can be hundreds of MB, so
+``put_file`` stores it as a sequence of Fernet tokens, one per megabyte, under
+the same key and in the same folders; ``iter_chunks`` reads it back a chunk at
+a time. Each chunk carries its index and a "last" flag, so a reordered or
+truncated file is refused rather than served.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
 from sar_service.config import Settings
+
+MAGIC = b"SARCHUNK1\n"
+CHUNK = 1024 * 1024
+_HEADER = struct.Struct(">QB")  # chunk index, last flag
 
 
 class StorageError(Exception):
@@ -59,13 +72,57 @@ class Storage:
         path.write_bytes(self.fernet.encrypt(data))
         return Stored(key=key, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
-    def get(self, key: str) -> bytes:
+    def _decrypt(self, key: str, token: bytes) -> bytes:
         try:
-            return self.fernet.decrypt(self._path(key).read_bytes())
-        except FileNotFoundError as exc:
-            raise StorageError(f"stored file {key} is missing") from exc
+            return self.fernet.decrypt(token)
         except InvalidToken as exc:
             raise StorageError(f"stored file {key} cannot be decrypted with this key") from exc
+
+    def get(self, key: str) -> bytes:
+        try:
+            token = self._path(key).read_bytes()
+        except FileNotFoundError as exc:
+            raise StorageError(f"stored file {key} is missing") from exc
+        return self._decrypt(key, token)
+
+    def put_file(self, source: Path) -> Stored:
+        """Encrypt ``source`` chunk by chunk; memory use is a few MB whatever its size."""
+        key = secrets.token_hex(20)
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest, size, index = hashlib.sha256(), 0, 0
+        with open(source, "rb") as src, open(path, "wb") as out:
+            out.write(MAGIC)
+            chunk = src.read(CHUNK)
+            while True:
+                following = src.read(CHUNK)
+                digest.update(chunk)
+                size += len(chunk)
+                token = self.fernet.encrypt(_HEADER.pack(index, not following) + chunk)
+                out.write(token + b"\n")
+                if not following:
+                    break
+                chunk, index = following, index + 1
+        return Stored(key=key, sha256=digest.hexdigest(), size=size)
+
+    def iter_chunks(self, key: str) -> Iterator[bytes]:
+        """The decrypted bytes, a chunk at a time; whole-file tokens from ``put`` work too."""
+        path = self._path(key)
+        if not path.exists():
+            raise StorageError(f"stored file {key} is missing")
+        with open(path, "rb") as handle:
+            if handle.read(len(MAGIC)) != MAGIC:
+                yield self.get(key)
+                return
+            for expected, line in enumerate(handle):
+                plain = self._decrypt(key, line.rstrip(b"\n"))
+                index, last = _HEADER.unpack_from(plain)
+                if index != expected:
+                    raise StorageError(f"stored file {key} is out of order")
+                yield plain[_HEADER.size :]
+                if last:
+                    return
+            raise StorageError(f"stored file {key} is truncated")
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)

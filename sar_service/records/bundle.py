@@ -2,7 +2,7 @@
 
 Built by a background job, one document at a time into a temporary file, so
 memory stays flat however large the bundle; then encrypted into storage in
-chunks (``bigfiles``). Progress is committed to the Bundle row as it goes.
+chunks (``Storage.put_file``). Progress is committed to the Bundle row as it goes.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.review import EXEMPTIONS, Bundle
-from sar_service.records import bigfiles, review
+from sar_service.records import review
 from sar_service.storage import StorageError, storage
 from sar_service.uploads import clean_name
 from workflows import outbox
@@ -165,7 +165,7 @@ def build(session: Session, bundle_id: int) -> None:
         with tempfile.TemporaryDirectory(prefix="sar-bundle-") as tmp:
             path = Path(tmp) / "bundle.zip"
             count = _write_zip(session, bundle, case, path)
-            stored = bigfiles.put_file(path)
+            stored = storage().put_file(path)
     except (StorageError, ValueError, OSError) as exc:
         session.rollback()
         bundle = session.get(Bundle, bundle_id)

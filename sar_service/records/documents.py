@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 
 from flask import Response
 from sqlalchemy import select
@@ -11,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument, GatheringTask
-from sar_service.records import bigfiles
 from sar_service.records.filecheck import FileCheck, FileProblem, check
 from sar_service.staff.helpers import london
 from sar_service.storage import storage
@@ -114,14 +112,10 @@ def case_document(session: Session, case: Case, doc_id: int) -> Document | None:
     return doc if doc is not None and doc.case_id == case.id else None
 
 
-def _stream(key: str) -> Iterator[bytes]:
-    yield from bigfiles.iter_chunks(key)
-
-
 def attachment(doc: Document) -> Response:
     """The decrypted file as a download, never rendered by the browser."""
     return Response(
-        _stream(doc.storage_key),
+        storage().iter_chunks(doc.storage_key),
         mimetype="application/octet-stream" if "html" in doc.content_type else doc.content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{clean_name(doc.filename)}"',

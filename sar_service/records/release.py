@@ -16,7 +16,7 @@ from sar_service.clock import london_date, now
 from sar_service.letters_dates import longdate
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.review import Bundle
-from sar_service.records import bigfiles
+from sar_service.storage import storage
 
 RELEASE_DAYS = 30
 RELEASABLE = frozenset({"awaiting_signoff", "responded", "closed"})
@@ -76,7 +76,7 @@ def _download(session: Session, case_id: int, doc_id: int, key: str) -> Iterator
         )  # fmt: skip
     )
     session.commit()
-    return bigfiles.iter_chunks(key)
+    return storage().iter_chunks(key)
 
 
 def released_for_portal(session: Session, case: Case) -> list:

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from sar_service.models import Document
 from sar_service.models.inventory import GatheringTask
-from sar_service.records import bigfiles
 from sar_service.records.filecheck import FileProblem, check
 from sar_service.storage import storage
 from tests.records.helpers import docx_bytes, pdf_bytes
@@ -138,13 +137,18 @@ def test_chunked_storage_round_trip_and_tamper_checks(app, tmp_path):
     path = tmp_path / "big.bin"
     path.write_bytes(data)
     with app.app_context():
-        stored = bigfiles.put_file(path)
-        assert bigfiles.read_all(stored.key) == data
+        store = storage(app)
+
+        def read_all(key: str) -> bytes:
+            return b"".join(store.iter_chunks(key))
+
+        stored = store.put_file(path)
+        assert read_all(stored.key) == data
         assert stored.size == len(data)
         file = storage(app).root / stored.key[:2] / stored.key
         lines = file.read_bytes().split(b"\n")
         file.write_bytes(b"\n".join(lines[:-2] + [b""]))  # drop the last chunk
         with pytest.raises(Exception, match="truncated"):
-            bigfiles.read_all(stored.key)
+            read_all(stored.key)
         small = storage(app).put(b"small file")  # whole-file tokens are read too
-        assert bigfiles.read_all(small.key) == b"small file"
+        assert read_all(small.key) == b"small file"
