@@ -141,9 +141,17 @@ def _understand_story(result: Result, school: School, answers: dict[str, Any]) -
 
 def errors_for(step: flow.Step, answers: dict[str, Any], school: School, today: date) -> dict:
     """The shared intake rules' errors that belong on this page."""
+    return _page_errors(step, answers, _shared_errors(answers, school, today))
+
+
+def _shared_errors(answers: dict[str, Any], school: School, today: date) -> dict[str, str]:
+    """Every error the shared intake rules find in the whole request."""
+    return validate_request(flow.payload(answers), school_kind=school.kind, today=today).errors
+
+
+def _page_errors(step: flow.Step, answers: dict[str, Any], shared: dict[str, str]) -> dict:
     names = step.names()
-    checked = validate_request(flow.payload(answers), school_kind=school.kind, today=today)
-    errors = {k: v for k, v in checked.errors.items() if k in names}
+    errors = {k: v for k, v in shared.items() if k in names}
     if step.slug == "identity":
         errors |= _identity_errors(answers)
     return errors
@@ -162,9 +170,10 @@ def _identity_errors(answers: dict[str, Any]) -> dict[str, str]:
 
 def first_incomplete(answers: dict[str, Any], school: School, today: date) -> flow.Step | None:
     """The first question that still needs an answer (None: ready to check)."""
+    shared = _shared_errors(answers, school, today)  # checked once, then shared out by page
     for step in flow.steps_for(answers):
         if step.slug == "what":
             continue
-        if errors_for(step, answers, school, today):
+        if _page_errors(step, answers, shared):
             return step
     return None

@@ -9,6 +9,7 @@ from email.policy import default
 import time_machine
 from sqlalchemy import select
 
+from sar_service.intake import steps
 from sar_service.intake.drafts import MAX_RESUME_EMAILS
 from sar_service.models import Case, Draft, OutboxJob
 from sar_service.processes import run_worker
@@ -283,6 +284,25 @@ def test_check_page_sends_unfinished_drafts_back_to_the_missing_question(client,
     j.answer("types", {"types": ["access"]})
     r = j.get("check")
     assert r.status_code == 302 and r.location.endswith("/q/relationship")
+
+
+def test_check_page_runs_the_shared_rules_once(client, factory, monkeypatch):
+    factory.school("oakfield")
+    j = Journey(client)
+    answer_common(j, "", ["access", "erasure"])
+    j.answer("access", {})
+    j.answer("erasure", {"details.erasure.what": "Old photos"})
+    assert j.answer("identity", {"identity.method": "in_person"}).location.endswith("/check")
+    calls = []
+    real = steps.validate_request
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(steps, "validate_request", counted)
+    assert j.get("check").status_code == 200
+    assert len(calls) == 1, "one check of the whole request, shared out to its pages"
 
 
 def test_unknown_school_is_404(client, app):
