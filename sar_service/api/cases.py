@@ -17,9 +17,9 @@ from sar_service.db import session
 from sar_service.models import Case, School
 from workflows import machine
 from workflows.request_types import CHANNELS, REQUEST_TYPES
-from workflows.states import Status
+from workflows.states import STAFF, Status
 
-WRITE_ROLES = {"dpo", "caseworker"}
+WRITE_ROLES = STAFF
 
 
 def _case_or_404(reference: str) -> Case:

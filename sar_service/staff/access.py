@@ -10,9 +10,10 @@ from sar_service.cases import queries
 from sar_service.cases.serialize import SEES_REQUESTER, reads_documents  # noqa: F401
 from sar_service.db import session
 from sar_service.models import Case, Membership, School, User
+from workflows.states import STAFF
 
 #: Roles that may change a case (the state machine checks each action as well).
-ACTING_ROLES = frozenset({"dpo", "caseworker"})
+ACTING_ROLES = STAFF
 
 
 def me() -> User:
@@ -63,13 +64,15 @@ def is_dpo_anywhere(user: User) -> bool:
     return any(m.role == "dpo" for m in user.memberships)
 
 
-def active_staff(school_id: int) -> list[User]:
-    """Everyone who can sign in at the school, by name (owners to pick, people to assign)."""
-    return list(
-        session().scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.school_id == school_id, User.is_active.is_(True))
-            .order_by(User.name)
-        )
+def active_staff(school_id: int, roles: frozenset[str] | None = None) -> list[User]:
+    """Everyone who can sign in at the school (with one of ``roles``), by name: record owners
+    to pick, people to assign cases to."""
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.school_id == school_id, User.is_active.is_(True))
+        .order_by(User.name)
     )
+    if roles is not None:
+        query = query.where(Membership.role.in_(roles))
+    return list(session().scalars(query))

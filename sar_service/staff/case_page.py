@@ -10,9 +10,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from sar_service.cases import clocks, queries
-from sar_service.models import Case, CaseEvent, Membership, User
+from sar_service.models import Case, CaseEvent, User
 from sar_service.models.note import CaseNote
-from sar_service.staff.access import can_act, sees_requester
+from sar_service.staff.access import ACTING_ROLES, active_staff, can_act, sees_requester
 from workflows.machine import allowed_actions
 from workflows.states import BY_ACTION, Transition
 
@@ -119,7 +119,7 @@ def build(db: Session, user: User, case: Case, today: date) -> CasePage:
                 select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id.desc())
             )
         )
-        page.staff = assignable_staff(db, case.school_id)
+        page.staff = assignable_staff(case.school_id)
     return page
 
 
@@ -151,18 +151,9 @@ def linked_cases(db: Session, user: User, case: Case) -> list[tuple[Case, str]]:
     return out
 
 
-def assignable_staff(db: Session, school_id: int) -> list[tuple[str, str]]:
-    rows = db.execute(
-        select(User.email, User.name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.school_id == school_id,
-            Membership.role.in_(("dpo", "caseworker")),
-            User.is_active.is_(True),
-        )
-        .order_by(User.name)
-    )
-    return [(email, f"{name} ({email})") for email, name in rows]
+def assignable_staff(school_id: int) -> list[tuple[str, str]]:
+    """(email, label) of the people a case can be assigned to."""
+    return [(u.email, f"{u.name} ({u.email})") for u in active_staff(school_id, ACTING_ROLES)]
 
 
 def newer_events(db: Session, case: Case, seen_event_id: int) -> list[CaseEvent]:

@@ -17,6 +17,7 @@ from sar_service.cases import queries
 from sar_service.cases.clocks import working_calendar
 from sar_service.cases.serialize import SEES_REQUESTER
 from sar_service.models import Case, Membership, User
+from sar_service.staff.access import ACTING_ROLES
 from workflows import deadlines
 from workflows.request_types import CHANNELS, REQUEST_TYPES
 from workflows.states import ACTIVE, Status
@@ -163,9 +164,7 @@ def assignee_choices(session: Session, user: User) -> list[tuple[str, str]]:
     rows = session.execute(
         select(User.email, User.name)
         .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.school_id.in_(user.school_ids), Membership.role.in_(("dpo", "caseworker"))
-        )
+        .where(Membership.school_id.in_(user.school_ids), Membership.role.in_(ACTING_ROLES))
         .distinct()
         .order_by(User.name)
     )

@@ -12,7 +12,7 @@ from sar_service.models import Case
 from sar_service.models.note import CaseNote
 from sar_service.staff import bp
 from sar_service.staff import case_page as page_data
-from sar_service.staff.access import case_or_404, me
+from sar_service.staff.access import ACTING_ROLES, case_or_404, me
 from sar_service.staff.helpers import long_date
 from workflows import machine
 from workflows.states import BY_ACTION
@@ -73,7 +73,7 @@ def case_action(school: str, reference: str):
     """One transition through the state machine, refusing to overwrite someone else's change."""
     case, user = case_or_404(school, reference), me()
     role = user.role_in(case.school_id)
-    if role not in {"dpo", "caseworker"}:
+    if role not in ACTING_ROLES:
         abort(403)
     given = _given()
     prefix = given["action"]
@@ -116,7 +116,7 @@ def case_action(school: str, reference: str):
 def add_note(school: str, reference: str):
     """An internal note: staff only, never shown to the requester."""
     case, user = case_or_404(school, reference), me()
-    if user.role_in(case.school_id) not in {"dpo", "caseworker"}:
+    if user.role_in(case.school_id) not in ACTING_ROLES:
         abort(403)
     body = (request.form.get("body") or "").strip()
     if not body or len(body) > MAX_TEXT:
