@@ -52,10 +52,13 @@ def _arcname(number: int, doc: Document) -> str:
     return f"documents/{number:03d} {clean_name(doc.filename)}"
 
 
-def plan(session: Session, case: Case) -> list[Entry]:
-    """What goes in the zip (and what is listed as withheld), in upload order."""
+def plan(state: review.CaseReview) -> list[Entry]:
+    """What goes in the zip (and what is listed as withheld), in upload order.
+
+    ``state`` is ``review.case_review`` for the case, which callers already have.
+    """
     entries = []
-    for n, item in enumerate(review.case_review(session, case).docs, start=1):
+    for n, item in enumerate(state.docs, start=1):
         entry = Entry(n, None, item.doc, item.info.source_name, item.state, file_kind="")
         if item.withheld:
             entry.exemption = EXEMPTIONS[item.withheld.exemption]
@@ -111,12 +114,19 @@ def latest(session: Session, case: Case) -> Bundle | None:
     )
 
 
-def _ensure_redacted_copies(session: Session, case: Case) -> None:
-    """Text documents with accepted redactions but no copy (e.g. after an error) get one now."""
-    for item in review.case_review(session, case).docs:
+def _ensure_redacted_copies(session: Session, case: Case) -> review.CaseReview:
+    """Text documents with accepted redactions but no copy (e.g. after an error) get one now.
+
+    Returns the case's review state as it is afterwards (read again only if copies were made).
+    """
+    state = review.case_review(session, case)
+    changed = False
+    for item in state.docs:
         needs_copy = item.counts["accepted"] and item.redacted is None
         if needs_copy and not item.manual and not item.withheld:
             review.refresh_redacted_copy(session, case, item.doc)
+            changed = True
+    return review.case_review(session, case) if changed else state
 
 
 def _set_progress(session: Session, bundle: Bundle, percent: int) -> None:
@@ -124,8 +134,10 @@ def _set_progress(session: Session, bundle: Bundle, percent: int) -> None:
     session.commit()
 
 
-def _write_zip(session: Session, bundle: Bundle, case: Case, path: Path) -> int:
-    entries = plan(session, case)
+def _write_zip(
+    session: Session, bundle: Bundle, case: Case, state: review.CaseReview, path: Path
+) -> int:
+    entries = plan(state)
     letter = latest_letter(session, case)
     index = render_template(
         "records/bundle_index.html",
@@ -160,11 +172,11 @@ def build(session: Session, bundle_id: int) -> None:
     bundle.status, bundle.progress, bundle.error = "building", 0, ""
     session.commit()
     try:
-        _ensure_redacted_copies(session, case)
+        state = _ensure_redacted_copies(session, case)
         _set_progress(session, bundle, 5)
         with tempfile.TemporaryDirectory(prefix="sar-bundle-") as tmp:
             path = Path(tmp) / "bundle.zip"
-            count = _write_zip(session, bundle, case, path)
+            count = _write_zip(session, bundle, case, state, path)
             stored = storage().put_file(path)
     except (StorageError, ValueError, OSError) as exc:
         session.rollback()

@@ -29,7 +29,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         role=role,
         can_act=role in ("dpo", "caseworker"),
         review=state,
-        plan=bundle.plan(db, case),
+        plan=bundle.plan(state),
         letter=bundle.latest_letter(db, case),
         latest=bundle.latest(db, case),
         exemptions=EXEMPTIONS,
