@@ -12,7 +12,7 @@ from sar_service.models.inventory import DataSource, GatheredDocument, Gathering
 from sar_service.records import bp, documents, gathering, inventory, subject
 from sar_service.records.filecheck import FileProblem
 from sar_service.records.web import READERS, actor, case_for
-from sar_service.staff.access import active_staff, case_or_404, me, reads_documents
+from sar_service.staff.access import active_staff, can_act, case_or_404, me, reads_documents
 
 MAX_TEXT = 2000
 
@@ -43,7 +43,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         "records/gathering.html",
         c=case,
         role=role,
-        can_act=role in ("dpo", "caseworker"),
+        can_act=can_act(role),
         tasks=gathering.tasks(db, case),
         progress=gathering.progress(db, case),
         sources=inventory.sources(db, case.school, active_only=True),

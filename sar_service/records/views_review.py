@@ -12,6 +12,7 @@ from sar_service.records import bp, bundle, documents, release, review
 from sar_service.records.extract import needs_manual_redaction
 from sar_service.records.filecheck import MAX_BYTES, FileProblem, check
 from sar_service.records.web import READERS, actor, case_for
+from sar_service.staff.access import can_act
 
 MAX_REASON = 2000
 
@@ -27,7 +28,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         "records/review.html",
         c=case,
         role=role,
-        can_act=role in ("dpo", "caseworker"),
+        can_act=can_act(role),
         review=state,
         plan=bundle.plan(state),
         letter=bundle.latest_letter(db, case),
@@ -66,7 +67,7 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
         "records/review_document.html",
         c=case,
         role=role,
-        can_act=role in ("dpo", "caseworker"),
+        can_act=can_act(role),
         doc=doc,
         info=info,
         manual=manual,

@@ -12,7 +12,7 @@ from sar_service.models.inventory import GatheredDocument, GatheringTask
 from sar_service.records import bp, documents, gathering
 from sar_service.records.filecheck import MAX_BYTES, FileProblem
 from sar_service.records.web import actor
-from sar_service.staff.access import me
+from sar_service.staff.access import can_act, me
 
 MAX_NOTE = 2000
 MAX_FILES = 20
@@ -30,7 +30,7 @@ def _task_or_404(task_id: int) -> tuple[GatheringTask, Case]:
     case = db.get(Case, task.case_id) if task else None
     if task is None or case is None or case.school_id not in user.school_ids:
         abort(404)
-    if task.assignee_id != user.id and user.role_in(case.school_id) not in ("dpo", "caseworker"):
+    if task.assignee_id != user.id and not can_act(user.role_in(case.school_id)):
         abort(404)
     return task, case
 

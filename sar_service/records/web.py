@@ -7,16 +7,15 @@ from flask import abort
 from sar_service.models import Case
 from sar_service.records import bp
 from sar_service.staff import guard
-from sar_service.staff.access import case_or_404, me
+from sar_service.staff.access import ACTING_ROLES, case_or_404, me
 
-WORKERS = frozenset({"dpo", "caseworker"})
-READERS = WORKERS | {"viewer"}
+READERS = ACTING_ROLES | {"viewer"}
 
 
 guard.protect(bp)
 
 
-def case_for(school: str, reference: str, roles: frozenset[str] = WORKERS) -> tuple[Case, str]:
+def case_for(school: str, reference: str, roles: frozenset[str] = ACTING_ROLES) -> tuple[Case, str]:
     """The case (404 outside the user's schools) and the user's role, which must be in ``roles``."""
     case = case_or_404(school, reference)
     role = me().role_in(case.school_id)
