@@ -23,15 +23,10 @@ class Limit:
     count: int
     window: int  # seconds
 
-    @property
-    def window_words(self) -> str:
-        return "an hour" if self.window == 3600 else f"{self.window // 60} minutes"
-
 
 SUBMISSIONS = Limit("submit", 10, 3600)
 UPLOADS = Limit("upload", 30, 3600)
 LINK_REQUESTS = Limit("link", 5, 3600)
-CHAT = Limit("chat", 300, 3600)
 
 
 @dataclass(frozen=True)
@@ -40,13 +35,13 @@ class Decision:
     retry_after: int = 0
 
 
-def hit(limit: Limit, ip: str | None, app=None) -> Decision:
+def hit(limit: Limit, ip: str | None) -> Decision:
     """Count one use of ``limit`` by ``ip``; refuse once the window's count is reached."""
     ts = int(now().timestamp())
     window_start = ts - ts % limit.window
     key = f"rl:{limit.name}:{ip or 'unknown'}:{window_start}"
     try:
-        pipe = queues.connection(app).pipeline()
+        pipe = queues.connection().pipeline()
         pipe.incr(key)
         pipe.expire(key, limit.window + 5)
         count = pipe.execute()[0]

@@ -23,10 +23,8 @@ AGE_OF_UNDERSTANDING = 12
 @dataclass
 class Outcome:
     redirect: str | None = None
-    step: flow.Step | None = None
     errors: dict[str, str] = field(default_factory=dict)
     answered: dict[str, Any] | None = None
-    emailed: bool = False
 
 
 def step_url(school: School, step: flow.Step | None, change: bool = False) -> str:
@@ -46,7 +44,7 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
         if not answered["found"]:
             updates["questions"] = [*(draft.answers or {}).get("questions", []), result.question]
         drafts.save(draft, updates, step.slug)
-        return Outcome(step=step, answered=answered)
+        return Outcome(answered=answered)
     drafts.save(draft, result.updates, step.slug)
     if request.form.get("action") == "save":
         emailed = drafts.email_resume_link(s, draft)
@@ -55,7 +53,7 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
     for key, message in steps.errors_for(step, draft.answers, school, today()).items():
         errors.setdefault(key, message)
     if errors:
-        return Outcome(step=step, errors=errors)
+        return Outcome(errors=errors)
     if change:
         return Outcome(
             redirect=step_url(
@@ -70,7 +68,7 @@ def page_context(
 ) -> dict[str, Any]:
     """Everything the step template needs (also rendered as the chat's fragment)."""
     answers = draft.answers or {}
-    outcome = outcome or Outcome(step=step)
+    outcome = outcome or Outcome()
     prev = flow.previous_step(answers, step.slug)
     return {
         "school": school,

@@ -1,8 +1,9 @@
 """Answering a parent's question from the school's privacy notice, honestly.
 
-The notices package (built alongside) parses and stores notices. If the school
-has no notice, or nothing in it answers the question, we say so and pass the
-question on rather than guess.
+``sar_service.notices`` parses and stores each school's privacy notice and
+finds the passage that answers a question. If the school has no notice, or
+nothing in it answers the question, we say so and pass the question on rather
+than guess.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sar_service.models import School
+from sar_service.notices.answers import answer_question
+from sar_service.notices.store import current_notice
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +23,6 @@ NO_ANSWER = "I can't answer that from the privacy notice; we'll pass your questi
 
 
 def notice_for(s: Session, school: School) -> dict[str, Any] | None:
-    try:
-        from sar_service.notices.store import current_notice
-    except ImportError:  # the notices package is not installed in this build
-        return None
     return current_notice(s, school)
 
 
@@ -34,8 +33,6 @@ def answer(s: Session, school: School, question: str) -> dict[str, Any]:
     if not notice:
         return out
     try:
-        from sar_service.notices.answers import answer_question
-
         found = answer_question(notice, question)
     except Exception:  # noqa: BLE001 - a parser problem must not break the conversation
         log.exception("privacy-notice answer failed")

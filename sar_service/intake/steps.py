@@ -69,8 +69,6 @@ def _read_text(f, form, files, school, result: Result, ip) -> None:
 def _read_radios(f, form, files, school, result: Result, ip) -> None:
     value = form.get(f.name) or ""
     result.updates[f.name] = value if value in {o[0] for o in f.options} else ""
-    if f.name == "identity.method" and not result.updates[f.name]:
-        result.errors[f.name] = "Choose how you will prove who you are."
 
 
 def _read_types(f, form, files, school, result: Result, ip) -> None:

@@ -81,6 +81,9 @@ def test_id_upload_is_attached_to_the_case(app, client, factory, db):
     j = Journey(client)
     answer_common(j, "", ["access"])
     j.answer("access", {})
+    r = j.answer("identity", {})
+    assert r.status_code == 400
+    assert errors(r.text) == ["Choose how you will prove who you are."]
     r = j.answer("identity", {"identity.method": "upload"})
     assert errors(r.text) == ["Choose a file to upload, or choose to show ID at the school office."]
     bad = {"identity.method": "upload", "identity.file": (BytesIO(b"MZ..."), "id.pdf")}
