@@ -1,9 +1,9 @@
-"""The hook for documents released to the parent.
+"""The documents released to the parent, as the portal lists and serves them.
 
-The documents engineer fills ``released_documents``; until then it returns
-nothing and the portal says the reply is not ready yet. Each item needs an
-``id`` (unique within the case), a ``filename``, a ``content_type`` and a
-``load()`` returning the bytes.
+``released_documents`` asks ``records.release.released_for_portal`` for what
+staff have released on the case; while nothing is released the portal says
+the reply is not ready yet. Each item has an ``id`` (unique within the case),
+a ``filename``, a ``content_type`` and a ``load()`` returning the bytes.
 """
 
 from __future__ import annotations
