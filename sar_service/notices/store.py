@@ -32,14 +32,19 @@ def import_notice(
     return notice
 
 
-def current_notice(session: Session, school: School) -> dict[str, Any] | None:
-    """The parsed data of the school's newest notice, or None if it has none."""
-    row = session.scalar(
+def current_notice_row(session: Session, school: School) -> PrivacyNotice | None:
+    """The school's newest imported notice (file name, who, when, text and data)."""
+    return session.scalar(
         select(PrivacyNotice)
         .where(PrivacyNotice.school_id == school.id)
         .order_by(PrivacyNotice.id.desc())
         .limit(1)
     )
+
+
+def current_notice(session: Session, school: School) -> dict[str, Any] | None:
+    """The parsed data of the school's newest notice, or None if it has none."""
+    row = current_notice_row(session, school)
     return row.data if row else None
 
 

@@ -89,25 +89,3 @@ def dpo_count(db: Session, school: School) -> int:
             )
         )
     )
-
-
-def notice_store():
-    """The privacy-notice module, or None while it is not part of this installation."""
-    try:
-        from sar_service.notices import store
-    except ImportError:
-        return None
-    return store
-
-
-def current_notice_row(db: Session, school: School):
-    try:
-        from sar_service.models import PrivacyNotice
-    except ImportError:
-        return None
-    return db.scalar(
-        select(PrivacyNotice)
-        .where(PrivacyNotice.school_id == school.id)
-        .order_by(PrivacyNotice.id.desc())
-        .limit(1)
-    )

@@ -11,17 +11,17 @@ from sar_service.auth import reset
 from sar_service.db import session
 from sar_service.models import Membership, School, User
 from sar_service.models.user import ROLES
+from sar_service.notices import store
 from sar_service.staff import bp, forms
 from sar_service.staff import settings_data as data
 from sar_service.staff.access import dpo_school_or_404, me, my_schools
 
-MAX_UPLOAD = 5 * 1024 * 1024
+MAX_CALENDAR_BYTES = 5 * 1024 * 1024
 
 
 def _render(school: School, errors=None, status: int = 200, values=None):
     db = session()
-    store = data.notice_store()
-    notice = data.current_notice_row(db, school) if store else None
+    notice = store.current_notice_row(db, school)
     return render_template(
         "staff/settings.html",
         school=school,
@@ -32,9 +32,8 @@ def _render(school: School, errors=None, status: int = 200, values=None):
         staff=data.staff_at(db, school),
         roles=[(r, r.capitalize() if r != "dpo" else "DPO") for r in ROLES],
         reminders=", ".join(str(d) for d in data.reminder_days(school)),
-        notice_available=store is not None,
         notice=notice,
-        notice_summary=store.summary(notice.data) if (store and notice) else None,
+        notice_summary=store.summary(notice.data) if notice else None,
         me_id=me().id,
     ), status
 
@@ -75,11 +74,11 @@ def settings_details(slug: str):
 def settings_calendar(slug: str):
     school = dpo_school_or_404(slug)
     upload = request.files.get("calendar")
-    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
+    raw = upload.read(MAX_CALENDAR_BYTES + 1) if upload else b""
     error = None
     if not raw:
         error = "Choose a CSV file of term dates (start,end,label)."
-    elif len(raw) > MAX_UPLOAD:
+    elif len(raw) > MAX_CALENDAR_BYTES:
         error = "The file is too big for a term calendar."
     else:
         try:
@@ -168,11 +167,8 @@ def settings_reminders(slug: str):
 @bp.post("/settings/<slug>/notice")
 def settings_notice(slug: str):
     school = dpo_school_or_404(slug)
-    store = data.notice_store()
-    if store is None:
-        abort(404)
     upload = request.files.get("notice")
-    raw = upload.read(MAX_UPLOAD + 1) if upload else b""
+    raw = upload.read(store.MAX_NOTICE_BYTES + 1) if upload else b""
     if not raw:
         return _render(
             school, {"notice": "Choose the privacy notice file (.docx, .txt or .md)."}, 422
