@@ -2,8 +2,8 @@
 
 Run every few minutes by ``sar cron`` and on demand by ``sar sweep``. It
 refreshes due dates that move with time (open clarification pauses),
-re-enqueues outbox rows that Redis lost, and — through the hooks in
-``STEPS`` — sends reminders and purges expired files. Each step is
+re-enqueues outbox rows that Redis lost, and — through the steps in
+``STEPS`` — plans reminders, escalations and digests. Each step is
 idempotent, so running the sweep twice changes nothing the second time.
 """
 
@@ -21,7 +21,7 @@ from sar_service.clock import london_date
 from sar_service.models import Case
 from workflows import outbox, queues
 
-#: Further steps provided by feature packages: "module:function(session, at, report, dry_run)".
+#: Further steps, each "module:function(session, at, report, dry_run)", imported when run.
 STEPS: list[str] = ["sar_service.notify.reminders:sweep_step"]
 
 
