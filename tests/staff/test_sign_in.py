@@ -8,6 +8,7 @@ from datetime import timedelta
 import pyotp
 import time_machine
 
+from sar_service.auth import totp
 from sar_service.clock import now
 from sar_service.models import RecoveryCode, User
 from tests.staff.conftest import enrol
@@ -88,7 +89,9 @@ def test_dpo_must_set_up_two_factor_on_first_sign_in(web, factory, db):
     db.expire_all()
     assert db.get(User, dpo.user.id).totp_secret == secret
     stored = db.query(RecoveryCode).filter_by(user_id=dpo.user.id).all()
-    assert len(stored) == 10 and all(codes[0] not in r.code_hash for r in stored)
+    hashes = {r.code_hash for r in stored}
+    assert len(hashes) == 10 and not set(codes) & hashes  # kept hashed, never as shown
+    assert {totp._digest(code) for code in codes} == hashes  # ... and each shown code works
 
 
 def test_two_factor_code_is_needed_and_works_once(web, other_web, team):
