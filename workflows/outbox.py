@@ -113,6 +113,10 @@ def dispatch_after_commit(app) -> Callable[[Session], None]:
 
 
 def forget_on_rollback(session: Session) -> None:
+    """A rolled-back transaction's rows are gone; a rolled-back savepoint's were never listed
+    (rows are listed only once their savepoint succeeds), so keep the rest."""
+    if session.in_nested_transaction():
+        return
     session.info.pop("outbox_new", None)
 
 

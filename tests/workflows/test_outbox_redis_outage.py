@@ -71,3 +71,17 @@ def test_job_enqueued_twice_runs_once(app, client, db, factory):
         select(func.count()).select_from(CaseEvent).where(CaseEvent.action == "acknowledged")
     )
     assert total == 1
+
+
+def test_a_failed_savepoint_does_not_forget_rows_queued_before_it(app, db, redis_server):
+    """A clash inside one savepoint (here a batch reusing a key) must not drop the jobs the
+    same transaction queued earlier: they are enqueued as soon as it commits, not minutes
+    later by the sweep."""
+    from workflows import outbox
+
+    first = outbox.add(db, "test:first", "acknowledge", {"case_id": 0})
+    outbox.add_many(db, [("test:first", "acknowledge", {"case_id": 0}, None)])  # clashes
+    db.commit()
+    db.refresh(first)
+    assert first.enqueued_at is not None
+    assert redis_server.client().llen("rq:queue:mail") == 1
