@@ -11,8 +11,8 @@ from sar_service.clock import today
 from sar_service.db import session
 from sar_service.intake import bp, drafts, flow, journey, steps, summary
 from sar_service.intake.submit import submit
-from sar_service.letters_dates import longdate
 from sar_service.models import Case, School
+from sar_service.portal.dates import reply_dates
 
 
 def school_or_404(slug: str) -> School:
@@ -124,10 +124,7 @@ def done(slug: str):
     context = {
         "school": school,
         "case": case,
-        "due": longdate(case.due_date) if case.due_date else None,
-        "school_days_due": longdate(case.school_days_due_date)
-        if case.school_days_due_date and "educational_record" in case.types
-        else None,
+        **reply_dates(case),
         "portal_url": portal_url(case),
         "identity": (case.details or {}).get("identity", {}),
     }

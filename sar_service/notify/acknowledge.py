@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service import mail
-from sar_service.letters_dates import longdate
 from sar_service.models import Case, CaseEvent
+from sar_service.portal.dates import reply_dates
 from sar_service.portal.links import portal_url
 
 
@@ -26,10 +26,7 @@ def run(session: Session, case_id: int) -> None:
     context = {
         "case": case,
         "school": case.school,
-        "due": longdate(case.due_date) if case.due_date else None,
-        "school_days_due": longdate(case.school_days_due_date)
-        if case.school_days_due_date and "educational_record" in case.types
-        else None,
+        **reply_dates(case),
         "portal_link": portal_url(case),
         "new_link": settings.base_url + "/portal/new-link",
     }

@@ -10,10 +10,11 @@ from sar_service.db import session
 from sar_service.letters_dates import longdate
 from sar_service.models import Case, CaseEvent, EvidenceUpload
 from sar_service.portal import bp
+from sar_service.portal.dates import reply_dates
 from sar_service.portal.documents import released_documents
 from sar_service.portal.links import case_from_token
 from workflows import machine
-from workflows.states import PARENT_LABELS, REQUESTER, Status
+from workflows.states import FINISHED, PARENT_LABELS, REQUESTER, Status
 
 PORTAL_ACTOR = machine.Actor(label="Requester (portal)", role=REQUESTER)
 MAX_ANSWER = 5000
@@ -44,10 +45,8 @@ def _context(case: Case, token: str, errors: dict, answer: str = "") -> dict:
         "case": case,
         "token": token,
         "state": PARENT_LABELS[status_],
-        "due": longdate(case.due_date) if case.due_date else None,
-        "school_days_due": longdate(case.school_days_due_date)
-        if case.school_days_due_date and "educational_record" in case.types
-        else None,
+        "received": longdate(case.received_on),
+        **reply_dates(case),
         "needs_identity": status_ in (Status.RECEIVED, Status.AWAITING_IDENTITY)
         and not any(u.kind == "identity" for u in evidence),
         "awaiting_identity": status_ == Status.AWAITING_IDENTITY,
@@ -56,7 +55,7 @@ def _context(case: Case, token: str, errors: dict, answer: str = "") -> dict:
         "documents": released_documents(case),
         "errors": errors,
         "answer": answer,
-        "finished": status_ in (Status.CLOSED, Status.REFUSED, Status.WITHDRAWN),
+        "finished": status_ in FINISHED,
         "upload_kinds": UPLOAD_KINDS,
     }
 

@@ -11,6 +11,7 @@ import time_machine
 from sqlalchemy import select
 
 from sar_service.clock import today
+from sar_service.letters_dates import longdate
 from sar_service.models import Case, EvidenceUpload, OutboxJob
 from sar_service.portal import documents
 from sar_service.portal.links import portal_path
@@ -34,7 +35,18 @@ def test_status_page_shows_state_and_due_date(app, client, factory):
     assert page.status_code == 200
     assert case.reference in words and "We have received your request." in words
     assert f"We will reply by {case.due_date.day} {case.due_date:%B %Y}" in words
+    assert f"Received {case.received_on.day} {case.received_on:%B %Y}" in words
     assert "When our reply is ready, you will be able to download it here." in words
+
+
+def test_educational_record_date_is_shown_only_for_that_request(app, client, factory):
+    school = factory.school("oakfield", kind="maintained")
+    record = factory.case(school, today(), types=("educational_record",))
+    access = factory.case(school, today())
+    assert record.school_days_due_date is not None
+    words = text(client.get(_path(app, record)).text)
+    assert f"Educational record by {longdate(record.school_days_due_date)}" in words
+    assert "Educational record by" not in text(client.get(_path(app, access)).text)
 
 
 def test_forged_expired_and_revoked_links_do_not_work(app, client, factory, db):
