@@ -167,10 +167,20 @@ class Progress:
         return self.total > 0 and self.counts["open"] == 0
 
 
-def progress(session: Session, case: Case) -> Progress:
-    statuses = session.scalars(select(GatheringTask.status).where(GatheringTask.case_id == case.id))
+def _progress(statuses) -> Progress:
     counts = Counter(statuses)
     return Progress(sum(counts.values()), counts)
+
+
+def progress(session: Session, case: Case) -> Progress:
+    return _progress(
+        session.scalars(select(GatheringTask.status).where(GatheringTask.case_id == case.id))
+    )
+
+
+def progress_of(case_tasks: list[GatheringTask]) -> Progress:
+    """The same figures from tasks already loaded (``tasks``), without another query."""
+    return _progress(t.status for t in case_tasks)
 
 
 def open_tasks_for(session: Session, user: User) -> list[tuple[GatheringTask, Case]]:

@@ -39,13 +39,14 @@ def gathered(case: Case) -> list[tuple[object, GatheredDocument]]:
 
 def render(case: Case, role: str, status: int = 200, errors=None, **extra):
     db = session()
+    tasks = gathering.tasks(db, case)
     return render_template(
         "records/gathering.html",
         c=case,
         role=role,
         can_act=can_act(role),
-        tasks=gathering.tasks(db, case),
-        progress=gathering.progress(db, case),
+        tasks=tasks,
+        progress=gathering.progress_of(tasks),
         sources=inventory.sources(db, case.school, active_only=True),
         staff=active_staff(case.school_id),
         documents=gathered(case),
