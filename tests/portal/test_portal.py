@@ -8,11 +8,12 @@ from email.policy import default
 from io import BytesIO
 
 import time_machine
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from sar_service.clock import today
 from sar_service.letters_dates import longdate
-from sar_service.models import Case, EvidenceUpload, OutboxJob
+from sar_service.models import EvidenceUpload, OutboxJob
 from sar_service.portal import documents
 from sar_service.portal.links import portal_path
 from sar_service.processes import run_worker
@@ -228,8 +229,42 @@ def test_new_link_waits_out_an_smtp_outage_and_arrives_once(app, client, factory
     assert client.get(link.replace("http://127.0.0.1:5000", "")).status_code == 200
 
 
-def test_case_from_another_school_cannot_be_reached_by_guessing(app, client, factory, db):
-    school = factory.school("oakfield")
-    factory.case(school, today())
-    assert db.scalar(select(Case)) is not None
-    assert client.get("/portal/1").status_code == 404
+def test_a_link_to_one_schools_case_does_not_reach_another_schools_case(
+    app, client, factory, db, monkeypatch
+):
+    oakfield, birchwood = factory.school("oakfield"), factory.school("birchwood")
+    mine, theirs = factory.case(oakfield, today()), factory.case(birchwood, today())
+    path = _path(app, mine)
+    page = text(client.get(path).text)
+    assert "Oakfield School" in page and "Birchwood School" not in page
+
+    # Guessing: bare case ids, and my token with its payload swapped for the other case.
+    for case_id in (mine.id, theirs.id):
+        assert client.get(f"/portal/{case_id}").status_code == 404
+    payload, stamp, signature = path.removeprefix("/portal/").split(".")
+    other = URLSafeTimedSerializer(app.secret_key, salt="portal").dumps(
+        {"case": theirs.id, "epoch": theirs.portal_token_epoch}
+    )
+    swapped = f"/portal/{other.split('.')[0]}.{stamp}.{signature}"
+    assert client.get(swapped).status_code == 404
+    # A token signed with the app's key for another purpose is not a portal link.
+    resume_like = URLSafeTimedSerializer(app.secret_key, salt="draft").dumps(
+        {"case": theirs.id, "epoch": theirs.portal_token_epoch}
+    )
+    assert client.get(f"/portal/{resume_like}").status_code == 404
+
+    # My link only ever shows and changes my case: the other case's documents and
+    # uploads are out of its reach.
+    theirs_doc = documents.ReleasedDocument("t1", "Their reply.pdf", "application/pdf", pdf_bytes)
+    monkeypatch.setattr(
+        "sar_service.portal.views.released_documents",
+        lambda c: [theirs_doc] if c.id == theirs.id else [],
+    )
+    assert client.get(f"{path}/documents/t1").status_code == 404
+    token = csrf(client.get(path).text)
+    r = client.post(
+        f"{path}/upload",
+        data={"csrf_token": token, "kind": "evidence", "file": (BytesIO(pdf_bytes()), "a.pdf")},
+    )
+    assert r.status_code == 302
+    assert [u.case_id for u in db.scalars(select(EvidenceUpload))] == [mine.id]
