@@ -16,8 +16,7 @@ from sar_service.notices.store import import_notice
 from sar_service.records import gathering, inventory, mis
 from tests.records.conftest import FIXTURES
 
-SEED = Path("/work/shared/seeds/000_84d646e444801bef.txt")
-NOTICE = SEED.read_bytes() if SEED.exists() else b""
+NOTICE = (Path(__file__).parent.parent / "fixtures" / "notices" / "seed_000.txt").read_bytes()
 
 
 def test_inventory_seeded_from_the_notice_categories(db, factory):
