@@ -115,13 +115,12 @@ def age_of(answers: dict[str, Any]) -> int | None:
     return flow.child_age(answers, today())
 
 
-def _age_note(step: flow.Step, answers: dict[str, Any]) -> bool:
+def child_should_be_asked(answers: dict[str, Any]) -> bool:
+    """A parent asking about a child of 12 or more: the information is the child's (ICO)."""
     age = age_of(answers)
+    return age is not None and age >= AGE_OF_UNDERSTANDING and not flow.is_pupil(answers)
+
+
+def _age_note(step: flow.Step, answers: dict[str, Any]) -> bool:
     after_dob = flow.next_step(answers, "dob")
-    return bool(
-        age is not None
-        and age >= AGE_OF_UNDERSTANDING
-        and after_dob
-        and after_dob.slug == step.slug
-        and not flow.is_pupil(answers)
-    )
+    return bool(child_should_be_asked(answers) and after_dob and after_dob.slug == step.slug)

@@ -106,7 +106,7 @@ def check(slug: str):
         "rows": summary.rows(answers),
         "errors": errors,
         "age": journey.age_of(answers),
-        "pupil": flow.is_pupil(answers),
+        "age_note": journey.child_should_be_asked(answers),
         "step_of": lambda key: flow.FIELD_STEP.get(key, "types"),
     }
     status = 429 if "submit" in errors else (400 if errors else 200)

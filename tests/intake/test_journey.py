@@ -152,6 +152,21 @@ def test_child_of_twelve_or_more_is_explained(client, factory):
     assert "12 or over" not in j.get("q/your-name").text
 
 
+@time_machine.travel("2026-03-02 10:00:00+00:00", tick=False)
+def test_check_page_explains_the_childs_view_from_their_twelfth_birthday(client, factory):
+    factory.school("oakfield")
+    j = Journey(client)
+    answer_common(j, "", ["access"])
+    j.answer("access", {})
+    j.answer("identity", {"identity.method": "in_person"})
+    for day, shown in (("2", True), ("3", False)):  # 12 today; 12 tomorrow
+        born = {**DOB, "subject.date_of_birth-day": day, "subject.date_of_birth-month": "3"}
+        j.answer("dob", born | {"subject.date_of_birth-year": "2014"})
+        page = j.get("check")
+        assert page.status_code == 200
+        assert ("data-age-note" in page.text) is shown, day
+
+
 def test_change_link_returns_to_check_answers(client, factory):
     factory.school("oakfield")
     j = Journey(client)
