@@ -59,7 +59,7 @@ def plan(state: review.CaseReview) -> list[Entry]:
     """
     entries = []
     for n, item in enumerate(state.docs, start=1):
-        entry = Entry(n, None, item.doc, item.info.source_name, item.state, file_kind="")
+        entry = Entry(n, None, item.doc, item.info.source_name, treatment="")
         if item.withheld:
             entry.exemption = EXEMPTIONS[item.withheld.exemption]
             entry.treatment = "Withheld"

@@ -162,10 +162,6 @@ class Progress:
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
-    @property
-    def complete(self) -> bool:
-        return self.total > 0 and self.counts["open"] == 0
-
 
 def _progress(statuses) -> Progress:
     counts = Counter(statuses)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from sar_service.models import School
 from sar_service.models.inventory import DataSource
+from sar_service.notices.store import current_notice
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,6 @@ def plan_sources(categories: list) -> dict[str, tuple[str, list[str]]]:
 
 
 def notice_categories(session: Session, school: School) -> list:
-    try:
-        from sar_service.notices.store import current_notice
-    except ImportError:  # the notices package is optional
-        return []
     return (current_notice(session, school) or {}).get("categories") or []
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service.clock import now
@@ -73,9 +73,13 @@ def analyse(session: Session, case: Case, doc: Document, data: bytes | None = No
     _, found = suggestions_for(session, case, doc, data)
     rows = {r.key: r for r in decisions(session, doc)}
     wanted = {s.key for s in found}
+    pending = 0
     for key, row in rows.items():
-        if row.decision == "pending" and key not in wanted:
-            session.delete(row)
+        if row.decision == "pending":
+            if key in wanted:
+                pending += 1
+            else:
+                session.delete(row)
     for s in found:
         if s.key not in rows:
             session.add(
@@ -90,8 +94,9 @@ def analyse(session: Session, case: Case, doc: Document, data: bytes | None = No
                     decision="pending",
                 )  # fmt: skip
             )
+            pending += 1
     session.flush()
-    return sum(1 for r in decisions(session, doc) if r.decision == "pending")
+    return pending
 
 
 def decisions(session: Session, doc: Document) -> list[RedactionDecision]:
@@ -118,9 +123,12 @@ def decide(session: Session, doc: Document, choices: dict[str, str], actor: str)
 
 def bulk_accept(session: Session, doc: Document, kind: str, actor: str) -> int:
     """Accept every pending suggestion of one kind (e.g. all names) in a document."""
-    pending = {r.key: "accepted" for r in decisions(session, doc) if r.decision == "pending"}
-    kinds = {r.key for r in decisions(session, doc) if r.kind == kind}
-    return decide(session, doc, {k: v for k, v in pending.items() if k in kinds}, actor)
+    choices = {
+        r.key: "accepted"
+        for r in decisions(session, doc)
+        if r.decision == "pending" and r.kind == kind
+    }
+    return decide(session, doc, choices, actor)
 
 
 def context_of(text: str, row: RedactionDecision) -> tuple[str, str, str]:
@@ -130,10 +138,11 @@ def context_of(text: str, row: RedactionDecision) -> tuple[str, str, str]:
     return before.replace("\n", " ⏎ "), text[row.start : row.end], after.replace("\n", " ⏎ ")
 
 
-def accepted_suggestions(session: Session, doc: Document) -> list[Suggestion]:
+def accepted_suggestions(rows: list[RedactionDecision]) -> list[Suggestion]:
+    """The accepted decisions among ``rows`` (from ``decisions``) as suggestions to apply."""
     return [
         Suggestion(r.start, r.end, r.text, r.kind, r.reason, key=r.key)
-        for r in decisions(session, doc)
+        for r in rows
         if r.decision == "accepted"
     ]
 
@@ -170,7 +179,7 @@ def refresh_redacted_copy(session: Session, case: Case, doc: Document) -> Docume
     ):
         return None
     data, kind = redact_document(
-        storage().get(doc.storage_key), info.file_kind, accepted_suggestions(session, doc)
+        storage().get(doc.storage_key), info.file_kind, accepted_suggestions(rows)
     )
     stem = doc.filename.rsplit(".", 1)[0]
     content_type = {
@@ -296,11 +305,3 @@ def case_review(session: Session, case: Case) -> CaseReview:
             )  # fmt: skip
         )
     return review
-
-
-def clear_pending(session: Session, doc: Document) -> None:
-    session.execute(
-        delete(RedactionDecision).where(
-            RedactionDecision.document_id == doc.id, RedactionDecision.decision == "pending"
-        )
-    )

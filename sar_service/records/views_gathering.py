@@ -10,7 +10,7 @@ from sar_service.db import session
 from sar_service.models import Case, User
 from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
 from sar_service.records import bp, documents, gathering, inventory, subject
-from sar_service.records.filecheck import FileProblem
+from sar_service.records.filecheck import MAX_BYTES, FileProblem
 from sar_service.records.web import READERS, actor, case_for
 from sar_service.staff.access import active_staff, can_act, case_or_404, me, reads_documents
 
@@ -147,7 +147,7 @@ def gathering_upload(school: str, reference: str):
     source = task.source_name if task else f"Added by {me().name}"
     try:
         doc = documents.add_gathered(
-            db, case, file.read(documents_limit() + 1), file.filename,
+            db, case, file.read(MAX_BYTES + 1), file.filename,
             source_name=source, created_by=actor(), task=task,
         )  # fmt: skip
     except FileProblem as exc:
@@ -158,12 +158,6 @@ def gathering_upload(school: str, reference: str):
     db.commit()
     flask.flash(f"Uploaded {doc.filename}.", "success")
     return redirect(_url(case, "documents"))
-
-
-def documents_limit() -> int:
-    from sar_service.records.filecheck import MAX_BYTES
-
-    return MAX_BYTES
 
 
 @bp.post("/cases/<school>/<reference>/gathering/mis")
