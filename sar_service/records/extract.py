@@ -48,7 +48,7 @@ def needs_manual_redaction(kind: str) -> bool:
     return _kind(kind) in MANUAL_KINDS
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
     """UTF-8 first; school exports from older Windows systems are often Windows-1252."""
     try:
         return data.decode("utf-8-sig")
@@ -125,13 +125,17 @@ def _email_text(data: bytes) -> str:
 # ---------------------------------------------------------------- CSV
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    text = _decode(data)
+def csv_dialect(text: str, delimiters: str = ",;\t|"):
+    """The CSV dialect sniffed from the start of ``text``; Excel's if it cannot be told."""
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        return csv.Sniffer().sniff(text[:4096], delimiters=delimiters)
     except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        return csv.excel
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    text = decode_text(data)
+    return list(csv.reader(io.StringIO(text), csv_dialect(text)))
 
 
 def _csv_layout(rows: list[list[str]]) -> tuple[str, list[list[int]]]:
@@ -336,13 +340,13 @@ def extract_text(data: bytes, kind: str) -> str:
     """The text suggestions are made on; its offsets are what a redaction refers to."""
     kind = _kind(kind)
     if kind == "txt":
-        return _decode(data)
+        return decode_text(data)
     if kind == "eml":
         return _email_text(data)
     if kind == "csv":
         return _csv_layout(_csv_rows(data))[0]
     if kind in ("html", "htm"):
-        return html_to_text(_decode(data))
+        return html_to_text(decode_text(data))
     if kind == "docx":
         return _docx_layout(_open_docx(data))[0]
     if needs_manual_redaction(kind):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sar_service.clock import now
 from sar_service.models import School
 from sar_service.models.roll import DATASETS, MisRecord, RollPerson
+from sar_service.records.extract import csv_dialect, decode_text
 
 KINDS = ("roll", *DATASETS)
 MAX_BYTES = 25 * 1024 * 1024
@@ -71,10 +72,7 @@ def _norm(header: str) -> str:
 def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ImportProblem("The file is not a CSV export (it contains binary data).")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return decode_text(data)
 
 
 def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -84,11 +82,7 @@ def read_rows(data: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if len(data) > MAX_BYTES:
         raise ImportProblem(f"The file must be smaller than {MAX_BYTES // 2**20}MB.")
     text = _decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), csv_dialect(text, delimiters=",;\t"))
     try:
         header = next(reader)
         rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
