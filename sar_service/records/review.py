@@ -268,7 +268,7 @@ class CaseReview:
 
 
 def case_review(session: Session, case: Case) -> CaseReview:
-    """Every original document with its review state, in three queries whatever the count."""
+    """Every original document with its review state, in four queries whatever the count."""
     rows = session.execute(
         select(Document, GatheredDocument)
         .join(GatheredDocument, GatheredDocument.document_id == Document.id)

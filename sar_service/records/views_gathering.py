@@ -52,6 +52,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         documents=gathered(case),
         pupil=subject.subject_people(db, case),
         relevant=gathering.relevant(case),
+        max_mb=MAX_BYTES // 2**20,
         errors=errors or {},
         **extra,
     ), status

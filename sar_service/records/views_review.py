@@ -35,6 +35,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         latest=bundle.latest(db, case),
         exemptions=EXEMPTIONS,
         releasable=case.status in release.RELEASABLE,
+        release_days=release.RELEASE_DAYS,
         errors=errors or {},
         **extra,
     ), status

@@ -52,6 +52,7 @@ def _render(task: GatheringTask, case: Case, status: int = 200, errors=None, not
         task=task,
         c=case,
         uploads=_uploads(task),
+        max_mb=MAX_BYTES // 2**20,
         errors=errors or {},
         note=note,
     ), status

@@ -72,6 +72,7 @@ def _task_for(db, case, user) -> GatheringTask:
 
 
 def _upload(web, task, *files):
+    assert "up to 25MB each." in web.get(f"/staff/tasks/{task.id}").text  # filecheck.MAX_BYTES
     payload = {"files": [(io.BytesIO(data), name) for name, data in files]}
     response = web.post(f"/staff/tasks/{task.id}/upload", payload)
     assert response.status_code == 302, response.text
@@ -142,6 +143,7 @@ def test_gathering_review_bundle_release_download(app, db, client, factory, oak,
             assert response.status_code == 302, response.text
     gathering_page = caseworker.get(_case_url(oak, case, "/gathering")).text
     assert "nurture_notes.txt" in gathering_page and "incident.docx" in gathering_page
+    assert "up to 25MB." in gathering_page  # filecheck.MAX_BYTES
 
     # Review: accept third parties, keep the SENCo named in her professional role.
     _api_action(client, oak.caseworker, case, "start_review")
@@ -221,6 +223,7 @@ def test_gathering_review_bundle_release_download(app, db, client, factory, oak,
     status = caseworker.get(_case_url(oak, case, f"/bundle/{bundle.id}.json")).json
     assert status == {"status": "ready", "progress": 100, "error": None}
     assert caseworker.post(_case_url(oak, case, f"/bundle/{bundle.id}/release")).status_code == 403
+    assert "portal link for 30 days." in dpo.get(_case_url(oak, case, "/review")).text
     assert dpo.post(_case_url(oak, case, f"/bundle/{bundle.id}/release")).status_code == 302
 
     # The parent downloads from the portal link; the download is audited.
