@@ -73,9 +73,14 @@ def sign_out() -> None:
     flask.session.clear()
 
 
+def end_sessions(user: User) -> None:
+    """Every session of this user stops working at the next request (caller commits)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
 def sign_out_everywhere(db: Session, user: User) -> None:
     """Invalidate every session of this user, this one included."""
-    user.session_epoch = (user.session_epoch or 0) + 1
+    end_sessions(user)
     db.commit()
     sign_out()
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from sar_service.clock import now
@@ -95,9 +95,8 @@ def use_recovery_code(session: Session, user: User, code: str) -> bool:
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
-    rows = session.scalars(
-        select(RecoveryCode.id).where(
+    return session.scalar(
+        select(func.count(RecoveryCode.id)).where(
             RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
         )
     )
-    return len(list(rows))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sar_service.cases.validation import EMAIL_RE
@@ -76,16 +76,12 @@ def staff_at(db: Session, school: School) -> list[tuple[User, Membership]]:
 
 
 def dpo_count(db: Session, school: School) -> int:
-    return len(
-        list(
-            db.scalars(
-                select(Membership.id)
-                .join(User, User.id == Membership.user_id)
-                .where(
-                    Membership.school_id == school.id,
-                    Membership.role == "dpo",
-                    User.is_active.is_(True),
-                )
-            )
+    return db.scalar(
+        select(func.count(Membership.id))
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.school_id == school.id,
+            Membership.role == "dpo",
+            User.is_active.is_(True),
         )
     )

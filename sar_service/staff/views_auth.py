@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from sar_service.auth import lockout, reset, totp
+from sar_service.auth.login import end_sessions
 from sar_service.auth.login import sign_in as start_session
 from sar_service.auth.passwords import hash_password, verify_password
 from sar_service.clock import LONDON, now
@@ -46,13 +47,17 @@ def _pending_user() -> User | None:
     return user
 
 
-def _finish(user: User):
-    """Both factors done: a fresh session, back to where they were going."""
-    target = flask.session.get(PENDING_KEY, {}).get("next")
+def _complete_sign_in(user: User) -> str | None:
+    """Both factors done: a fresh session; returns where they were going (if safe)."""
+    target = safe_next(flask.session.get(PENDING_KEY, {}).get("next"))
     lockout.record_success(user)
     session().commit()
     start_session(user)
-    return redirect(safe_next(target) or url_for("staff.home"))
+    return target
+
+
+def _finish(user: User):
+    return redirect(_complete_sign_in(user) or url_for("staff.home"))
 
 
 @bp.get("/")
@@ -152,10 +157,7 @@ def enrol_required():
 
 
 def _enrolled(user: User, codes: list[str]):
-    target = safe_next(flask.session.get(PENDING_KEY, {}).get("next"))
-    lockout.record_success(user)
-    session().commit()
-    start_session(user)
+    target = _complete_sign_in(user)
     return render_template(
         "staff/recovery_codes.html", codes=codes, next_url=target or url_for("staff.home")
     )
@@ -190,7 +192,7 @@ def reset_password(token: str):
         errors = {"password": problem}
         return render_template("staff/reset_password.html", invalid="", errors=errors), 422
     user.password_hash = hash_password(password)
-    user.session_epoch = (user.session_epoch or 0) + 1  # sign out everywhere else
+    end_sessions(user)  # sign out everywhere else
     lockout.record_success(user)
     db.commit()
     flask.session.clear()

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import flask
 from flask import abort, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import today
 from sar_service.db import session
-from sar_service.models import School
 from sar_service.staff import bp, forms
 from sar_service.staff.access import ACTING_ROLES, me, my_schools
 from workflows import machine
@@ -45,9 +43,7 @@ def new_case():
         return _page(schools, payload, {}, schools[0].slug)
     payload = forms.intake_payload(request.form)
     slug = (request.form.get("school") or "").strip()
-    school = session().scalar(
-        select(School).where(School.slug == slug, School.id.in_([s.id for s in schools]))
-    )
+    school = next((s for s in schools if s.slug == slug), None)
     result = validate_request(
         payload, school_kind=school.kind if school else "maintained", today=today(), staff=True
     )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from sar_service import setup
 from sar_service.auth import reset
+from sar_service.auth.login import end_sessions
 from sar_service.db import session
 from sar_service.models import Membership, School, User
 from sar_service.models.user import ROLES
@@ -146,7 +147,7 @@ def settings_change_staff(slug: str, user_id: int):
         db.refresh(user)
         if not user.memberships:
             user.is_active = False
-        user.session_epoch = (user.session_epoch or 0) + 1  # end their sessions now
+        end_sessions(user)  # now, not when their session happens to expire
         message = f"{user.name} no longer has access to {school.name}."
     db.commit()
     return _done(school, message, "staff")
