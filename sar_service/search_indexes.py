@@ -4,7 +4,9 @@
 the whole table (p95 135 ms in bench/queue_pages.py); GIN trigram indexes
 bring it to about 47 ms. They are PostgreSQL-only (SQLite has no pg_trgm and
 does not need it at a single school's size), so they live outside the models:
-migration 0002 creates them, and Alembic's comparison ignores them.
+migration 0002 creates them (from its own copy of these definitions, so that
+editing this module never changes an old migration; a change here needs a new
+migration), and Alembic's comparison ignores them.
 """
 
 from __future__ import annotations
