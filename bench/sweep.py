@@ -10,7 +10,10 @@ starts the bundled Redis, then times full sweeps at one moment:
 3. a steady-state sweep, which must scan every candidate and plan nothing —
    what cron runs every five minutes.
 
-Target: each sweep at most 10 s, peak RSS flat (not growing with the number of cases).
+Target: each sweep at most 10 s. Peak RSS (the process's high-water mark,
+seeding included) is printed after seeding and after each sweep, at the one
+``--cases`` size of the run: it shows whether repeated sweeps raise it, not how
+memory scales with the number of cases (compare runs of different sizes for that).
 
     .venv/bin/python bench/sweep.py [--cases 100000] [--database-url postgresql+psycopg://…]
 """
