@@ -33,6 +33,18 @@ def new_message_id(settings: Settings, idstring: str | None = None) -> str:
     return make_msgid(idstring=idstring, domain=settings.mail_from.partition("@")[2] or "localhost")
 
 
+def absolute_url(settings: Settings, endpoint: str, **values) -> str:
+    """``BASE_URL`` + the path Flask's URL map builds for ``endpoint`` (for links in emails).
+
+    Built from the route itself, so a link cannot drift from it: a wrong endpoint or a
+    missing value raises ``werkzeug.routing.BuildError`` instead of mailing a dead link.
+    Needs only an app context, not a request, so workers can use it.
+    """
+    from flask import current_app
+
+    return settings.base_url + current_app.url_map.bind("").build(endpoint, values)
+
+
 def templated(name: str, context: dict, **fields) -> Message:
     """A message whose plain-text and HTML parts come from ``templates/email/<name>.txt|.html``.
 

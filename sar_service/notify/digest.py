@@ -111,6 +111,7 @@ def _has_cases(session: Session, scope: Scope, as_of: date) -> bool:
 class DigestLine:
     reference: str
     school: str
+    school_slug: str
     status: str
     due: date
     days_left: int
@@ -129,13 +130,15 @@ def lines(session: Session, user_id: int, as_of: date) -> tuple[list[DigestLine]
     where = _due_soon(found[1], as_of)
     total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
     rows = session.execute(
-        select(Case.reference, School.name, Case.status, Case.next_due_date, Case.paused)
+        select(
+            Case.reference, School.name, School.slug, Case.status, Case.next_due_date, Case.paused
+        )
         .join(School, School.id == Case.school_id)
         .where(*where)
         .order_by(Case.next_due_date, Case.reference)
         .limit(LISTED)
     )
     return [
-        DigestLine(ref, school, status, due, (due - as_of).days, bool(paused))
-        for ref, school, status, due, paused in rows
+        DigestLine(ref, school, slug, status, due, (due - as_of).days, bool(paused))
+        for ref, school, slug, status, due, paused in rows
     ], total

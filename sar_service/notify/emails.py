@@ -60,8 +60,9 @@ def subject(n: Notification, reference: str | None) -> str:
     return f"Your data-protection cases for the week of {due}"
 
 
-def case_url(settings: Settings, reference: str) -> str:
-    return f"{settings.base_url}/staff/cases/{reference}"
+def case_url(settings: Settings, school_slug: str, reference: str) -> str:
+    """The staff case page, absolute (emails are read outside the service)."""
+    return mail.absolute_url(settings, "staff.case_page", school=school_slug, reference=reference)
 
 
 def compose(session: Session, settings: Settings, n: Notification) -> mail.Message:
@@ -85,7 +86,7 @@ def _context(session, settings, n: Notification, case: Case | None, school) -> d
         "n": n,
         "school": school,
         "sender": school.name if school else SERVICE_NAME,
-        "queue_url": f"{settings.base_url}/staff/",
+        "queue_url": mail.absolute_url(settings, "staff.home"),
     }
     if case is not None:
         context |= _case_context(settings, n, case)
@@ -107,7 +108,7 @@ def _case_context(settings: Settings, n: Notification, case: Case) -> dict[str, 
         "due": long_date(n.due_on) if n.due_on else None,
         "offset": offset,
         "left": working_days(offset),
-        "url": case_url(settings, case.reference),
+        "url": case_url(settings, case.school.slug, case.reference),
         "asked_on": _long(n.data.get("asked_on")),
     }
 
@@ -124,7 +125,7 @@ def _digest_context(session: Session, settings: Settings, n: Notification) -> di
             "when": _when(r.days_left),
             "overdue": r.overdue,
             "paused": r.paused,
-            "url": case_url(settings, r.reference),
+            "url": case_url(settings, r.school_slug, r.reference),
         }
         for r in rows
     ]

@@ -81,7 +81,9 @@ def send_draft_resume(session: Session, draft_id: int) -> None:
     if not to or "@" not in to or school is None:
         return
     settings = current_app.config["SAR_SETTINGS"]
-    link = f"{settings.base_url}/s/{school.slug}/resume/{resume_token(draft)}"
+    link = mail.absolute_url(
+        settings, "intake.resume", slug=school.slug, signed=resume_token(draft)
+    )
     context = {"school": school, "link": link, "expires": DRAFT_LIFETIME.days}
     mail.send(
         settings,
@@ -103,7 +105,7 @@ def send_password_link(session: Session, user_id: int, intro: str = "") -> None:
     if user is None or not user.is_active:
         return
     settings = current_app.config["SAR_SETTINGS"]
-    link = f"{settings.base_url}/staff/password/reset/{make_token(user)}"
+    link = mail.absolute_url(settings, "staff.reset_password", token=make_token(user))
     context = {"user": user, "intro": intro, "link": link}
     mail.send(
         settings,

@@ -58,6 +58,20 @@ def subjects(messages) -> list[str]:
     return [str(m["Subject"]).strip() for m in messages]
 
 
+BASE = "http://127.0.0.1:5000"
+
+
+def case_link(app, case) -> str:
+    """The absolute link to ``case``'s staff page, checked against the app's own routes."""
+    url = f"{BASE}/staff/cases/{case.school.slug}/{case.reference}"
+    endpoint, values = app.url_map.bind("").match(url.removeprefix(BASE))
+    assert (endpoint, values) == (
+        "staff.case_page",
+        {"school": case.school.slug, "reference": case.reference},
+    )
+    return url
+
+
 def test_reminder_email_has_both_parts_a_link_and_no_child_details_in_the_subject(
     app, db, inbox, case
 ):
@@ -71,7 +85,8 @@ def test_reminder_email_has_both_parts_a_link_and_no_child_details_in_the_subjec
     assert message["From"].addresses[0].display_name == "Oakfield Primary School"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    url = f"http://127.0.0.1:5000/staff/cases/{case.reference}"
+    url = case_link(app, case)
+    assert url == f"{BASE}/staff/cases/oakfield/{case.reference}"
     assert url in text and f'href="{url}"' in html
     assert "Thursday 2 April 2026" in text and "7 working days left" in text
     assert "Amelia" not in text + html  # the email points to the case; it does not copy it
@@ -140,7 +155,9 @@ def test_overdue_escalation_reaches_the_dpo(app, db, inbox, case):
     work(app, date(2026, 4, 7))
     [message] = [m for m in to(inbox, "dpo@oakfield.example") if "Overdue" in m["Subject"]]
     assert message["Subject"] == f"Overdue: {case.reference} was due on 2 April 2026"
-    assert "Assigned to: Caseworker" in message.get_body(("plain",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "Assigned to: Caseworker" in text
+    assert f"Open the case: {case_link(app, case)}" in text.splitlines()
 
 
 def test_monday_digest_lists_what_is_due(app, db, factory, inbox, school, case):
@@ -154,7 +171,28 @@ def test_monday_digest_lists_what_is_due(app, db, factory, inbox, school, case):
     assert f"{case.reference} (Oakfield Primary School): due Thursday 2 April 2026" in text
     assert later.reference not in text
     html = dpo_digest.get_body(("html",)).get_content()
-    assert f'href="http://127.0.0.1:5000/staff/cases/{case.reference}"' in html
+    assert f"  {case_link(app, case)}" in text.splitlines()
+    assert f'href="{case_link(app, case)}"' in html
     assert subjects(to(inbox, "cw@oakfield.example", "Your")) == [
         "Your data-protection cases for the week of 23 March 2026"
     ]
+
+
+def test_a_digest_longer_than_one_email_links_the_queue(
+    app, db, factory, inbox, school, case, monkeypatch
+):
+    from sar_service.notify import digest
+
+    monkeypatch.setattr(digest, "LISTED", 1)  # the worker is forked, so it sees this too
+    with on(date(2026, 3, 3)):
+        factory.case(school, date(2026, 3, 3))
+    run_sweep(db, date(2026, 4, 13), hour=8)  # both cases overdue by then
+    work(app, date(2026, 4, 13), hour=8)
+    [message] = [m for m in to(inbox, "dpo@oakfield.example") if "week of" in m["Subject"]]
+    text = message.get_body(("plain",)).get_content()
+    assert text.count("/staff/cases/oakfield/") == 1
+    assert "2 open cases due by the end of the next 14 days" in text
+    queue = f"{BASE}/staff/"
+    assert f"…and 1 more. See the queue: {queue}" in text.splitlines()
+    assert app.url_map.bind("").match(queue.removeprefix(BASE))[0] == "staff.home"
+    assert f'<a href="{queue}">See the queue</a>' in message.get_body(("html",)).get_content()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sar_service import mail
 
 EMAILS = Path(__file__).resolve().parents[2] / "templates" / "email"
@@ -23,3 +25,13 @@ def test_a_templated_message_has_both_parts_and_escapes_html(app, settings):
     email = mail.compose(settings, msg)
     assert email.get_body(("plain",)).get_content().startswith("Hello Ann <b>Bold</b>,")
     assert "Hello Ann &lt;b&gt;Bold&lt;/b&gt;," in email.get_body(("html",)).get_content()
+
+
+def test_absolute_links_come_from_the_url_map_and_a_wrong_one_raises(app, settings):
+    from werkzeug.routing import BuildError
+
+    with app.app_context():
+        url = mail.absolute_url(settings, "staff.case_page", school="oak", reference="SAR-1")
+        assert url == "http://127.0.0.1:5000/staff/cases/oak/SAR-1"
+        with pytest.raises(BuildError):
+            mail.absolute_url(settings, "staff.case_page", reference="SAR-1")  # no school
