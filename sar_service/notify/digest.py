@@ -122,13 +122,18 @@ class DigestLine:
         return self.days_left < 0
 
 
-def lines(session: Session, user_id: int, as_of: date) -> tuple[list[DigestLine], int]:
-    """The cases to list (most urgent first, at most ``LISTED``) and how many there are."""
+def lines(session: Session, user_id: int, as_of: date) -> tuple[list[DigestLine], int, int]:
+    """The cases to list (most urgent first, at most ``LISTED``), how many there are, and
+    how many of those are overdue (counted over all of them, not just the listed ones)."""
     found = scopes(session, [user_id]).get(user_id)
     if found is None:
-        return [], 0
+        return [], 0, 0
     where = _due_soon(found[1], as_of)
-    total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    total, overdue = session.execute(
+        select(func.count(), func.count().filter(Case.next_due_date < as_of))
+        .select_from(Case)
+        .where(*where)
+    ).one()
     rows = session.execute(
         select(
             Case.reference, School.name, School.slug, Case.status, Case.next_due_date, Case.paused
@@ -138,7 +143,11 @@ def lines(session: Session, user_id: int, as_of: date) -> tuple[list[DigestLine]
         .order_by(Case.next_due_date, Case.reference)
         .limit(LISTED)
     )
-    return [
-        DigestLine(ref, school, slug, status, due, (due - as_of).days, bool(paused))
-        for ref, school, slug, status, due, paused in rows
-    ], total
+    return (
+        [
+            DigestLine(ref, school, slug, status, due, (due - as_of).days, bool(paused))
+            for ref, school, slug, status, due, paused in rows
+        ],
+        total,
+        overdue,
+    )

@@ -115,7 +115,7 @@ def _case_context(settings: Settings, n: Notification, case: Case) -> dict[str, 
 
 def _digest_context(session: Session, settings: Settings, n: Notification) -> dict[str, Any]:
     as_of = date.fromisoformat(n.data["as_of"])
-    rows, total = digest.lines(session, n.recipient_user_id, as_of)
+    rows, total, overdue = digest.lines(session, n.recipient_user_id, as_of)
     items = [
         {
             "reference": r.reference,
@@ -133,7 +133,7 @@ def _digest_context(session: Session, settings: Settings, n: Notification) -> di
         "items": items,
         "total": total,
         "more": total - len(items),
-        "overdue_count": sum(1 for r in rows if r.overdue),
+        "overdue_count": overdue,
         "week_of": long_date(n.due_on) if n.due_on else "",
         "as_of": long_date(as_of),
     }

@@ -178,7 +178,7 @@ def test_monday_digest_lists_what_is_due(app, db, factory, inbox, school, case):
     ]
 
 
-def test_a_digest_longer_than_one_email_links_the_queue(
+def test_a_digest_longer_than_one_email_counts_every_case_and_links_the_queue(
     app, db, factory, inbox, school, case, monkeypatch
 ):
     from sar_service.notify import digest
@@ -191,7 +191,7 @@ def test_a_digest_longer_than_one_email_links_the_queue(
     [message] = [m for m in to(inbox, "dpo@oakfield.example") if "week of" in m["Subject"]]
     text = message.get_body(("plain",)).get_content()
     assert text.count("/staff/cases/oakfield/") == 1
-    assert "2 open cases due by the end of the next 14 days" in text
+    assert "2 open cases due by the end of the next 14 days, 2 overdue" in text  # not 1 listed
     queue = f"{BASE}/staff/"
     assert f"…and 1 more. See the queue: {queue}" in text.splitlines()
     assert app.url_map.bind("").match(queue.removeprefix(BASE))[0] == "staff.home"
