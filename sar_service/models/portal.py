@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 EVIDENCE_KINDS = ("identity", "evidence")
 
 
+#: What a requester's file is, as the portal asks and staff see it.
+EVIDENCE_KINDS = {"identity": "Proof of identity", "evidence": "Other information"}
+
+
 class EvidenceUpload(Base):
     """One uploaded file attached to a case; the bytes live in storage under ``stored_key``."""
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from sar_service import ratelimit, uploads
 from sar_service.db import session
+from sar_service.downloads import attachment
 from sar_service.letters_dates import longdate
 from sar_service.models import Case, CaseEvent, EvidenceUpload
+from sar_service.models.portal import EVIDENCE_KINDS
 from sar_service.portal import bp
 from sar_service.portal.dates import reply_dates
 from sar_service.portal.documents import released_documents
@@ -18,7 +20,7 @@ from workflows.states import FINISHED, PARENT_LABELS, REQUESTER, Status
 
 PORTAL_ACTOR = machine.Actor(label="Requester (portal)", role=REQUESTER)
 MAX_ANSWER = 5000
-UPLOAD_KINDS = {"identity": "Proof of identity", "evidence": "Other information"}
+UPLOAD_KINDS = EVIDENCE_KINDS
 
 
 def _case_or_invalid(token: str) -> Case | None:
@@ -154,11 +156,4 @@ def document(token: str, doc_id: str):
     doc = next((d for d in released_documents(case) if d.id == doc_id), None)
     if doc is None:
         abort(404)
-    return Response(
-        doc.load(),
-        mimetype=doc.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{uploads.clean_name(doc.filename)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(doc.load(), doc.filename, doc.content_type)

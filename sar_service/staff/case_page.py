@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, lazyload
 from sar_service.cases import clocks, queries
 from sar_service.models import Case, CaseEvent, User
 from sar_service.models.note import CaseNote
+from sar_service.models.portal import EvidenceUpload
 from sar_service.staff.access import ACTING_ROLES, active_staff, can_act, sees_requester
 from workflows.machine import allowed_actions
 from workflows.states import BY_ACTION, Transition
@@ -71,6 +72,8 @@ class CasePage:
     notes: list[CaseNote] = field(default_factory=list)
     linked: list[tuple[Case, str]] = field(default_factory=list)
     staff: list[tuple[str, str]] = field(default_factory=list)
+    #: ID and other files the requester uploaded (only for roles shown the requester).
+    evidence: list[EvidenceUpload] = field(default_factory=list)
 
     @property
     def sees_requester(self) -> bool:
@@ -113,6 +116,8 @@ def build(db: Session, user: User, case: Case, today: date) -> CasePage:
         actions=allowed_actions(case, role),
         linked=linked_cases(db, user, case),
     )
+    if page.sees_requester:
+        page.evidence = evidence_of(db, case)
     if page.can_act:
         page.notes = list(
             db.scalars(
@@ -121,6 +126,16 @@ def build(db: Session, user: User, case: Case, today: date) -> CasePage:
         )
         page.staff = assignable_staff(case.school_id)
     return page
+
+
+def evidence_of(db: Session, case: Case) -> list[EvidenceUpload]:
+    return list(
+        db.scalars(
+            select(EvidenceUpload)
+            .where(EvidenceUpload.case_id == case.id)
+            .order_by(EvidenceUpload.id.desc())
+        )
+    )
 
 
 def linked_cases(db: Session, user: User, case: Case) -> list[tuple[Case, str]]:

@@ -8,12 +8,15 @@ from flask import abort, redirect, render_template, request, url_for
 from sar_service.cases.validation import parse_date
 from sar_service.clock import today
 from sar_service.db import session
+from sar_service.downloads import attachment
 from sar_service.models import Case
 from sar_service.models.note import CaseNote
+from sar_service.models.portal import EVIDENCE_KINDS, EvidenceUpload
 from sar_service.staff import bp
 from sar_service.staff import case_page as page_data
-from sar_service.staff.access import ACTING_ROLES, case_or_404, me
+from sar_service.staff.access import ACTING_ROLES, case_or_404, me, reads_documents
 from sar_service.staff.helpers import long_date
+from sar_service.storage import storage
 from workflows import machine
 from workflows.states import BY_ACTION
 
@@ -41,6 +44,7 @@ def render(case: Case, status: int = 200, **extra):
         reason_labels=page_data.REASON_LABELS,
         flag_labels=page_data.FLAG_LABELS,
         event_label=page_data.event_label,
+        upload_kinds=EVIDENCE_KINDS,
         **extra,
     ), status
 
@@ -48,6 +52,19 @@ def render(case: Case, status: int = 200, **extra):
 @bp.get("/cases/<school>/<reference>")
 def case_page(school: str, reference: str):
     return render(case_or_404(school, reference))
+
+
+@bp.get("/cases/<school>/<reference>/evidence/<int:upload_id>")
+def evidence_download(school: str, reference: str, upload_id: int):
+    """A file the requester uploaded (ID, other information), for the roles shown requesters."""
+    case = case_or_404(school, reference)
+    if not reads_documents(me().role_in(case.school_id)):
+        abort(403)
+    row = session().get(EvidenceUpload, upload_id)
+    if row is None or row.case_id != case.id:
+        abort(404)
+    data = storage().get(row.stored_key)
+    return attachment(data, row.original_name, row.content_type, len(data))
 
 
 def _given() -> dict:

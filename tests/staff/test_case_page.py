@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime
 
@@ -9,6 +10,9 @@ import pytest
 import time_machine
 
 from sar_service.models import Case, CaseEvent
+from sar_service.portal.links import portal_path
+from tests.intake.test_uploads import pdf_bytes
+from tests.intake.web import CSRF_RE
 from tests.staff.conftest import sign_in_as
 
 NOW = datetime(2026, 3, 16, 10, 0, tzinfo=UTC)
@@ -28,6 +32,9 @@ def case(frozen, factory, team):
         types=("access", "educational_record"),
         subject={"name": "Amelia Hart", "date_of_birth": "2013-05-04", "year_group": "Year 8"},
     )
+
+
+PDF = pdf_bytes()
 
 
 def url(case) -> str:
@@ -180,3 +187,31 @@ def test_unknown_action_is_a_clear_error(web, team, case):
     form = _form(web.get(url(case)).text, "extend")
     response = web.post(url(case) + "/actions", form | {"action": "explode"})
     assert response.status_code == 422 and "Choose one of the actions" in response.text
+
+
+def test_the_id_a_parent_uploaded_is_on_the_case_for_staff_who_see_requesters(
+    app, web, other_web, team, case
+):
+    """The parent sends their ID from the status page; the caseworker sees it beside the
+    identity section and downloads the very same file; a viewer sees neither."""
+    portal = app.test_client()
+    with app.app_context():
+        path = portal_path(case)
+    token = CSRF_RE.search(portal.get(path).text).group(1)
+    sent = portal.post(
+        f"{path}/upload",
+        data={"csrf_token": token, "kind": "identity", "file": (io.BytesIO(PDF), "passport.pdf")},
+    )
+    assert sent.status_code == 302
+    sign_in_as(web, team, "caseworker")
+    page = web.get(url(case)).text
+    link = re.search(
+        rf'href="({url(case)}/evidence/\d+)">passport.pdf</a> — Proof of identity', page
+    )
+    assert link, "the upload is listed with a download link"
+    download = web.get(link.group(1))
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Content-Disposition"] == 'attachment; filename="passport.pdf"'
+    sign_in_as(other_web, team, "viewer")
+    assert "/evidence/" not in other_web.get(url(case)).text  # the timeline still says it came
+    assert other_web.get(link.group(1)).status_code == 403

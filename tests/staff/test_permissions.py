@@ -24,8 +24,10 @@ import pytest
 from sar_service.db import Base
 from sar_service.letters.service import generate_letter
 from sar_service.models.inventory import DataSource
+from sar_service.models.portal import EvidenceUpload
 from sar_service.models.review import Bundle
 from sar_service.records import documents, gathering, inventory
+from sar_service.uploads import save_upload
 from tests.records.helpers import pdf_bytes
 from tests.staff.conftest import sign_in_as
 
@@ -72,6 +74,8 @@ SCOPED = [
     # letters on a case name the requester: only the roles that see requesters download them
     ("post", CASE + "/letters", {"kind": ""}, ACTORS),
     ("get", CASE + "/letters/{letter}", None, DOCUMENTS),
+    # what the requester uploaded (their ID): like letters, only for roles shown requesters
+    ("get", CASE + "/evidence/{evidence}", None, DOCUMENTS),
     # gathering records (already started; the pupil is on no imported roll)
     ("get", CASE + "/gathering", None, READERS),
     ("post", CASE + "/gathering/start", {}, ACTORS_REDIRECT),
@@ -128,6 +132,8 @@ SCOPED = [
 #: lets in gets 404; a role it does not is stopped first, with its usual 403.
 CROSSED = [
     ("get", CASE + "/letters/{other.letter}", None, _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("get", CASE + "/evidence/{other.evidence}", None,
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/documents/{other.upload}", None, _row(MISSING, MISSING, MISSING, FORBIDDEN)),
     ("get", CASE + "/review/{other.upload}", None, _row(MISSING, MISSING, FORBIDDEN, MISSING)),
     ("post", CASE + "/gathering/tasks/{other.task}/drop", {"reason": "x"},
@@ -193,6 +199,7 @@ class Site:
     bundle: int  # a bundle build (it failed)
     source: int  # a data source in the inventory
     staff: int  # a member of staff there
+    evidence: int  # an ID document the requester uploaded
 
 
 def _fill(value, own: Site, other: Site, site: Site):
@@ -247,7 +254,10 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
         source_name="Added by a caseworker", created_by=_label(caseworker),
     )  # fmt: skip
     bundle = Bundle(case_id=case.id, status="failed", error="test", requested_by="test")
-    db.add(bundle)
+    evidence = EvidenceUpload.from_stored(
+        case.id, "identity", save_upload(pdf_bytes("passport"), "passport.pdf"), "portal"
+    )
+    db.add_all([bundle, evidence])
     db.commit()
     return Site(
         slug=school.slug,
@@ -260,6 +270,7 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
         bundle=bundle.id,
         source=source.id,
         staff=staff.id,
+        evidence=evidence.id,
     )
 
 

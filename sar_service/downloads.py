@@ -1,0 +1,32 @@
+"""Serving a stored file to someone allowed to have it: always as an attachment.
+
+Files come from parents and schools, so they are never rendered by the
+browser (an HTML or SVG "document" would run in our origin), never cached, and
+named with a cleaned display name that cannot carry header or path tricks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask import Response
+
+from sar_service.uploads import clean_name
+
+_RENDERABLE = ("html", "svg", "xml", "javascript")
+
+
+def attachment(
+    body: bytes | Iterable[bytes], filename: str, content_type: str, size: int | None = None
+) -> Response:
+    risky = any(word in content_type for word in _RENDERABLE)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{clean_name(filename)}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
+    if size is not None:
+        headers["Content-Length"] = str(size)
+    return Response(
+        body, mimetype="application/octet-stream" if risky else content_type, headers=headers
+    )
