@@ -8,6 +8,7 @@ from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sar_service import downloads
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument, GatheringTask
 from sar_service.records.filecheck import FileCheck, FileProblem, check
@@ -114,13 +115,6 @@ def case_document(session: Session, case: Case, doc_id: int) -> Document | None:
 
 def attachment(doc: Document) -> Response:
     """The decrypted file as a download, never rendered by the browser."""
-    return Response(
-        storage().iter_chunks(doc.storage_key),
-        mimetype="application/octet-stream" if "html" in doc.content_type else doc.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{clean_name(doc.filename)}"',
-            "Content-Length": str(doc.size),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-        },
+    return downloads.attachment(
+        storage().iter_chunks(doc.storage_key), doc.filename, doc.content_type, doc.size
     )
