@@ -41,6 +41,14 @@ class Scope:
             else false(),
         )
 
+    def covers_any(self, due: set[tuple[int, int | None]]) -> bool:
+        """``condition`` in Python: does any (school id, assignee id) pair fall in this scope?"""
+        return any(
+            school in self.dpo_schools
+            or (assignee == self.user_id and school in self.caseworker_schools)
+            for school, assignee in due
+        )
+
     @property
     def only_school(self) -> int | None:
         schools = set(self.dpo_schools) | set(self.caseworker_schools)
@@ -66,45 +74,53 @@ def scopes(session: Session, user_ids: list[int] | None = None) -> dict[int, tup
     }
 
 
-def _due_soon(scope: Scope, as_of: date):
+def _due(as_of: date):
     return (
         Case.status.in_(OPEN),
         Case.next_due_date.is_not(None),
         Case.next_due_date <= as_of + rules.DIGEST_HORIZON,
-        scope.condition(),
     )
 
 
+def _due_soon(scope: Scope, as_of: date):
+    return (*_due(as_of), scope.condition())
+
+
+def _due_pairs(session: Session, as_of: date) -> set[tuple[int, int | None]]:
+    """(school id, assignee id) of every open case due soon: one grouped query for everyone."""
+    query = (
+        select(Case.school_id, Case.assignee_id)
+        .where(*_due(as_of))
+        .group_by(Case.school_id, Case.assignee_id)
+    )
+    return {(school, assignee) for school, assignee in session.execute(query)}
+
+
 def plan(session: Session, at: datetime, planner: Planner) -> None:
+    """A digest for each member of staff with something due. Two queries whoever is on the
+    staff (their scopes; the schools and assignees with cases due), plus the planner's one
+    check of which digests this week already has."""
     week = rules.digest_week(at)
     if week is None:
         return
     label, monday = week
     as_of = london_date(at)
     staff = scopes(session)
-    keys = {uid: f"digest:{uid}:{label}" for uid in staff}
-    done = planner.existing(keys.values())
-    plans = []
-    for uid, (email, scope) in staff.items():
-        if keys[uid] in done or not _has_cases(session, scope, as_of):
-            continue
-        plans.append(
-            Plan(
-                keys[uid],
-                DIGEST,
-                (email,),
-                school_id=scope.only_school,
-                user_id=uid,
-                due_on=monday,
-                data={"as_of": as_of.isoformat(), "week": label},
-            )
+    due = _due_pairs(session, as_of) if staff else set()
+    plans = [
+        Plan(
+            f"digest:{uid}:{label}",
+            DIGEST,
+            (email,),
+            school_id=scope.only_school,
+            user_id=uid,
+            due_on=monday,
+            data={"as_of": as_of.isoformat(), "week": label},
         )
-    if plans:
-        planner.add(plans)
-
-
-def _has_cases(session: Session, scope: Scope, as_of: date) -> bool:
-    return session.scalar(select(Case.id).where(*_due_soon(scope, as_of)).limit(1)) is not None
+        for uid, (email, scope) in staff.items()
+        if scope.covers_any(due)
+    ]
+    planner.add(plans)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class Planner:
     def full(self) -> bool:
         return self.remaining <= 0
 
-    def existing(self, keys: Iterable[str]) -> set[str]:
+    def _existing(self, keys: Iterable[str]) -> set[str]:
         keys = list(keys)
         if not keys:
             return set()
@@ -74,7 +74,7 @@ class Planner:
 
     def add(self, plans: list[Plan]) -> None:
         """Record the plans whose keys are new (up to the per-sweep limit)."""
-        seen = self.existing(p.key for p in plans)
+        seen = self._existing(p.key for p in plans)
         fresh, keys = [], set()
         for plan in plans:
             if plan.key not in seen and plan.key not in keys:

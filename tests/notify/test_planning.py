@@ -215,6 +215,7 @@ def test_weekly_digest_on_monday_morning_for_staff_with_something_due(
     db, factory, school, dpo, worker_staff
 ):
     idle = factory.staff(school, "caseworker", email="idle@oakfield.example")
+    elsewhere = factory.staff(factory.school("elm", name="Elm Academy", kind="academy"), "dpo")
     new_case(db, factory, school, worker_staff)
     assert [
         p for p in run_sweep(db, date(2026, 3, 30), hour=6).planned if p["kind"] == "digest"
@@ -222,7 +223,7 @@ def test_weekly_digest_on_monday_morning_for_staff_with_something_due(
     report = run_sweep(db, date(2026, 3, 30), hour=8)
     digests = sorted(p["recipient"] for p in report.planned if p["kind"] == "digest")
     assert digests == ["cw@oakfield.example", "dpo@oakfield.example"]
-    assert idle.user.email not in digests
+    assert idle.user.email not in digests and elsewhere.user.email not in digests
     assert [p for p in run_sweep(db, date(2026, 4, 1)).planned if p["kind"] == "digest"] == []
     assert sorted(keys(db, "digest")) == [
         f"digest:{dpo.user.id}:2026-W14",
@@ -274,3 +275,13 @@ def test_sar_sweep_dry_run_prints_what_would_be_sent(app, db, factory, school, d
         "due_on": "2026-04-02",
     } in report["planned"]
     assert notifications(db) == [] and notifications(db, "digest") == []
+
+
+def test_a_digest_scope_is_its_dpo_schools_and_its_own_cases_where_it_is_a_caseworker():
+    from sar_service.notify.digest import Scope
+
+    scope = Scope(7, dpo_schools=(1,), caseworker_schools=(2,))
+    assert scope.covers_any({(1, None)}) and scope.covers_any({(1, 8)})
+    assert scope.covers_any({(3, None), (2, 7)})
+    assert not scope.covers_any({(2, 8), (2, None), (3, 7)})
+    assert not scope.covers_any(set())
