@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from sar_service.intake import flow, rights
-from sar_service.letters_dates import longdate
+from workflows.calendars import short_date
 
 
 def _field_value(f: flow.Field, answers: dict[str, Any]) -> str:
@@ -17,7 +17,7 @@ def _field_value(f: flow.Field, answers: dict[str, Any]) -> str:
         return next((o[1] for o in f.options if o[0] == value), "")
     if f.kind == "date":
         try:
-            return longdate(date.fromisoformat(str(value or "")))
+            return short_date(date.fromisoformat(str(value or "")))
         except ValueError:
             return ""
     if f.kind == "file":

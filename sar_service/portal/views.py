@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sar_service import ratelimit, uploads
 from sar_service.db import session
 from sar_service.downloads import attachment
-from sar_service.letters_dates import longdate
 from sar_service.models import Case, CaseEvent, EvidenceUpload
 from sar_service.models.portal import EVIDENCE_KINDS
 from sar_service.portal import bp
@@ -16,6 +15,7 @@ from sar_service.portal.dates import reply_dates
 from sar_service.portal.documents import released_documents
 from sar_service.portal.links import case_from_token
 from workflows import machine
+from workflows.calendars import short_date
 from workflows.states import FINISHED, PARENT_LABELS, REQUESTER, Status
 
 PORTAL_ACTOR = machine.Actor(label="Requester (portal)", role=REQUESTER)
@@ -47,7 +47,7 @@ def _context(case: Case, token: str, errors: dict, answer: str = "") -> dict:
         "case": case,
         "token": token,
         "state": PARENT_LABELS[status_],
-        "received": longdate(case.received_on),
+        "received": short_date(case.received_on),
         **reply_dates(case),
         "needs_identity": status_ in (Status.RECEIVED, Status.AWAITING_IDENTITY)
         and not any(u.kind == "identity" for u in evidence),

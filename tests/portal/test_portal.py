@@ -12,7 +12,6 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from sar_service.clock import today
-from sar_service.letters_dates import longdate
 from sar_service.models import EvidenceUpload, OutboxJob
 from sar_service.portal import documents
 from sar_service.portal.links import portal_path
@@ -21,6 +20,7 @@ from sar_service.storage import storage
 from tests.intake.test_uploads import pdf_bytes
 from tests.intake.web import csrf, errors, text
 from workflows import sweep
+from workflows.calendars import short_date
 
 
 def _path(app, case) -> str:
@@ -46,7 +46,7 @@ def test_educational_record_date_is_shown_only_for_that_request(app, client, fac
     access = factory.case(school, today())
     assert record.school_days_due_date is not None
     words = text(client.get(_path(app, record)).text)
-    assert f"Educational record by {longdate(record.school_days_due_date)}" in words
+    assert f"Educational record by {short_date(record.school_days_due_date)}" in words
     assert "Educational record by" not in text(client.get(_path(app, access)).text)
 
 
