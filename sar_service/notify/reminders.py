@@ -249,7 +249,7 @@ def _id_chase_batches(session: Session, today: date) -> Iterator[list[Plan]]:
         if not rows:
             return
         last = rows[-1].id
-        yield [_id_chase_plan(*row) for row in rows if row[4] is not None]
+        yield [_id_chase_plan(*row) for row in rows]
 
 
 def _id_chase_plan(case_id, reference, school_id, email, asked_on) -> Plan:

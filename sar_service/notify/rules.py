@@ -59,10 +59,6 @@ def reminder_stage(
     return current
 
 
-def reminder_date(due: date, n: int, cal: WorkingCalendar) -> date:
-    return cal.working_days_before(due, n)
-
-
 def is_overdue(due: date, today: date) -> bool:
     """The due date has passed: the response was due by the end of that day."""
     return today > due
@@ -71,10 +67,6 @@ def is_overdue(due: date, today: date) -> bool:
 def extension_decision_due(original_due: date, today: date, cal: WorkingCalendar) -> bool:
     """From 5 working days before the one-month deadline until that deadline."""
     return cal.working_days_before(original_due, EXTENSION_LEAD) <= today <= original_due
-
-
-def id_chase_due(asked_on: date, today: date) -> bool:
-    return today - asked_on >= ID_CHASE_AFTER
 
 
 def digest_week(at: datetime) -> tuple[str, date] | None:

@@ -171,7 +171,7 @@ def test_extension_reminder_skips_extended_and_signoff_cases(
 def test_id_chase_after_seven_days_once(db, factory, school, dpo, worker_staff):
     case = new_case(db, factory, school, worker_staff)
     act(db, case, "request_identity", date(2026, 3, 3))
-    assert deadline_plans(run_sweep(db, date(2026, 3, 9))) == []
+    assert deadline_plans(run_sweep(db, date(2026, 3, 9))) == []  # six days: not yet
     report = run_sweep(db, date(2026, 3, 10))
     assert deadline_plans(report) == [
         {

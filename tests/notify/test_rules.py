@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from sar_service.cases.clocks import working_calendar
 from sar_service.notify import rules
-from workflows.calendars import WorkingCalendar
 
-CAL = WorkingCalendar()
+CAL = working_calendar()  # the calendar the sweep counts with
 DUE = date(2026, 4, 2)  # Thursday; Good Friday 3 April and Easter Monday 6 April follow
 
 
@@ -18,9 +18,9 @@ def stage(today: date, due: date = DUE, offsets=rules.DEFAULT_OFFSETS):
 
 
 def test_default_offsets_fall_on_7_and_2_working_days_before_and_on_the_day():
-    assert rules.reminder_date(DUE, 7, CAL) == date(2026, 3, 24)
-    assert rules.reminder_date(DUE, 2, CAL) == date(2026, 3, 31)
-    assert rules.reminder_date(DUE, 0, CAL) == DUE
+    assert CAL.working_days_before(DUE, 7) == date(2026, 3, 24)
+    assert CAL.working_days_before(DUE, 2) == date(2026, 3, 31)
+    assert CAL.working_days_before(DUE, 0) == DUE
 
 
 @pytest.mark.parametrize(
@@ -46,15 +46,15 @@ def test_a_case_first_seen_late_gets_the_latest_stage_not_a_stale_one():
 
 def test_bank_holidays_and_weekends_are_skipped_when_counting_back():
     due = date(2026, 4, 7)  # Tuesday after Easter Monday
-    assert rules.reminder_date(due, 1, CAL) == date(2026, 4, 2)  # not Mon 6 or Fri 3 April
-    assert rules.reminder_date(due, 2, CAL) == date(2026, 4, 1)
-    assert rules.reminder_date(date(2026, 12, 29), 2, CAL) == date(2026, 12, 23)  # Christmas
+    assert CAL.working_days_before(due, 1) == date(2026, 4, 2)  # not Mon 6 or Fri 3 April
+    assert CAL.working_days_before(due, 2) == date(2026, 4, 1)
+    assert CAL.working_days_before(date(2026, 12, 29), 2) == date(2026, 12, 23)  # Christmas
 
 
 def test_due_date_on_a_weekend_is_reminded_on_the_day_itself():
     saturday = date(2026, 3, 28)  # complaint acknowledgements are not rolled
     assert stage(saturday, due=saturday) == 0
-    assert rules.reminder_date(saturday, 2, CAL) == date(2026, 3, 26)
+    assert CAL.working_days_before(saturday, 2) == date(2026, 3, 26)
 
 
 @pytest.mark.parametrize(
@@ -88,11 +88,6 @@ def test_extension_decision_window_is_the_last_five_working_days_of_the_first_mo
     assert not rules.extension_decision_due(DUE, date(2026, 4, 3), CAL)
 
 
-def test_id_chase_after_seven_days():
-    assert not rules.id_chase_due(date(2026, 3, 2), date(2026, 3, 8))
-    assert rules.id_chase_due(date(2026, 3, 2), date(2026, 3, 9))
-
-
 @pytest.mark.parametrize(
     ("at", "expected"),
     [
@@ -113,4 +108,4 @@ def test_digest_is_due_from_monday_seven_in_london(at, expected):
 def test_horizon_covers_every_offset():
     today = date(2026, 3, 20)
     end = rules.horizon(today, 7, CAL)
-    assert rules.reminder_date(end, 7, CAL) > today
+    assert CAL.working_days_before(end, 7) > today
