@@ -27,8 +27,9 @@ from sar_service.models.notification import (
 )
 from sar_service.notify import digest
 from sar_service.portal.links import portal_url
+from sar_service.staff.helpers import status_label
 from workflows.calendars import long_date, short_date
-from workflows.states import STATUS_LABELS, Status
+from workflows.states import Status
 
 SERVICE_NAME = "SAR Service"
 TEMPLATES = {
@@ -103,7 +104,7 @@ def _case_context(settings: Settings, n: Notification, case: Case) -> dict[str, 
         "case": case,
         "reference": case.reference,
         "types": type_labels(case.types),
-        "status": STATUS_LABELS.get(Status(case.status), case.status),
+        "status": status_label(case.status),
         "awaiting_identity": case.status == Status.AWAITING_IDENTITY.value,
         "due": long_date(n.due_on) if n.due_on else None,
         "offset": offset,
@@ -120,7 +121,7 @@ def _digest_context(session: Session, settings: Settings, n: Notification) -> di
         {
             "reference": r.reference,
             "school": r.school,
-            "status": STATUS_LABELS.get(Status(r.status), r.status),
+            "status": status_label(r.status),
             "due": long_date(r.due),
             "when": _when(r.days_left),
             "overdue": r.overdue,
