@@ -88,15 +88,19 @@ def available_kinds(session: Session, case: Case) -> list[str]:
     return [kind for kind in KIND_NAMES if why_not(session, case, kind) is None]
 
 
-def letterhead(school: School) -> Letterhead:
-    """The school's letterhead; a logo that cannot be read is left out, never fatal."""
+def letterhead(school: School, *, with_logo: bool = True) -> Letterhead:
+    """The school's letterhead; a logo that cannot be read is left out, never fatal.
+
+    ``with_logo=False`` leaves the logo out without reading (and decrypting) it: the
+    HTML preview of a template does not show it.
+    """
     return Letterhead(
         school_name=school.name,
         address_lines=_lines(school.address),
         phone=school.phone or "",
         email=school.email or "",
         website=school.website or "",
-        logo_png=_logo(school),
+        logo_png=_logo(school) if with_logo else None,
         dpo_name=school.dpo_name or "",
         dpo_email=school.dpo_email or "",
         dpo_phone=school.dpo_phone or "",

@@ -90,7 +90,7 @@ class PreviewGroup:
 
 def preview(school: School, kind: str, text: str) -> list[PreviewGroup]:
     """The wording rendered against the demo case on this school's letterhead."""
-    ctx = replace(sample_context(kind), letterhead=replace(letterhead(school), logo_png=None))
+    ctx = replace(sample_context(kind), letterhead=letterhead(school, with_logo=False))
     groups: list[PreviewGroup] = []
     for block in compose(ctx, text).body:
         kind_of = {"heading": "heading", "bullet": "bullets"}.get(block.style, "paragraph")

@@ -9,6 +9,7 @@ import docx
 from sqlalchemy import select
 
 from sar_service.clock import today
+from sar_service.letters import build
 from sar_service.letters.kinds import KINDS
 from sar_service.letters.render import default_template
 from sar_service.letters.service import DOCX, generate_letter
@@ -174,7 +175,7 @@ def test_only_the_dpo_changes_wording(web, team):
     assert web.get(edit_url(team.school, "no_such_kind")).status_code == 403
 
 
-def test_logo_upload_is_checked_and_used(web, team, db):
+def test_logo_upload_is_checked_and_used(web, team, db, monkeypatch):
     school = team.school
     sign_in_as(web, team, "dpo")
     url = f"/staff/settings/{school.slug}/letters/logo"
@@ -190,6 +191,14 @@ def test_logo_upload_is_checked_and_used(web, team, db):
     assert good.status_code == 302
     db.expire_all()
     assert db.get(School, school.id).settings["logo_key"]
+
+    def no_reading(school):
+        raise AssertionError("the preview does not show the logo, so never reads it")
+
+    monkeypatch.setattr(build, "_logo", no_reading)
+    page = web.get(edit_url(school, "refusal"))
+    assert "Amelia Hart" in page.text and "The preview failed" not in page.text
+    monkeypatch.undo()
     removed = web.post(url, {"do": "remove"})
     assert removed.status_code == 302
     db.expire_all()
