@@ -20,7 +20,7 @@ from sar_service.cases import clocks
 from sar_service.models import Case, CaseEvent, School
 
 from .context import LetterContext, Letterhead, NoticeFacts
-from .kinds import get_kind
+from .kinds import KIND_NAMES, get_kind
 
 log = logging.getLogger(__name__)
 
@@ -69,23 +69,39 @@ def workflow_event(
     return session.scalar(query.order_by(CaseEvent.id.desc()).limit(1))
 
 
+def _actions_taken(session: Session, case: Case, actions) -> set[str]:
+    """Which of ``actions`` the case's audit trail records (one query)."""
+    return set(
+        session.scalars(
+            select(CaseEvent.action)
+            .where(CaseEvent.case_id == case.id, CaseEvent.action.in_(list(actions)))
+            .distinct()
+        )
+    )
+
+
 def why_not(session: Session, case: Case, kind: str) -> str | None:
     """Why ``kind`` makes no sense for this case (a sentence for staff), or None."""
+    needed = [KIND_FOR_ACTION[kind]] if kind in KIND_FOR_ACTION else []
+    return _why_not(case, kind, _actions_taken(session, case, needed) if needed else set())
+
+
+def _why_not(case: Case, kind: str, taken: set[str]) -> str | None:
+    """``why_not``, given which workflow actions the case has been through."""
     title = get_kind(kind).title
     if kind in KIND_FOR_TYPE and KIND_FOR_TYPE[kind] not in case.types:
         return f"'{title}' is only for a case that includes that kind of request."
     if kind in KIND_FOR_ACTION:
         action = KIND_FOR_ACTION[kind]
-        if workflow_event(session, case, action) is None:
+        if action not in taken:
             return f"'{title}' cannot be written yet: {_ACTION_WORDS[action]}."
     return None
 
 
 def available_kinds(session: Session, case: Case) -> list[str]:
     """The kinds of letter that make sense for this case now (for the 'Create letter' form)."""
-    from .kinds import KIND_NAMES
-
-    return [kind for kind in KIND_NAMES if why_not(session, case, kind) is None]
+    taken = _actions_taken(session, case, KIND_FOR_ACTION.values())
+    return [kind for kind in KIND_NAMES if _why_not(case, kind, taken) is None]
 
 
 def letterhead(school: School, *, with_logo: bool = True) -> Letterhead:

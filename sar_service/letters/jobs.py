@@ -29,12 +29,16 @@ def trigger_key(kind: str, event_id: int | None) -> str:
 
 def already_done(session: Session, case_id: int, key: str) -> bool:
     """True if a letter for this trigger is already on the case (a re-run, say)."""
-    rows = session.scalars(
-        select(CaseEvent.data).where(
-            CaseEvent.case_id == case_id, CaseEvent.action == "letter_generated"
+    found = session.scalar(
+        select(CaseEvent.id)
+        .where(
+            CaseEvent.case_id == case_id,
+            CaseEvent.action == "letter_generated",
+            CaseEvent.data["trigger"].as_string() == key,
         )
+        .limit(1)
     )
-    return any((data or {}).get("trigger") == key for data in rows)
+    return found is not None
 
 
 def generate(session: Session, case_id: int, kind: str, event_id: int | None = None) -> None:

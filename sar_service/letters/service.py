@@ -44,6 +44,17 @@ def school_template(session: Session, school_id: int, kind: str) -> LetterTempla
     )
 
 
+def school_templates(session: Session, school_id: int) -> dict[str, LetterTemplate]:
+    """kind -> the school's newest saved wording, for every kind it has saved (one query)."""
+    newest = (
+        select(func.max(LetterTemplate.id))
+        .where(LetterTemplate.school_id == school_id)
+        .group_by(LetterTemplate.kind)
+    )
+    rows = session.scalars(select(LetterTemplate).where(LetterTemplate.id.in_(newest)))
+    return {row.kind: row for row in rows}
+
+
 def template_text(session: Session, school_id: int, kind: str) -> str:
     """The wording a letter of ``kind`` is rendered from at this school."""
     row = school_template(session, school_id, kind)

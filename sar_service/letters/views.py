@@ -24,7 +24,13 @@ from .build import why_not
 from .inputs import parse_extra
 from .kinds import KIND_NAMES, KINDS
 from .render import default_template
-from .service import TemplateRefused, generate_letter, reset_template, save_template
+from .service import (
+    TemplateRefused,
+    generate_letter,
+    reset_template,
+    save_template,
+    school_templates,
+)
 from .service import school_template as saved_template
 
 bp = Blueprint("letters", __name__, url_prefix="/staff")
@@ -105,7 +111,8 @@ def settings(slug: str):
 
 def _settings_page(school: School, errors: dict | None = None, status: int = 200):
     db = session()
-    rows = [(KINDS[k], saved_template(db, school.id, k)) for k in KIND_NAMES]
+    saved = school_templates(db, school.id)
+    rows = [(KINDS[k], saved.get(k)) for k in KIND_NAMES]
     return render_template(
         "staff/letters/settings.html",
         school=school,

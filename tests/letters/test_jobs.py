@@ -108,6 +108,9 @@ def test_running_the_job_twice_makes_one_document(app, db, factory, letterhead_s
         jobs.generate(db, case.id, "extension_notice", event.id)
         db.commit()
     assert len(letters(db, case.id, "extension_notice")) == 1
+    assert jobs.already_done(db, case.id, jobs.trigger_key("extension_notice", event.id))
+    assert not jobs.already_done(db, case.id, jobs.trigger_key("extension_notice", event.id + 1))
+    assert not jobs.already_done(db, case.id, jobs.trigger_key("refusal", event.id))
     count = db.scalar(
         select(func.count())
         .select_from(CaseEvent)

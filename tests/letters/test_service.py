@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
 from sar_service.clock import today
@@ -17,11 +18,13 @@ from sar_service.letters.service import (
     generate_letter,
     reset_template,
     save_template,
+    school_templates,
 )
 from sar_service.models import Document, LetterTemplate
 from sar_service.notices.store import import_notice
 from tests.letters.conftest import letters, open_letter
 from tests.unit.test_letters import tiny_png
+from workflows import machine
 
 #: The two real school privacy notices the project was created from.
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "notices").glob("seed_*.txt"))
@@ -119,6 +122,29 @@ def test_kinds_that_make_no_sense_are_explained(db, factory, letterhead_school):
         "identity_request",
         "access_response",
     ]
+    extend = machine.Request("extend", reason="Six years of records to check.")
+    machine.apply(db, case, extend, machine.Actor.system("Test"))
+    db.commit()
+    assert build.why_not(db, case, "extension_notice") is None
+    with count_queries(db) as statements:
+        kinds = build.available_kinds(db, case)
+    assert kinds == ["acknowledgement", "identity_request", "extension_notice", "access_response"]
+    assert len(statements) == 1  # one look at the audit trail, whatever the number of kinds
+
+
+@contextmanager
+def count_queries(db):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_letterhead_logo_comes_from_storage(app, db, factory, letterhead_school):
@@ -157,6 +183,26 @@ def test_the_schools_own_wording_is_used_then_reset(app, db, factory, letterhead
     db.commit()
     back = open_letter(app, generate_letter(db, case, "acknowledgement", actor_label="DPO"))
     assert "Thank you very much for" not in back.text
+
+
+def test_the_schools_newest_wording_of_each_kind_in_one_query(db, factory, letterhead_school):
+    other = factory.school("elsewhere")
+    for school, kind, by in (
+        (letterhead_school, "acknowledgement", "Priya"),
+        (letterhead_school, "refusal", "Priya"),
+        (other, "refusal", "Someone else"),
+        (letterhead_school, "acknowledgement", "Sam"),
+    ):
+        save_template(db, school, kind, default_template(kind), updated_by=by)
+    db.commit()
+    with count_queries(db) as statements:
+        saved = school_templates(db, letterhead_school.id)
+    assert len(statements) == 1
+    assert {kind: row.updated_by for kind, row in saved.items()} == {
+        "acknowledgement": "Sam",
+        "refusal": "Priya",
+    }
+    assert all(row.school_id == letterhead_school.id for row in saved.values())
 
 
 def test_a_broken_template_is_refused_and_never_saved(db, factory, letterhead_school):
