@@ -9,23 +9,19 @@ role at the school may list.
 from __future__ import annotations
 
 from flask import Response, g, jsonify
-from sqlalchemy import select
 
 from sar_service.api import bp
 from sar_service.api.auth import token_required
-from sar_service.api.cases import _case_or_404
+from sar_service.api.cases import WRITE_ROLES, _case_or_404
 from sar_service.api.intake import json_body
 from sar_service.api.problems import ApiProblem, invalid
 from sar_service.cases.serialize import reads_documents
 from sar_service.db import session
 from sar_service.models import Document
 
-from .build import why_not
-from .inputs import parse_extra
+from . import service
 from .kinds import KIND_NAMES
-from .service import DOCX, generate_letter, letters_of
-
-GENERATE_ROLES = frozenset({"dpo", "caseworker"})
+from .service import DOCX, letter_of, letters_of
 
 
 def document_json(document: Document) -> dict:
@@ -53,23 +49,21 @@ def list_letters(reference: str):
 def create_letter(reference: str):
     """Generate a letter now (it takes milliseconds); 201 with the stored document."""
     case = _case_or_404(reference)
-    if g.api_user.role_in(case.school_id) not in GENERATE_ROLES:
+    if g.api_user.role_in(case.school_id) not in WRITE_ROLES:
         raise ApiProblem(403, "Forbidden", "Your role at this school cannot create letters.")
     body = json_body()
     if not isinstance(body, dict):
         return invalid({"kind": "Send a JSON object with the letter 'kind'."})
-    kind = body.get("kind")
-    if not isinstance(kind, str) or kind not in KIND_NAMES:
-        return invalid({"kind": f"Choose a letter kind: one of {', '.join(KIND_NAMES)}."})
-    s = session()
-    reason = why_not(s, case, kind)
-    if reason:
-        return invalid({"kind": reason})
-    extra, errors = parse_extra(kind, body)
-    if errors:
+    document, errors = service.create_letter(
+        session(),
+        case,
+        body.get("kind"),
+        body,
+        actor_label=g.api_user.name,
+        unknown_kind=f"Choose a letter kind: one of {', '.join(KIND_NAMES)}.",
+    )
+    if document is None:
         return invalid(errors)
-    document = generate_letter(s, case, kind, actor_label=g.api_user.name, extra=extra)
-    s.commit()
     response = jsonify(document_json(document))
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/cases/{case.reference}/letters/{document.id}"
@@ -81,11 +75,7 @@ def create_letter(reference: str):
 def download_letter(reference: str, id: int):  # noqa: A002 - the path parameter's name
     """The .docx itself, as an attachment that is never cached."""
     case = _case_or_404(reference)
-    document = session().scalar(
-        select(Document).where(
-            Document.id == id, Document.case_id == case.id, Document.kind == "letter"
-        )
-    )
+    document = letter_of(session(), case, id)
     if document is None:
         raise ApiProblem(404, "Not found", f"No letter {id} on case {reference}.")
     if not reads_documents(g.api_user.role_in(case.school_id)):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sar_service.cases import clocks
 from sar_service.models import Case, CaseEvent, School
+from sar_service.notices.store import current_notice
 
 from .context import LetterContext, Letterhead, NoticeFacts
 from .kinds import KIND_NAMES, get_kind
@@ -138,10 +139,6 @@ def _logo(school: School) -> bytes | None:
 
 def notice_facts(session: Session, school: School) -> NoticeFacts:
     """Art 15 facts from the school's imported notice; empty lists if it has none."""
-    try:
-        from sar_service.notices.store import current_notice
-    except ImportError:  # the notices package is optional for letters
-        return NoticeFacts()
     data = current_notice(session, school) or {}
     return NoticeFacts(
         purposes=_items(data.get("purposes")),

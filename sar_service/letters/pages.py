@@ -12,15 +12,15 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy.orm import Session
 
 from sar_service.models import Case, Document, School
+from sar_service.staff.access import ACTING_ROLES
 
 from .build import OUTCOME_KINDS, available_kinds, letterhead
-from .inputs import OUTCOME_WORDS
+from .inputs import MAX_TEXT, OUTCOME_WORDS
 from .kinds import KINDS
 from .render import compose, sample_context
 from .service import letters_of
 from .templating import DERIVED_FIELDS, Block
 
-CREATE_ROLES = frozenset({"dpo", "caseworker"})
 #: The "Create letter" form's fields (kept on the page after an error).
 FORM_FIELDS = ("kind", "outcome", "outcome_reasons", "recipients_notified", "withheld")
 MAX_LOGO = 1024 * 1024
@@ -45,7 +45,7 @@ class Panel:
 def panel(session: Session, case: Case, role: str | None) -> Panel:
     """Letters on the case, and (for those who may) the kinds that can be created now."""
     result = Panel(documents=letters_of(session, case), is_dpo=role == "dpo")
-    if role in CREATE_ROLES:
+    if role in ACTING_ROLES:
         result.can_create = True
         result.kinds = [(k, KINDS[k].title) for k in available_kinds(session, case)]
     return result
@@ -58,7 +58,8 @@ def form_extra(form) -> tuple[dict, dict[str, str]]:
     """
     body: dict = {
         "outcome": (form.get("outcome") or "").strip(),
-        "outcome_reasons": (form.get("outcome_reasons") or "")[:5001],
+        # One character over the limit is kept, so parse_extra says it is too long.
+        "outcome_reasons": (form.get("outcome_reasons") or "")[: MAX_TEXT + 1],
         "recipients_notified": (form.get("recipients_notified") or "")[:20000],
     }
     errors: dict[str, str] = {}

@@ -1,9 +1,9 @@
 """Generate a letter for a case and keep it as a versioned document on the case.
 
-The caller commits: the document row, the audit event and (through the
-outbox) the job that asked for the letter succeed or fail together. The
-bytes go to encrypted storage first; a rolled-back transaction leaves an
-unreferenced file there, never a row without its file.
+The caller commits (``create_letter``, a whole staff request, commits itself): the
+document row, the audit event and (through the outbox) the job that asked for the
+letter succeed or fail together. The bytes go to encrypted storage first; a
+rolled-back transaction leaves an unreferenced file there, never a row without its file.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from sar_service.clock import now
 from sar_service.clock import today as clock_today
 from sar_service.models import Case, CaseEvent, Document, LetterTemplate, School
 
-from .build import letter_context
-from .kinds import get_kind
+from .build import letter_context, why_not
+from .inputs import parse_extra
+from .kinds import KIND_NAMES, get_kind
 from .render import default_template, render_letter, validate_template
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -64,8 +65,10 @@ def template_text(session: Session, school_id: int, kind: str) -> str:
 def save_template(
     session: Session, school: School, kind: str, text: str, *, updated_by: str
 ) -> LetterTemplate:
-    """Store edited wording, but only if it passes validation (else TemplateRefused)."""
-    text = text.replace("\r\n", "\n")
+    """Store edited wording, but only if it passes validation (else TemplateRefused).
+
+    ``text`` has plain ``\\n`` line ends (the edit page normalises what browsers send).
+    """
     errors = validate_template(kind, text)
     if errors:
         raise TemplateRefused(errors)
@@ -100,6 +103,51 @@ def letters_of(session: Session, case: Case) -> list[Document]:
             .order_by(Document.id.desc())
         )
     )
+
+
+def letter_of(session: Session, case: Case, document_id: int) -> Document | None:
+    """One of the case's letters, or None (another case's document, or not a letter)."""
+    return session.scalar(
+        select(Document).where(
+            Document.id == document_id, Document.case_id == case.id, Document.kind == "letter"
+        )
+    )
+
+
+def create_letter(
+    session: Session,
+    case: Case,
+    kind: object,
+    body: dict,
+    *,
+    actor_label: str,
+    actor_id: int | None = None,
+    errors: dict[str, str] | None = None,
+    unknown_kind: str = "Choose the kind of letter to create.",
+) -> tuple[Document | None, dict[str, str]]:
+    """What staff ask for (API or form): check it, generate the letter and COMMIT.
+
+    Returns ``(document, {})``, or ``(None, errors)`` (field -> sentence) with nothing
+    written. ``errors`` are problems the caller already found in its own input; the
+    kind is still checked so that all are reported together, but nothing is generated.
+    """
+    errors = dict(errors or {})
+    if not isinstance(kind, str) or kind not in KIND_NAMES:
+        errors["kind"] = unknown_kind
+    else:
+        reason = why_not(session, case, kind)
+        if reason:
+            errors["kind"] = reason
+    if errors:
+        return None, errors
+    extra, errors = parse_extra(kind, body)
+    if errors:
+        return None, errors
+    document = generate_letter(
+        session, case, kind, actor_label=actor_label, extra=extra, actor_id=actor_id
+    )
+    session.commit()
+    return document, {}
 
 
 def generate_letter(

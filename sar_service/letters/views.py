@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import flask
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from sar_service.db import session
-from sar_service.models import Document, School
+from sar_service.models import School
 from sar_service.staff import guard
-from sar_service.staff.access import case_or_404, dpo_school_or_404, me, reads_documents
+from sar_service.staff.access import (
+    ACTING_ROLES,
+    case_or_404,
+    dpo_school_or_404,
+    me,
+    reads_documents,
+)
 
 from . import pages
 from .api import docx_response
-from .build import why_not
-from .inputs import parse_extra
 from .kinds import KIND_NAMES, KINDS
 from .render import default_template
 from .service import (
     TemplateRefused,
-    generate_letter,
+    create_letter,
+    letter_of,
     reset_template,
     save_template,
     school_templates,
@@ -51,30 +55,24 @@ def _case_url(case, anchor: str = "letters") -> str:
 def create(school: str, reference: str):
     """Generate a letter now; errors are shown beside the form on the case page."""
     case, user = case_or_404(school, reference), me()
-    if user.role_in(case.school_id) not in pages.CREATE_ROLES:
+    if user.role_in(case.school_id) not in ACTING_ROLES:
         abort(403)
-    kind = request.form.get("kind") or ""
-    body, errors = pages.form_extra(request.form)
-    given = {k: request.form.get(k, "") for k in pages.FORM_FIELDS}
-    db = session()
-    if kind not in KIND_NAMES:
-        errors["kind"] = "Choose the kind of letter to create."
-    else:
-        reason = why_not(db, case, kind)
-        if reason:
-            errors["kind"] = reason
-    extra = {}
-    if not errors:
-        extra, errors = parse_extra(kind, body)
-    if errors:
+    body, form_errors = pages.form_extra(request.form)
+    document, errors = create_letter(
+        session(),
+        case,
+        request.form.get("kind") or "",
+        body,
+        actor_label=user.name or user.email,
+        actor_id=user.id,
+        errors=form_errors,
+    )
+    if document is None:
         from sar_service.staff.views_case import render as render_case
 
+        given = {k: request.form.get(k, "") for k in pages.FORM_FIELDS}
         fields = {f"letter-{name}": message for name, message in errors.items()}
         return render_case(case, 422, errors=fields, letter_form=given)
-    document = generate_letter(
-        db, case, kind, actor_label=user.name or user.email, extra=extra, actor_id=user.id
-    )
-    db.commit()
     flask.flash(f"Letter created: {document.filename}", "success")
     return redirect(_case_url(case))
 
@@ -85,11 +83,7 @@ def download(school: str, reference: str, document_id: int):
     case = case_or_404(school, reference)
     if not reads_documents(me().role_in(case.school_id)):
         abort(403)
-    document = session().scalar(
-        select(Document).where(
-            Document.id == document_id, Document.case_id == case.id, Document.kind == "letter"
-        )
-    )
+    document = letter_of(session(), case, document_id)
     if document is None:
         abort(404)
     return docx_response(document)
