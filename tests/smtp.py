@@ -43,12 +43,6 @@ class Inbox:
         with self._lock:
             self.messages.append(message)
 
-    def about(self, reference: str) -> list[EmailMessage]:
-        return [m for m in self.messages if reference in m["Subject"]]
-
-    def subjects(self) -> list[str]:
-        return sorted(m["Subject"] for m in self.messages)
-
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -131,7 +131,15 @@ def test_a_second_clarification_request_gets_its_own_letter(app, db, factory, le
     texts = [open_letter(app, r).text for r in rows]
     assert "Which years?" in texts[0] and "Which staff?" not in texts[0]
     assert "Which staff?" in texts[1]
-    assert first.id != second.id
+    triggers = db.scalars(
+        select(CaseEvent.data["trigger"].as_string())
+        .where(CaseEvent.case_id == case.id, CaseEvent.action == "letter_generated")
+        .order_by(CaseEvent.id)
+    )
+    assert [t for t in triggers if t.startswith("clarification_request")] == [
+        f"clarification_request:{first.id}",
+        f"clarification_request:{second.id}",
+    ]
 
 
 def test_a_deleted_case_is_not_an_error(db):

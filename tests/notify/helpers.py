@@ -42,11 +42,9 @@ def run_sweep(db, d: date, hour: int = 9, dry_run: bool = False) -> sweep.SweepR
 def notifications(db, kind: str | None = None) -> list[Notification]:
     db.expire_all()
     query = select(Notification).order_by(Notification.id)
-    if kind:
-        query = query.where(Notification.kind == kind)
-    elif kind is None:  # deadline notifications; the weekly digest is due any day of a week
-        query = query.where(Notification.kind != "digest")
-    return list(db.scalars(query))
+    if kind is None:  # deadline notifications; the weekly digest is due any day of a week
+        return list(db.scalars(query.where(Notification.kind != "digest")))
+    return list(db.scalars(query.where(Notification.kind == kind)))
 
 
 def keys(db, kind: str | None = None) -> list[str]:

@@ -164,8 +164,18 @@ def test_extension_reminder_skips_extended_and_signoff_cases(
     act(db, case, "verify_identity", RECEIVED)  # ID seen the day it arrived: same due date
     for action in ("start_review", "submit_for_signoff"):
         act(db, case, action, date(2026, 3, 3))
+    extended = new_case(db, factory, school, worker_staff)
+    act(db, extended, "extend", date(2026, 3, 20), reason="Several years of records")
+    db.refresh(extended)
+    assert extended.extended and extended.due_date == date(2026, 6, 2)
     run_sweep(db, date(2026, 3, 26))
     assert keys(db) == [f"reminder:{case.id}:2026-04-02:7wd"]
+    # In the last five working days before the extended date (bank holiday 25 May):
+    # a reminder, but no second extension decision.
+    run_sweep(db, date(2026, 5, 27))
+    assert [k for k in keys(db) if f":{extended.id}:" in k] == [
+        f"reminder:{extended.id}:2026-06-02:7wd"
+    ]
 
 
 def test_id_chase_after_seven_days_once(db, factory, school, dpo, worker_staff):
