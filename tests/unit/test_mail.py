@@ -9,7 +9,7 @@ import pytest
 from sar_service import mail
 
 EMAILS = Path(__file__).resolve().parents[2] / "templates" / "email"
-LAYOUTS = {"reminder_base"}  # extended by the others, never sent alone
+LAYOUTS = {"_layout"}  # extended by the others, never sent alone
 
 
 def test_every_email_template_comes_as_a_text_and_html_pair():
@@ -35,3 +35,18 @@ def test_absolute_links_come_from_the_url_map_and_a_wrong_one_raises(app, settin
         assert url == "http://127.0.0.1:5000/staff/cases/oak/SAR-1"
         with pytest.raises(BuildError):
             mail.absolute_url(settings, "staff.case_page", reference="SAR-1")  # no school
+
+
+def test_link_emails_use_the_shared_layout_without_the_staff_small_print(app):
+    from flask import render_template
+
+    school = type("S", (), {"name": "Oak School"})()
+    case = type("C", (), {"requester_name": "Sarah Hart", "reference": "SAR-1"})()
+    user = type("U", (), {"name": "Ann"})()
+    context = {"school": school, "case": case, "user": user, "intro": "", "link": "L"}
+    with app.test_request_context():
+        for name in ("portal_link", "draft_resume", "password_link"):
+            html = render_template(f"email/{name}.html", expires=14, **context)
+            assert html.startswith("<!doctype html>") and "<title>" in html, name
+            assert "font-family: Arial" in html, name
+            assert "through the SAR Service" not in html and "#505a5f" not in html, name
