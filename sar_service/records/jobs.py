@@ -12,6 +12,7 @@ from sar_service.clock import now
 from sar_service.models import Case
 from sar_service.models.inventory import GatheringTask
 from sar_service.records import bundle, gathering
+from workflows.calendars import long_date
 
 log = logging.getLogger(__name__)
 ACTOR = "SAR Service"
@@ -40,7 +41,8 @@ def send_task_email(session: Session, task_id: int) -> None:
     context = {
         "task": task,
         "case": case,
-        "url": f"{settings.base_url}/staff/tasks/{task.id}",
+        "url": mail.absolute_url(settings, "records.task_page", task_id=task.id),
+        "due": long_date(task.due_on) if task.due_on else None,
         "sender": case.school.name,
     }
     mail.send(

@@ -22,6 +22,7 @@ from sar_service.portal.links import portal_path
 from sar_service.storage import storage
 from tests.records.conftest import FIXTURES
 from tests.records.helpers import docx_bytes, docx_text, pdf_bytes
+from workflows.calendars import long_date
 
 SENCO_NOTE = (
     "Nurture group notes for Amelia Hart.\n"
@@ -117,7 +118,12 @@ def test_gathering_review_bundle_release_download(app, db, client, factory, oak,
         "senco@oakfield.example",
     ]
     assert all(case.reference in m["Subject"] for m in searches)
-    assert "Amelia" not in searches[0].get_body(("plain",)).get_content()
+    body = searches[0].get_body(("plain",)).get_content()
+    assert "Amelia" not in body
+    task = next(t for t in tasks if t.assignee and t.assignee.email == searches[0]["To"])
+    assert f"Please finish by {long_date(task.due_on)}" in body
+    link = next(w for w in body.split() if "/staff/tasks/" in w)
+    assert app.url_map.bind("").match(link.split("5000", 1)[1])[0] == "records.task_page"
     page = caseworker.post(_case_url(oak, case, "/gathering/start"))
     assert "Gathering had already started" in caseworker.get(page.location).text
 
