@@ -13,13 +13,15 @@ from flask import Response
 
 from sar_service.uploads import clean_name
 
-_RENDERABLE = ("html", "svg", "xml", "javascript")
+#: Types a browser would render or run in our origin if ever shown inline.
+_RENDERABLE = {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+               "text/javascript", "application/javascript"}  # fmt: skip
 
 
 def attachment(
     body: bytes | Iterable[bytes], filename: str, content_type: str, size: int | None = None
 ) -> Response:
-    risky = any(word in content_type for word in _RENDERABLE)
+    risky = content_type.split(";")[0].strip().lower() in _RENDERABLE
     headers = {
         "Content-Disposition": f'attachment; filename="{clean_name(filename)}"',
         "X-Content-Type-Options": "nosniff",

@@ -17,6 +17,7 @@ from sar_service.api.intake import json_body
 from sar_service.api.problems import ApiProblem, invalid
 from sar_service.cases.serialize import reads_documents
 from sar_service.db import session
+from sar_service.downloads import attachment
 from sar_service.models import Document
 
 from . import service
@@ -84,14 +85,11 @@ def download_letter(reference: str, id: int):  # noqa: A002 - the path parameter
 
 
 def docx_response(document: Document) -> Response:
-    """Stream a stored letter: attachment, nosniff, no-store (shared with the staff pages)."""
+    """A stored letter as an attachment (shared with the staff pages)."""
     from sar_service.storage import storage
 
-    response = Response(storage().get(document.storage_key), mimetype=document.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    data = storage().get(document.storage_key)
+    return attachment(data, document.filename, document.content_type, len(data))
 
 
 def openapi_paths() -> dict:

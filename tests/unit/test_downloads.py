@@ -1,0 +1,33 @@
+"""Stored files go out as attachments; anything a browser would render is sent as bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from sar_service.downloads import attachment
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [
+        ("text/html; charset=utf-8", "application/octet-stream"),
+        ("image/svg+xml", "application/octet-stream"),
+        ("application/pdf", "application/pdf"),
+        (DOCX, DOCX),  # "...wordprocessingml..." is not XML to render
+    ],
+)
+def test_renderable_types_are_sent_as_bytes(given, sent):
+    response = attachment(b"x", "file", given)
+    assert response.mimetype == sent
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_filename_cannot_break_the_header():
+    response = attachment(b"x", '../a"b\r\nSet-Cookie: x.pdf', "application/pdf", 1)
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="') and "\n" not in disposition
+    assert disposition.count('"') == 2 and "/" not in disposition
+    assert response.headers["Content-Length"] == "1"
