@@ -73,12 +73,12 @@ def setup(instance: Path, count: int, size: int) -> int:
     """A school, a case and ``count`` reviewed documents; returns the bundle's outbox row id."""
     from sar_service import setup as sar_setup
     from sar_service.app import create_app
+    from sar_service.cases.machine import Actor
     from sar_service.cases.service import create_case
     from sar_service.cases.validation import validate_request
     from sar_service.db import Base, session
     from sar_service.models import OutboxJob
     from sar_service.records import bundle
-    from workflows.machine import Actor
 
     app = create_app(settings=_settings(instance))
     Base.metadata.create_all(app.extensions["sar.db"].engine)
@@ -117,10 +117,10 @@ def setup(instance: Path, count: int, size: int) -> int:
 def build(instance: Path, outbox_id: int) -> dict:
     """Run in a fresh process: the job as the worker would run it."""
     from sar_service.app import create_app
+    from sar_service.background import outbox
     from sar_service.db import session
     from sar_service.models import Document
     from sar_service.models.review import Bundle
-    from workflows import outbox
 
     app = create_app(settings=_settings(instance))
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -47,8 +47,8 @@ def _repo_templates():
 
 
 def _init_database(app: Flask, settings: Settings) -> None:
+    from sar_service.background import outbox
     from sar_service.db import Database, close_session
-    from workflows import outbox
 
     db = Database(settings.database_url)
     app.extensions["sar.db"] = db

@@ -146,8 +146,8 @@ def import_notice_cmd(s, school_slug: str, file: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="List what would happen without doing it.")
 def sweep_cmd(s, as_of: str | None, dry_run: bool) -> None:
     """Run the deadline and reminder sweep once."""
+    from sar_service.background import sweep
     from sar_service.clock import now
-    from workflows import sweep
 
     at = now()
     if as_of:

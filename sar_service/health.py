@@ -6,8 +6,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from sar_service.background import queues
 from sar_service.db import session
-from workflows import queues
 
 bp = Blueprint("health", __name__)
 

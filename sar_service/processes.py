@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from workflows import cron, jobs, queues
+from sar_service.background import cron, jobs, queues
 
 
 def run_worker(app, burst: bool = False) -> bool:
@@ -23,7 +23,7 @@ def run_worker(app, burst: bool = False) -> bool:
 
 
 def run_cron(app) -> None:
-    """RQ 3's cron scheduler with the schedule from ``workflows.cron``."""
+    """RQ 3's cron scheduler with the schedule from ``sar_service.background.cron``."""
     from rq.cron import CronScheduler
 
     scheduler = CronScheduler(connection=queues.connection(app))

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
+from sar_service.background import queues
 from sar_service.clock import now
-from workflows import queues
 
 log = logging.getLogger(__name__)
 

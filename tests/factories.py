@@ -7,10 +7,10 @@ from datetime import date
 
 from sar_service import setup
 from sar_service.auth import tokens
+from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.models import Case, School, User
-from workflows.machine import Actor
 
 
 @dataclass

@@ -9,13 +9,12 @@ from sar_service.api import bp
 from sar_service.api.auth import token_required
 from sar_service.api.intake import json_body
 from sar_service.api.problems import ApiProblem, invalid
-from sar_service.cases import queries, serialize
+from sar_service.cases import machine, queries, serialize
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import parse_date, validate_request
 from sar_service.clock import today
 from sar_service.db import session
 from sar_service.models import Case, School
-from workflows import machine
 from workflows.request_types import CHANNELS, REQUEST_TYPES
 from workflows.states import STAFF, Status
 

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from sar_service.api import bp
 from sar_service.api.problems import ApiProblem, invalid
+from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import today
 from sar_service.db import session
 from sar_service.models import School
-from workflows.machine import Actor
 
 
 def json_body() -> dict:

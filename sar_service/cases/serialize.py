@@ -6,9 +6,9 @@ from datetime import date
 from typing import Any
 
 from sar_service.cases import clocks
+from sar_service.cases.machine import allowed_actions
 from sar_service.models import Case
 from workflows import deadlines
-from workflows.machine import allowed_actions
 from workflows.states import ACTIVE, STATUS_LABELS, Status
 
 #: Roles that may see who made the request and how to contact them.

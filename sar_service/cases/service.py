@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sar_service.background import outbox
 from sar_service.cases import clocks
+from sar_service.cases.machine import Actor
 from sar_service.clock import today
 from sar_service.models import Case, CaseEvent, CaseType, ReferenceCounter, School
-from workflows import outbox
-from workflows.machine import Actor
 from workflows.states import Status
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sar_service.cases import machine
 from sar_service.cases.clocks import working_calendar
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import today
 from sar_service.models import CalendarEntry, Case, School, User
 from sar_service.setup import create_school, create_user
-from workflows import machine
 
 DEMO_SLUG = "oakfield-primary"
 DEMO_LOGIN = "dpo@oakfield.example"

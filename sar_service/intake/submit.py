@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from sar_service import uploads
+from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.intake import flow
 from sar_service.models import Case, Draft, EvidenceUpload, School
-from workflows.machine import Actor
 
 ACTOR_LABEL = "Online request form"
 

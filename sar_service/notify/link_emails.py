@@ -19,10 +19,10 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from sar_service import mail
+from sar_service.background import outbox
 from sar_service.clock import now
 from sar_service.models import Case, Draft, School, User
 from sar_service.portal.links import portal_url
-from workflows import outbox
 
 PORTAL_LINK = "portal_link"
 DRAFT_RESUME = "draft_resume"

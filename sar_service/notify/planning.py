@@ -18,9 +18,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sar_service.background import outbox
 from sar_service.models import CaseEvent
 from sar_service.models.notification import FAILED, PENDING, Notification
-from workflows import outbox
 
 #: At most this many new notifications per sweep; the rest wait for the next run (five
 #: minutes later), earliest due date first. Bounds the transaction, the burst of mail and

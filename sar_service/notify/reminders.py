@@ -41,7 +41,7 @@ ONE_MONTH_TYPES = sorted(t.name for t in REQUEST_TYPES.values() if t.clock == "o
 
 
 def sweep_step(session: Session, at: datetime, report, dry_run: bool) -> None:
-    """Hook for ``workflows.sweep.STEPS``: cancel what no longer applies, plan what is due."""
+    """Sweep hook (``background.sweep.STEPS``): cancel what no longer applies, plan what is due."""
     today = london_date(at)
     report.cancelled += cancel_stale(session)
     planner = Planner(session, report, dry_run)

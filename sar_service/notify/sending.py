@@ -9,7 +9,7 @@ Order of events, and why:
 3. The row is marked ``sending`` with its Message-ID and COMMITTED before we
    talk to SMTP. A worker killed mid-send therefore leaves a visible
    ``sending`` row, and the outbox's stale-claim rule runs the job again
-   after ``workflows.outbox.STALE_CLAIM``.
+   after ``sar_service.background.outbox.STALE_CLAIM``.
 4. A re-run that finds ``sending`` sends again, with the same Message-ID.
    SMTP cannot tell us whether the server took the message before the
    worker died, so the choice is between a possible duplicate and a possibly
@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service import mail
+from sar_service.background import outbox
 from sar_service.clock import now
 from sar_service.models import Case, CaseEvent, OutboxJob
 from sar_service.models.notification import (
@@ -49,7 +50,6 @@ from sar_service.models.notification import (
 )
 from sar_service.notify import emails
 from sar_service.notify.reminders import REMINDABLE
-from workflows import outbox
 from workflows.states import Status
 
 log = logging.getLogger(__name__)

@@ -16,13 +16,13 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sar_service.background import outbox
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.review import EXEMPTIONS, Bundle
 from sar_service.records import review
 from sar_service.storage import StorageError, storage
 from sar_service.uploads import clean_name
-from workflows import outbox
 from workflows.calendars import long_date
 
 LETTER_KINDS = ("access_response", "educational_record_response")

@@ -13,12 +13,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sar_service.background import outbox
 from sar_service.cases.clocks import working_calendar
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, User
 from sar_service.models.inventory import DataSource, GatheringTask
 from sar_service.records import inventory
-from workflows import outbox
 from workflows.states import ACTIVE
 
 GATHERING_TYPES = frozenset({"access", "educational_record"})

@@ -10,11 +10,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from sar_service.cases import clocks, queries
+from sar_service.cases.machine import allowed_actions
 from sar_service.models import Case, CaseEvent, User
 from sar_service.models.note import CaseNote
 from sar_service.models.portal import EvidenceUpload
 from sar_service.staff.access import ACTING_ROLES, active_staff, can_act, sees_requester
-from workflows.machine import allowed_actions
 from workflows.states import BY_ACTION, Transition
 
 COMPETENCE_AGE = 12

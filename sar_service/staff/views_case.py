@@ -5,6 +5,7 @@ from __future__ import annotations
 import flask
 from flask import abort, redirect, render_template, request, url_for
 
+from sar_service.cases import machine
 from sar_service.cases.validation import parse_date
 from sar_service.clock import today
 from sar_service.db import session
@@ -17,7 +18,6 @@ from sar_service.staff import case_page as page_data
 from sar_service.staff.access import ACTING_ROLES, case_or_404, me, reads_documents
 from sar_service.staff.helpers import long_date
 from sar_service.storage import storage
-from workflows import machine
 from workflows.states import BY_ACTION
 
 MAX_TEXT = 5000

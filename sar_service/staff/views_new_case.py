@@ -5,13 +5,13 @@ from __future__ import annotations
 import flask
 from flask import abort, redirect, render_template, request, url_for
 
+from sar_service.cases import machine
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import today
 from sar_service.db import session
 from sar_service.staff import bp, forms
 from sar_service.staff.access import ACTING_ROLES, me, my_schools
-from workflows import machine
 from workflows.request_types import CHANNELS, RELATIONSHIPS, REQUEST_TYPES
 
 STAFF_CHANNELS = [c for c in CHANNELS if c != "web"] + ["web"]

@@ -12,6 +12,7 @@ import time_machine
 from sqlalchemy import select
 
 from sar_service import demo
+from sar_service.background import outbox
 from sar_service.models import (
     Case,
     DataSource,
@@ -22,7 +23,6 @@ from sar_service.models import (
     School,
 )
 from sar_service.notices.store import current_notice
-from workflows import outbox
 
 from .test_cli import run
 

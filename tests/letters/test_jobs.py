@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from sar_service.background import queues
+from sar_service.cases import machine
 from sar_service.clock import today
 from sar_service.letters import jobs
 from sar_service.letters.templating import longdate
 from sar_service.models import CaseEvent, OutboxJob
 from sar_service.processes import run_worker
 from tests.letters.conftest import letters, open_letter
-from workflows import machine, queues
 
 #: action -> (letter kind, reason typed by staff, role that may act)
 EFFECTS = {

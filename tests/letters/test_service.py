@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 
+from sar_service.cases import machine
 from sar_service.clock import today
 from sar_service.letters import build
 from sar_service.letters.render import default_template
@@ -25,7 +26,6 @@ from sar_service.models import Document, LetterTemplate
 from sar_service.notices.store import import_notice
 from tests.letters.conftest import open_letter
 from tests.unit.test_letters import tiny_png
-from workflows import machine
 
 #: The two real school privacy notices the project was created from.
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "notices").glob("seed_*.txt"))

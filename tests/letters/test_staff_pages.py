@@ -8,6 +8,7 @@ import re
 import docx
 from sqlalchemy import select
 
+from sar_service.cases import machine
 from sar_service.clock import today
 from sar_service.letters import build
 from sar_service.letters.kinds import KINDS
@@ -16,7 +17,6 @@ from sar_service.letters.service import DOCX, generate_letter
 from sar_service.models import LetterTemplate, School
 from tests.letters.conftest import letters, sign_in_as
 from tests.unit.test_letters import tiny_png
-from workflows import machine
 
 
 def case_url(case) -> str:

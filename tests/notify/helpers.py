@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import time_machine
 from sqlalchemy import select
 
+from sar_service.background import sweep
+from sar_service.cases import machine
 from sar_service.models import Case, CaseEvent
 from sar_service.models.notification import Notification
-from workflows import machine, sweep
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from sar_service.background import outbox, queues
 from sar_service.models import OutboxJob
 from sar_service.processes import run_worker
 from tests.notify.helpers import act, case_events, notifications, on, run_sweep
-from workflows import outbox, queues
 
 RECEIVED, DUE = date(2026, 3, 2), date(2026, 4, 2)
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from sar_service.cases import clocks
+from sar_service.background import outbox, sweep
+from sar_service.cases import clocks, machine
 from sar_service.clock import now, today
 from sar_service.models.notification import Notification
 from sar_service.notify import rules
 from sar_service.processes import run_worker
 from tests.notify.helpers import case_events, notifications
-from workflows import machine, outbox, sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,6 +11,7 @@ import time_machine
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
+from sar_service.background import sweep
 from sar_service.clock import today
 from sar_service.models import EvidenceUpload, OutboxJob
 from sar_service.portal import documents
@@ -19,7 +20,6 @@ from sar_service.processes import run_worker
 from sar_service.storage import storage
 from tests.intake.test_uploads import pdf_bytes
 from tests.intake.web import csrf, errors, text
-from workflows import sweep
 from workflows.calendars import short_date
 
 

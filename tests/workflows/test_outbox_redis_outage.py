@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from sar_service.background import sweep
 from sar_service.models import Case, CaseEvent, OutboxJob
 from sar_service.processes import run_worker
 from tests.factories import request_payload
-from workflows import sweep
 
 
 def count_acknowledgements(db, reference: str) -> int:
@@ -61,7 +61,7 @@ def test_job_enqueued_twice_runs_once(app, client, db, factory):
     reference = response.get_json()["reference"]
     job = db.scalar(select(OutboxJob).where(OutboxJob.task == "acknowledge"))
     assert job.enqueued_at is not None  # enqueued straight after the commit
-    from workflows import queues
+    from sar_service.background import queues
 
     queues.enqueue_outbox_row(job.id, job.task, app)  # e.g. a sweep re-enqueued it
     assert run_worker(app, burst=True)
@@ -77,7 +77,7 @@ def test_a_failed_savepoint_does_not_forget_rows_queued_before_it(app, db, redis
     """A clash inside one savepoint (here a batch reusing a key) must not drop the jobs the
     same transaction queued earlier: they are enqueued as soon as it commits, not minutes
     later by the sweep."""
-    from workflows import outbox
+    from sar_service.background import outbox
 
     first = outbox.add(db, "test:first", "acknowledge", {"case_id": 0})
     outbox.add_many(db, [("test:first", "acknowledge", {"case_id": 0}, None)])  # clashes

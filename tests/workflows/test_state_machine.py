@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from sar_service.cases import machine
 from sar_service.clock import today
 from sar_service.models import Case, ClockEvent, OutboxJob
-from workflows import diagram, machine
+from workflows import diagram
 from workflows.states import PREVIOUS, TRANSITIONS, Status
 
 CASES = [(t, s) for t in TRANSITIONS for s in sorted(t.sources, key=list(Status).index)]

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from sar_service.background import outbox
 from sar_service.cases import clocks
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, ClockEvent, Membership, User
-from workflows import outbox
 from workflows.guards import GUARDS
 from workflows.states import (
     BY_ACTION,

@@ -103,7 +103,7 @@ def dispatch_after_commit(app) -> Callable[[Session], None]:
         new = session.info.pop("outbox_new", [])
         if not new:
             return
-        from workflows import queues
+        from sar_service.background import queues
 
         enqueued = [oid for oid, task in new if queues.enqueue_outbox_row(oid, task, app)]
         if enqueued:

@@ -71,7 +71,7 @@ def enqueue_outbox_row(outbox_id: int, task: str, app=None) -> bool:
     opts = options_for(task)
     try:
         queue(opts.queue, app).enqueue(
-            "workflows.jobs.run_outbox_job",
+            "sar_service.background.jobs.run_outbox_job",
             outbox_id,
             job_id=f"outbox-{outbox_id}",
             job_timeout=opts.timeout,

@@ -48,8 +48,8 @@ def _job_id() -> str:
 
 def run_outbox_job(outbox_id: int) -> str:
     """Run one outbox row (acknowledge, letter, notify…); safe to call twice."""
+    from sar_service.background import outbox
     from sar_service.db import session
-    from workflows import outbox
 
     with app_context():
         result = outbox.run(session(), outbox_id)
@@ -59,9 +59,9 @@ def run_outbox_job(outbox_id: int) -> str:
 
 def sweep(as_of: str | None = None) -> dict:
     """The periodic sweep: deadlines, reminders, lost jobs. Scheduled by ``sar cron``."""
+    from sar_service.background import sweep as sweeper
     from sar_service.clock import now
     from sar_service.db import session
-    from workflows import sweep as sweeper
 
     at = datetime.fromisoformat(as_of) if as_of else now()
     with app_context():

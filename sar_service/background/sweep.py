@@ -16,10 +16,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sar_service.background import outbox, queues
 from sar_service.cases import clocks
 from sar_service.clock import london_date
 from sar_service.models import Case
-from workflows import outbox, queues
 
 #: Further steps, each "module:function(session, at, report, dry_run)", imported when run.
 STEPS: list[str] = ["sar_service.notify.reminders:sweep_step"]

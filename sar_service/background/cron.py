@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workflows import jobs
+from sar_service.background import jobs
 
 
 @dataclass(frozen=True)
