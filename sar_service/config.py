@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sar_service.auth.passwords import check_profile
+
 
 def _instance_dir(env: dict[str, str]) -> Path:
     return Path(env.get("SAR_INSTANCE_DIR") or "instance").resolve()
@@ -55,6 +57,8 @@ class Settings:
     outbox_dir: Path = field(default_factory=lambda: Path("instance/outbox"))
     storage_key: str | None = None
     testing: bool = False
+    #: Argon2 cost profile (``sar_service.auth.passwords.PROFILES``); tests use "fast".
+    password_hash: str = "default"
 
     @property
     def embedded_redis(self) -> bool:
@@ -85,4 +89,5 @@ class Settings:
             mail_from=env.get("MAIL_FROM") or "sar-service@localhost",
             outbox_dir=instance / "outbox",
             storage_key=env.get("STORAGE_KEY") or None,
+            password_hash=check_profile(env.get("SAR_PASSWORD_HASH") or "default"),
         )

@@ -22,6 +22,12 @@ from sar_service.config import Settings
 from sar_service.db import Base
 
 
+def pytest_configure(config) -> None:
+    """Hash passwords at the cheapest argon2 cost, here and in the ``sar`` processes tests
+    start; ``tests/unit/test_passwords.py`` checks the production cost once."""
+    os.environ.setdefault("SAR_PASSWORD_HASH", "fast")
+
+
 def pytest_report_header(config) -> list[str]:
     """Say in the log which real database and Redis this run uses."""
     backend = os.environ.get("SAR_TEST_BACKEND", "sqlite")
@@ -94,6 +100,7 @@ def settings(tmp_path_factory, redis_server) -> Settings:
         "REDIS_URL": redis_server.url,
         "SECRET_KEY": "test-secret",
         "BASE_URL": "http://127.0.0.1:5000",
+        "SAR_PASSWORD_HASH": "fast",
     }
     return Settings.from_env(env)
 

@@ -101,7 +101,7 @@ def test_other_schools_letters_are_not_found(web, team, factory, db):
     case = factory.case(team.school, today())
     row = generate_letter(db, case, "acknowledgement", actor_label="System")
     db.commit()
-    web.sign_in(team.other_dpo, team.other_secret)
+    web.sign_in_directly(team.other_dpo)
     assert web.get(f"{case_url(case)}/letters/{row.id}").status_code == 404
     assert web.post(f"{case_url(case)}/letters", {"kind": "acknowledgement"}).status_code == 404
     assert web.get(f"/staff/settings/{team.school.slug}/letters").status_code == 404

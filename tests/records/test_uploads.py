@@ -110,7 +110,7 @@ def test_another_schools_case_and_task_are_not_found(app, db, factory, oak):
     from tests.records.conftest import Web
 
     web = Web(app, app.test_client())
-    web.sign_in(stranger)
+    web.sign_in_directly(stranger)
     base = f"/staff/cases/{oak.school.slug}/{case.reference}"
     for url in (
         f"{base}/gathering",
