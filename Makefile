@@ -22,9 +22,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/sar serve
 
-## Run the suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set.
+## Lint, check the import layering, then run the suite on SQLite, then on PostgreSQL too
+## when TEST_DATABASE_URL is set.
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	SAR_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
@@ -36,6 +38,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

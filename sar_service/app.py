@@ -85,7 +85,7 @@ def _register_error_pages(app: Flask) -> None:
     from flask import request
     from werkzeug.exceptions import HTTPException, InternalServerError
 
-    from sar_service.api.problems import problem
+    from sar_service.web.problems import problem
 
     def _wants_problem() -> bool:
         return request.path.startswith("/api/")

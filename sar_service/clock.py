@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from workflows.calendars import short_date
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -24,3 +26,11 @@ def today() -> date:
 
 def london_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
+
+
+def london_time(moment: datetime | None) -> str:
+    """A timestamp as people in England read it: '3 October 2025, 14:05'."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(LONDON)
+    return f"{short_date(local.date())}, {local:%H:%M}"

@@ -287,3 +287,11 @@ def guard_names() -> set[str]:
 
 
 GuardFn = Callable[..., str | None]
+
+
+def status_label(status: str) -> str:
+    """A status as staff read it ("Waiting for proof of identity"); an unknown one as given."""
+    try:
+        return STATUS_LABELS[Status(status)]
+    except ValueError:
+        return status

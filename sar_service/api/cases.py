@@ -6,33 +6,17 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 
 from sar_service.api import bp
-from sar_service.api.auth import token_required
-from sar_service.api.intake import json_body
-from sar_service.api.problems import ApiProblem, invalid
 from sar_service.cases import machine, queries, serialize
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import parse_date, validate_request
 from sar_service.clock import today
 from sar_service.db import session
-from sar_service.models import Case, School
+from sar_service.models import School
+from sar_service.web.bearer import WRITE_ROLES, case_or_404, token_required
+from sar_service.web.json_body import json_body
+from sar_service.web.problems import ApiProblem, invalid
 from workflows.request_types import CHANNELS, REQUEST_TYPES
-from workflows.states import STAFF, Status
-
-WRITE_ROLES = STAFF
-
-
-def _case_or_404(reference: str) -> Case:
-    try:
-        case = queries.find_case(session(), g.api_user, reference, request.args.get("school"))
-    except queries.Ambiguous:
-        raise ApiProblem(
-            409,
-            "Ambiguous reference",
-            f"{reference} exists at several of your schools; add ?school=<slug>.",
-        ) from None
-    if case is None:
-        raise ApiProblem(404, "Not found", f"No case {reference} that you can see.")
-    return case
+from workflows.states import Status
 
 
 @bp.post("/cases")
@@ -124,7 +108,7 @@ def list_cases():
 @bp.get("/cases/<reference>")
 @token_required
 def get_case(reference: str):
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     return jsonify(serialize.detail(case, g.api_user.role_in(case.school_id), today()))
 
 
@@ -132,7 +116,7 @@ def get_case(reference: str):
 @token_required
 def act(reference: str):
     """Apply one state-machine action. 409 with the reason if it is not allowed now."""
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     body = json_body()
     if not isinstance(body, dict) or not isinstance(body.get("action"), str):
         return invalid({"action": "Say which action to take."})

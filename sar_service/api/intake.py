@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from sqlalchemy import select
 
 from sar_service.api import bp
-from sar_service.api.problems import ApiProblem, invalid
 from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import today
 from sar_service.db import session
 from sar_service.models import School
-
-
-def json_body() -> dict:
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiProblem(
-            400, "Bad request", "Send a JSON body with Content-Type: application/json."
-        )
-    return body
+from sar_service.web.json_body import json_body
+from sar_service.web.problems import ApiProblem, invalid
 
 
 def school_or_404(slug: str) -> School:

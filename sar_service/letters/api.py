@@ -11,14 +11,13 @@ from __future__ import annotations
 from flask import Response, g, jsonify
 
 from sar_service.api import bp
-from sar_service.api.auth import token_required
-from sar_service.api.cases import WRITE_ROLES, _case_or_404
-from sar_service.api.intake import json_body
-from sar_service.api.problems import ApiProblem, invalid
 from sar_service.cases.serialize import reads_documents
 from sar_service.db import session
-from sar_service.downloads import attachment
 from sar_service.models import Document
+from sar_service.web.bearer import WRITE_ROLES, case_or_404, token_required
+from sar_service.web.downloads import attachment
+from sar_service.web.json_body import json_body
+from sar_service.web.problems import ApiProblem, invalid
 
 from . import service
 from .kinds import KIND_NAMES
@@ -41,7 +40,7 @@ def document_json(document: Document) -> dict:
 @token_required
 def list_letters(reference: str):
     """The case's letters, newest first."""
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     return jsonify(items=[document_json(d) for d in letters_of(session(), case)])
 
 
@@ -49,7 +48,7 @@ def list_letters(reference: str):
 @token_required
 def create_letter(reference: str):
     """Generate a letter now (it takes milliseconds); 201 with the stored document."""
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     if g.api_user.role_in(case.school_id) not in WRITE_ROLES:
         raise ApiProblem(403, "Forbidden", "Your role at this school cannot create letters.")
     body = json_body()
@@ -75,7 +74,7 @@ def create_letter(reference: str):
 @token_required
 def download_letter(reference: str, id: int):  # noqa: A002 - the path parameter's name
     """The .docx itself, as an attachment that is never cached."""
-    case = _case_or_404(reference)
+    case = case_or_404(reference)
     document = letter_of(session(), case, id)
     if document is None:
         raise ApiProblem(404, "Not found", f"No letter {id} on case {reference}.")

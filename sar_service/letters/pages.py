@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy.orm import Session
 
 from sar_service.models import Case, Document, School
-from sar_service.staff.access import ACTING_ROLES
+from workflows.states import STAFF as ACTING_ROLES
 
 from .build import OUTCOME_KINDS, available_kinds, letterhead
 from .inputs import MAX_TEXT, OUTCOME_WORDS

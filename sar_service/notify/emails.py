@@ -27,9 +27,8 @@ from sar_service.models.notification import (
 )
 from sar_service.notify import digest
 from sar_service.portal.links import portal_url
-from sar_service.staff.helpers import status_label
 from workflows.calendars import long_date, short_date
-from workflows.states import Status
+from workflows.states import Status, status_label
 
 SERVICE_NAME = "SAR Service"
 TEMPLATES = {

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sar_service import ratelimit, uploads
 from sar_service.cases import machine
 from sar_service.db import session
-from sar_service.downloads import attachment
 from sar_service.models import Case, CaseEvent, EvidenceUpload
 from sar_service.models.portal import EVIDENCE_KINDS
 from sar_service.portal import bp
 from sar_service.portal.dates import reply_dates
 from sar_service.portal.documents import released_documents
 from sar_service.portal.links import case_from_token
+from sar_service.web.downloads import attachment
 from workflows.calendars import short_date
 from workflows.states import FINISHED, PARENT_LABELS, REQUESTER, Status
 

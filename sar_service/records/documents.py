@@ -1,18 +1,19 @@
-"""Gathered files on a case: stored encrypted, deduplicated by SHA-256, served as attachments."""
+"""Gathered files on a case: stored encrypted, deduplicated by SHA-256.
+
+The pages serve them with ``sar_service.web.downloads.document_attachment``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
-from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sar_service import downloads
+from sar_service.clock import london_time
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument, GatheringTask
 from sar_service.records.filecheck import FileCheck, FileProblem, check
-from sar_service.staff.helpers import london
 from sar_service.storage import storage
 from sar_service.uploads import clean_name
 
@@ -38,7 +39,7 @@ def _refuse_duplicate(session: Session, case: Case, data: bytes, kinds=ORIGINAL_
         by = f", by {existing.created_by}" if existing.created_by else ""
         raise Duplicate(
             f"This file was already uploaded as “{existing.filename}” "
-            f"({london(existing.created_at)}{by})."
+            f"({london_time(existing.created_at)}{by})."
         )
     return sha
 
@@ -111,10 +112,3 @@ def add_gathered(
 def case_document(session: Session, case: Case, doc_id: int) -> Document | None:
     doc = session.get(Document, doc_id)
     return doc if doc is not None and doc.case_id == case.id else None
-
-
-def attachment(doc: Document) -> Response:
-    """The decrypted file as a download, never rendered by the browser."""
-    return downloads.attachment(
-        storage().iter_chunks(doc.storage_key), doc.filename, doc.content_type, doc.size
-    )

@@ -13,6 +13,7 @@ from sar_service.records import bp, documents, gathering, inventory, subject
 from sar_service.records.filecheck import MAX_BYTES, FileProblem
 from sar_service.records.web import READERS, actor, case_for
 from sar_service.staff.access import active_staff, can_act, case_or_404, me, reads_documents
+from sar_service.web.downloads import document_attachment
 
 MAX_TEXT = 2000
 
@@ -189,4 +190,4 @@ def document_download(school: str, reference: str, doc_id: int):
         abort(404)
     if not reads_documents(role) and f"({user.email})" not in (doc.created_by or ""):
         abort(403)
-    return documents.attachment(doc)
+    return document_attachment(doc)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sar_service.cases.clocks import type_labels, working_calendar
-from sar_service.clock import LONDON, today
+from sar_service.clock import london_time as london
+from sar_service.clock import today
 from workflows import deadlines
 from workflows.calendars import long_date as _long_date
-from workflows.calendars import short_date
-from workflows.states import ACTIVE, STATUS_LABELS, Status
+from workflows.states import ACTIVE, status_label
 
 
 def long_date(d: date | None) -> str:
@@ -27,14 +27,6 @@ def days_words(n: int | None) -> str:
     return f"{n} day{'s' if n != 1 else ''} left"
 
 
-def london(moment: datetime | None) -> str:
-    """A timestamp as staff in England read it: '3 October 2025, 14:05'."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(LONDON)
-    return f"{short_date(local.date())}, {local:%H:%M}"
-
-
 def isodate(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
@@ -44,13 +36,6 @@ def isodate(text: str | None) -> date | None:
 
 def rag(due: date) -> str:
     return deadlines.rag(due, today(), working_calendar())
-
-
-def status_label(status: str) -> str:
-    try:
-        return STATUS_LABELS[Status(status)]
-    except ValueError:
-        return status
 
 
 def layout_helpers():

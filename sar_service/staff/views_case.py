@@ -9,7 +9,6 @@ from sar_service.cases import machine
 from sar_service.cases.validation import parse_date
 from sar_service.clock import today
 from sar_service.db import session
-from sar_service.downloads import attachment
 from sar_service.models import Case
 from sar_service.models.note import CaseNote
 from sar_service.models.portal import EVIDENCE_KINDS, EvidenceUpload
@@ -18,6 +17,7 @@ from sar_service.staff import case_page as page_data
 from sar_service.staff.access import ACTING_ROLES, case_or_404, me, reads_documents
 from sar_service.staff.helpers import long_date
 from sar_service.storage import storage
+from sar_service.web.downloads import attachment
 from workflows.states import BY_ACTION
 
 MAX_TEXT = 5000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sar_service.downloads import attachment
+from sar_service.web.downloads import attachment
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

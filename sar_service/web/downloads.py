@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from flask import Response
 
+from sar_service.models import Document
+from sar_service.storage import storage
 from sar_service.uploads import clean_name
 
 #: Types a browser would render or run in our origin if ever shown inline.
@@ -31,4 +33,11 @@ def attachment(
         headers["Content-Length"] = str(size)
     return Response(
         body, mimetype="application/octet-stream" if risky else content_type, headers=headers
+    )
+
+
+def document_attachment(doc: Document) -> Response:
+    """A stored document, decrypted and streamed as a download (never rendered)."""
+    return attachment(
+        storage().iter_chunks(doc.storage_key), doc.filename, doc.content_type, doc.size
     )
