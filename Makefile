@@ -22,11 +22,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/sar serve
 
-## Lint, check the import layering, then run the suite on SQLite, then on PostgreSQL too
-## when TEST_DATABASE_URL is set.
+## Lint, check the import layering and the types, then run the suite on SQLite, then on
+## PostgreSQL too when TEST_DATABASE_URL is set.
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	SAR_TEST_BACKEND=sqlite $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
@@ -39,6 +40,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

@@ -182,7 +182,7 @@ def statutory_deadline(
     spans, open_from = _pauses(clarifications)
     open_until = (as_of or open_from) if open_from is not None else None
     paused_days = _paused_days(spans, start)
-    if open_from is not None:
+    if open_from is not None and open_until is not None:
         paused_days += _counted(open_from, open_until, start)
     nominal = add_months(start, 3 if extended else 1)
     due = cal.next_working_day(nominal + timedelta(days=paused_days))

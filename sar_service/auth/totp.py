@@ -95,8 +95,8 @@ def use_recovery_code(session: Session, user: User, code: str) -> bool:
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
-    return session.scalar(
+    return session.execute(
         select(func.count(RecoveryCode.id)).where(
             RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
         )
-    )
+    ).scalar_one()

@@ -12,9 +12,9 @@ import importlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import CursorResult, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,7 +64,7 @@ def add(
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        return session.scalar(select(OutboxJob).where(OutboxJob.key == key))
+        return session.scalars(select(OutboxJob).where(OutboxJob.key == key)).one()
     session.info.setdefault("outbox_new", []).append((row.id, task))
     return row
 
@@ -142,7 +142,7 @@ def claim(session: Session, outbox_id: int, at: datetime | None = None) -> Outbo
         .values(status=RUNNING, claimed_at=at, attempts=OutboxJob.attempts + 1)
     )
     session.commit()
-    if result.rowcount != 1:
+    if cast(CursorResult, result).rowcount != 1:
         return None
     return session.get(OutboxJob, outbox_id)
 
@@ -170,6 +170,8 @@ def run(session: Session, outbox_id: int) -> str:
 
 def _record_failure(session: Session, outbox_id: int, exc: Exception) -> None:
     row = session.get(OutboxJob, outbox_id)
+    if row is None:
+        return
     row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= MAX_ATTEMPTS:
         row.status = FAILED

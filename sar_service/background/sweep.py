@@ -83,7 +83,7 @@ def refresh_paused(session: Session, at: datetime, report: SweepReport) -> None:
 def requeue(session: Session, at: datetime, report: SweepReport) -> None:
     from flask import current_app
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target
     for row in outbox.due_for_enqueue(session, at):
         if queues.enqueue_outbox_row(row.id, row.task, app):
             row.enqueued_at = at

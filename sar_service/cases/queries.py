@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from sar_service.cases.serialize import SEES_REQUESTER
@@ -53,7 +54,7 @@ class CaseFilter:
     open_only: bool = False
 
 
-SORTS = {
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "due": (Case.next_due_date.asc().nulls_last(), Case.id.asc()),
     "-due": (Case.next_due_date.desc().nulls_last(), Case.id.desc()),
     "received": (Case.received_on.asc(), Case.id.asc()),
@@ -90,7 +91,7 @@ def search(user: User, q: str):
     """Reference and child everywhere; the requester's name and email only at schools where
     the user's role is shown requesters (else a search would reveal who asked)."""
     like = contains_pattern(q)
-    clauses = [
+    clauses: list[ColumnElement[bool]] = [
         func.lower(Case.reference).like(like, escape="\\"),
         func.lower(Case.subject_name).like(like, escape="\\"),
     ]

@@ -126,7 +126,7 @@ def validate_details(raw: Any, types: list[str], errors: dict[str, str]) -> dict
     details: dict[str, Any] = {}
     for t in types:
         given = raw.get(t) if isinstance(raw.get(t), dict) else {}
-        clean = {}
+        clean: dict[str, str | int] = {}
         for key, value in given.items():
             if isinstance(value, str):
                 _check_len(errors, f"details.{t}.{key}", value, MAX_TEXT, "This answer")

@@ -70,8 +70,8 @@ def _demo_notice_and_inventory(s: Session, school: School) -> None:
     from sar_service.records.inventory import seed_inventory
 
     import_notice(s, school, NOTICE.read_bytes(), NOTICE.name, imported_by="demo")
-    caseworker = s.scalar(select(User).where(User.email == CASEWORKER))
-    dpo = s.scalar(select(User).where(User.email == DEMO_LOGIN))
+    caseworker = s.scalars(select(User).where(User.email == CASEWORKER)).one()
+    dpo = s.scalars(select(User).where(User.email == DEMO_LOGIN)).one()
     for source in seed_inventory(s, school):
         source.owner_id = (dpo if source.system_kind in ("sen", "medical") else caseworker).id
 
@@ -159,7 +159,7 @@ DEMO_CASES: list[tuple[int, dict, list[tuple[str, int, dict]]]] = [
 
 def seed_cases(s: Session, school: School, on: date) -> list[Case]:
     """Create the demo cases as if each arrived ``days ago`` and was worked since."""
-    dpo = s.scalar(select(User).where(User.email == DEMO_LOGIN))
+    dpo = s.scalars(select(User).where(User.email == DEMO_LOGIN)).one()
     calendar = working_calendar()
     made = []
     for days_ago, payload, actions in DEMO_CASES:

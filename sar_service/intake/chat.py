@@ -29,12 +29,13 @@ def chat(slug: str, step: str):
     said = summary.display(current, draft.answers or {}) if not outcome.errors else ""
     if outcome.answered:
         said = outcome.answered["question"]
+    shown: journey.Outcome | None = outcome
     if outcome.redirect:
         target = _step_from_url(outcome.redirect, slug)
         if target is None:
             return jsonify(redirect=outcome.redirect, said=said)
-        current, outcome, change = target, None, "change=1" in outcome.redirect
-    context = journey.page_context(school, draft, current, outcome, change)
+        current, shown, change = target, None, "change=1" in outcome.redirect
+    context = journey.page_context(school, draft, current, shown, change)
     html = render_template("intake/_step_form.html", **context)
     return jsonify(
         html=html,

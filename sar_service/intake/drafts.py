@@ -20,7 +20,7 @@ MAX_RESUME_EMAILS = 5
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="draft-resume")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="draft-resume")
 
 
 def _cookie_key(school: School) -> str:

@@ -30,8 +30,12 @@ class Outcome:
 def step_url(school: School, step: flow.Step | None, change: bool = False) -> str:
     if step is None:
         return url_for("intake.check", slug=school.slug)
-    args = {"change": 1} if change else {}
-    return url_for("intake.step", slug=school.slug, step=step.slug, **args)
+    return url_for("intake.step", slug=school.slug, step=step.slug, **_change_args(change))
+
+
+def _change_args(change: bool) -> dict[str, Any]:
+    """``?change=1``: the step was reached from the check-your-answers page."""
+    return {"change": 1} if change else {}
 
 
 def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool) -> Outcome:
@@ -83,7 +87,7 @@ def page_context(
         else (step_url(school, prev) if prev else url_for("intake.start", slug=school.slug)),
         "action_url": step_url(school, step, change),
         "chat_url": url_for(
-            "intake.chat", slug=school.slug, step=step.slug, **({"change": 1} if change else {})
+            "intake.chat", slug=school.slug, step=step.slug, **_change_args(change)
         ),
         "notes": _notes(step, answers),
         "age_note": _age_note(step, answers),

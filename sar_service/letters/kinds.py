@@ -12,7 +12,7 @@ point is still there. Sources: LEGAL.md beside the project (Art 12, 15, 19,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .context import OUTCOMES, LetterContext
@@ -51,10 +51,12 @@ def normalise(text: str) -> str:
 
 
 def _contains(text: str, value: str | None) -> bool:
-    return bool(value) and normalise(value) in text
+    return normalise(value) in text if value else False
 
 
-def _value(key: str, label: str, get: Callable[[LetterContext], object], applies=None) -> Check:
+def _value(
+    key: str, label: str, get: Callable[[LetterContext], str | Iterable[str] | None], applies=None
+) -> Check:
     """Every value (a string or each item of a list) appears in the letter."""
 
     def test(text: str, ctx: LetterContext) -> bool:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.orm import Session
 
 from sar_service.clock import now
@@ -86,7 +87,7 @@ def reset_template(session: Session, school: School, kind: str) -> int:
             LetterTemplate.school_id == school.id, LetterTemplate.kind == kind
         )
     )
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0
 
 
 def filename_for(case: Case, kind: str, version: int) -> str:
@@ -140,6 +141,7 @@ def create_letter(
             errors["kind"] = reason
     if errors:
         return None, errors
+    assert isinstance(kind, str)  # checked above
     extra, errors = parse_extra(kind, body)
     if errors:
         return None, errors

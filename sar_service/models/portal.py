@@ -14,9 +14,6 @@ from sar_service.db import Base, UTCDateTime
 if TYPE_CHECKING:
     from sar_service.uploads import StoredFile
 
-EVIDENCE_KINDS = ("identity", "evidence")
-
-
 #: What a requester's file is, as the portal asks and staff see it.
 EVIDENCE_KINDS = {"identity": "Proof of identity", "evidence": "Other information"}
 

@@ -11,7 +11,7 @@ list of recipients of its own (a list is taken as the school's full answer).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
 
 from sar_service.notices.labels import clean, label_key, short_label, split_list
 from sar_service.notices.sections import list_kind, sentences
@@ -102,7 +102,7 @@ def _org_fragments(rest: str) -> list[str]:
     return out
 
 
-def _first_person(match: re.Match[str] | None) -> bool:
+def _first_person(match: re.Match[str] | None) -> TypeGuard[re.Match[str]]:
     """The school is the one acting: no other subject between "we" and the verb."""
     return bool(
         match

@@ -374,17 +374,19 @@ def normalise_text(text: str) -> str:
 
 def _next_number(one: str, other: str) -> bool:
     """Two numbered lines one apart ("2." and "3."), as in a list spread over blank lines."""
-    numbers = [re.match(r"\(?(\d+)", x) for x in (one, other)]
-    if not all(numbers) or not all(_NUMBERED.match(x) for x in (one, other)):
+    first, second = (re.match(r"\(?(\d+)", x) for x in (one, other))
+    if first is None or second is None or not all(_NUMBERED.match(x) for x in (one, other)):
         return False
-    return abs(int(numbers[0][1]) - int(numbers[1][1])) == 1
+    return abs(int(first[1]) - int(second[1])) == 1
 
 
 def _numbered_line(lines: list[str], index: int) -> list[str]:
     """A numbered line is a heading when it stands alone and reads like one, else an item."""
     line = lines[index]
     numbered = _NUMBERED.match(line)
-    rest = (numbered or _LETTERED.match(line)).re.sub("", line, count=1)
+    marker = numbered or _LETTERED.match(line)
+    assert marker is not None, "called only for numbered or lettered lines"
+    rest = marker.re.sub("", line, count=1)
     before = next((x for x in reversed(lines[:index]) if x), "")
     after = next((x for x in lines[index + 1 :] if x), "")
     adjacent = [lines[i] for i in (index - 1, index + 1) if 0 <= i < len(lines)]

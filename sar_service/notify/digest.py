@@ -163,6 +163,7 @@ def lines(session: Session, user_id: int, as_of: date) -> tuple[list[DigestLine]
         [
             DigestLine(ref, school, slug, status, due, (due - as_of).days, bool(paused))
             for ref, school, slug, status, due, paused in rows
+            if due is not None  # the query only lists cases with a due date
         ],
         total,
         overdue,

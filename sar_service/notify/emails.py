@@ -115,6 +115,7 @@ def _case_context(settings: Settings, n: Notification, case: Case) -> dict[str, 
 
 def _digest_context(session: Session, settings: Settings, n: Notification) -> dict[str, Any]:
     as_of = date.fromisoformat(n.data["as_of"])
+    assert n.recipient_user_id is not None, "a digest goes to a member of staff"
     rows, total, overdue = digest.lines(session, n.recipient_user_id, as_of)
     items = [
         {

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import CursorResult, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from sar_service.cases.clocks import working_calendar
@@ -87,7 +87,7 @@ def cancel_stale(session: Session) -> int:
             .values(status=CANCELLED, last_error="No longer applies: the case changed.")
             .execution_options(synchronize_session=False)
         )
-        total += result.rowcount or 0
+        total += cast(CursorResult, result).rowcount or 0
     return total
 
 

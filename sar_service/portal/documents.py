@@ -8,7 +8,7 @@ a ``filename``, a ``content_type`` and a ``load()`` returning the bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sar_service.models import Case
@@ -19,7 +19,7 @@ class ReleasedDocument:
     id: str
     filename: str
     content_type: str
-    load: Callable[[], bytes]
+    load: Callable[[], bytes | Iterable[bytes]]
     released_on: str = ""
 
 

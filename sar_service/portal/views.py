@@ -82,7 +82,9 @@ def upload(token: str):
     case = _case_or_invalid(token)
     if case is None:
         return _invalid()
-    kind = request.form.get("kind") if request.form.get("kind") in UPLOAD_KINDS else "evidence"
+    kind = request.form.get("kind") or ""
+    if kind not in UPLOAD_KINDS:
+        kind = "evidence"
     file = request.files.get("file")
     errors = {}
     if file is None or not file.filename:

@@ -157,6 +157,7 @@ def _write_zip(
             zf.writestr(f"letter/{clean_name(letter.filename)}", storage().get(letter.storage_key))
         for i, entry in enumerate(files, start=1):
             method = zipfile.ZIP_STORED if entry.file_kind in STORED_KINDS else zipfile.ZIP_DEFLATED
+            assert entry.document is not None  # ``files`` holds the included documents only
             zf.writestr(entry.arcname, storage().get(entry.document.storage_key), method)
             if i % step == 0:
                 _set_progress(session, bundle, 5 + int(90 * i / len(files)))
@@ -168,7 +169,7 @@ def build(session: Session, bundle_id: int) -> None:
     bundle = session.get(Bundle, bundle_id)
     if bundle is None or bundle.status in ("ready", "failed"):
         return
-    case = session.get(Case, bundle.case_id)
+    case = session.get_one(Case, bundle.case_id)
     bundle.status, bundle.progress, bundle.error = "building", 0, ""
     session.commit()
     try:
@@ -180,7 +181,7 @@ def build(session: Session, bundle_id: int) -> None:
             stored = storage().put_file(path)
     except (StorageError, ValueError, OSError) as exc:
         session.rollback()
-        bundle = session.get(Bundle, bundle_id)
+        bundle = session.get_one(Bundle, bundle_id)
         bundle.status, bundle.error, bundle.finished_at = "failed", str(exc)[:2000], now()
         return
     doc = Document(

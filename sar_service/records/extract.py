@@ -116,7 +116,8 @@ def _email_text(data: bytes) -> str:
         try:
             text = body.get_content()
         except (LookupError, UnicodeError):
-            text = (body.get_payload(decode=True) or b"").decode("utf-8", errors="replace")
+            payload = body.get_payload(decode=True)
+            text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
         if body.get_content_subtype() == "html":
             text = html_to_text(text)
     return "\n".join(lines) + "\n\n" + text.strip("\n")

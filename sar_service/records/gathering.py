@@ -38,8 +38,8 @@ def statutory_due(case: Case) -> date | None:
     dates = [case.due_date]
     if "educational_record" in case.types:
         dates.append(case.school_days_due_date)
-    dates = [d for d in dates if d]
-    return min(dates) if dates else None
+    known = [d for d in dates if d]
+    return min(known) if known else None
 
 
 def task_due_on(case: Case, on: date | None = None) -> date | None:
@@ -128,7 +128,7 @@ def drop_task(session: Session, task: GatheringTask, reason: str, actor: str) ->
         raise GatheringError("Only an open task can be dropped.")
     task.status, task.drop_reason = "dropped", reason.strip()
     task.completed_at, task.completed_by = now(), actor
-    case = session.get(Case, task.case_id)
+    case = session.get_one(Case, task.case_id)
     _audit(session, case, "gathering_task_dropped", actor, reason.strip(), source=task.source_name)
 
 
@@ -139,7 +139,7 @@ def nothing_held(session: Session, task: GatheringTask, note: str, actor: str) -
         raise GatheringError("This task was dropped.")
     task.status, task.note = "nothing_held", note.strip()
     task.completed_at, task.completed_by = now(), actor
-    case = session.get(Case, task.case_id)
+    case = session.get_one(Case, task.case_id)
     _audit(session, case, "gathering_nothing_held", actor, note.strip(), source=task.source_name)
 
 

@@ -36,7 +36,7 @@ def send_task_email(session: Session, task_id: int) -> None:
     task = session.get(GatheringTask, task_id)
     if task is None or task.emailed_at or task.assignee is None or task.status != "open":
         return
-    case = session.get(Case, task.case_id)
+    case = session.get_one(Case, task.case_id)
     settings = current_app.config["SAR_SETTINGS"]
     context = {
         "task": task,

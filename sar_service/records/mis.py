@@ -207,7 +207,7 @@ def parse_roll(data: bytes) -> tuple[list[RollPerson], list[str]]:
         person = _person(line, cells, cols, errors) if cells else None
         if person is not None:
             people.append(person)
-            if person.role == "pupil":
+            if person.role == "pupil" and cells:
                 people.extend(_contacts(header, cells, person))
     return people, errors
 
@@ -217,7 +217,8 @@ def parse_dataset(data: bytes) -> tuple[list[MisRecord], list[str]]:
     cols = column_map(header)
     if "upn" not in cols:
         raise ImportProblem(f"The file has no UPN column. Columns found: {', '.join(header)}.")
-    records, errors = [], []
+    records: list[MisRecord] = []
+    errors: list[str] = []
     for line, row in rows:
         cells = _cells(header, line, row, errors)
         if cells is None:

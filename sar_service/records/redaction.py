@@ -319,7 +319,7 @@ def _canon(kind: str, text: str) -> str:
 
 def _kept_values(keep: tuple[str, ...]) -> set[str]:
     """Keep entries in every comparable form, plus compact kept names for email local parts."""
-    values = set()
+    values: set[str] = set()
     for entry in keep:
         values.update(_canon(kind, entry) for kind in ("phone", "upn", "email"))
         words = re.sub(r"[^a-z ]", "", _fold(entry).lower()).split()

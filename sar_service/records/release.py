@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,7 +38,7 @@ def release(
     at = now()
     for old in _live(session, case, at):
         old.release_expires_at = at  # one live bundle at a time: the newest
-    doc = session.get(Document, bundle.document_id)
+    doc = session.get_one(Document, bundle.document_id)
     doc.released_at, doc.release_expires_at = at, at + timedelta(days=days)
     session.add(
         CaseEvent(
@@ -88,8 +89,8 @@ def released_for_portal(session: Session, case: Case) -> list:
             id=f"bundle-{doc.id}",
             filename=doc.filename,
             content_type=doc.content_type,
-            load=lambda d=doc: _download(session, case.id, d.id, d.storage_key),
-            released_on=short_date(london_date(doc.released_at)),
+            load=partial(_download, session, case.id, doc.id, doc.storage_key),
+            released_on=short_date(london_date(doc.released_at)) if doc.released_at else "",
         )
         for doc in _live(session, case, now())
     ]

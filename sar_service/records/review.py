@@ -60,7 +60,9 @@ def text_of(doc: Document, info: GatheredDocument, data: bytes | None = None) ->
 
 def suggestions_for(session: Session, case: Case, doc: Document, data: bytes | None = None):
     """Fresh suggestions for a text-bearing document, with the text they refer to."""
-    text = text_of(doc, _gathered(session, doc), data)
+    info = _gathered(session, doc)
+    assert info is not None, "suggestions are made for gathered documents only"
+    text = text_of(doc, info, data)
     found = suggest_redactions(text, roll(session, case.school_id), keep_for(session, case))
     return text, found
 
@@ -173,6 +175,7 @@ def refresh_redacted_copy(session: Session, case: Case, doc: Document) -> Docume
             session.delete(old)
     session.flush()
     info = _gathered(session, doc)
+    assert info is not None, "only gathered documents are redacted"
     rows = decisions(session, doc)
     if any(r.decision == "pending" for r in rows) or not any(
         r.decision == "accepted" for r in rows
@@ -289,7 +292,8 @@ def case_review(session: Session, case: Case) -> CaseReview:
         .where(Document.case_id == case.id, Document.kind == "redacted")
         .order_by(Document.id)
     ):
-        copies[copy.source_id] = copy
+        if copy.source_id is not None:
+            copies[copy.source_id] = copy
     held = withholdings(session, case)
     by_doc = {w.document_id: w for w in held if w.document_id}
     review = CaseReview(withheld=held)

@@ -97,8 +97,8 @@ def record_documents(session: Session, case: Case, created_by: str) -> list[Docu
             name = f"{title} records from the MIS.csv"
             files.append((name, f"MIS export: {title.lower()}", data_rows))
     made = []
-    for filename, source, rows in files:
-        data = _csv(rows)
+    for filename, source, csv_rows in files:
+        data = _csv(csv_rows)
         if find_duplicate(session, case, hashlib.sha256(data).hexdigest()) is not None:
             continue
         made.append(

@@ -7,6 +7,7 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from sar_service.db import session
 from sar_service.models import Case, Document
+from sar_service.models.inventory import GatheredDocument
 from sar_service.models.review import EXEMPTIONS, Bundle
 from sar_service.records import bp, bundle, documents, release, review
 from sar_service.records.extract import needs_manual_redaction
@@ -47,7 +48,7 @@ def review_page(school: str, reference: str):
     return render(case, role)
 
 
-def _doc_or_404(case: Case, doc_id: int) -> tuple[Document, object]:
+def _doc_or_404(case: Case, doc_id: int) -> tuple[Document, GatheredDocument]:
     db = session()
     doc = documents.case_document(db, case, doc_id)
     info = review._gathered(db, doc) if doc else None

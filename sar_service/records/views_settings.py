@@ -108,7 +108,8 @@ def inventory_update(school: str, source_id: int):
 
 def _counts(school: School) -> dict[str, int]:
     db = session()
-    counts = {"roll": db.scalar(select(func.count()).where(RollPerson.school_id == school.id))}
+    roll = db.execute(select(func.count()).where(RollPerson.school_id == school.id)).scalar_one()
+    counts = {"roll": roll}
     for dataset, n in db.execute(
         select(MisRecord.dataset, func.count())
         .where(MisRecord.school_id == school.id)

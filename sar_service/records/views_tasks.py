@@ -77,7 +77,7 @@ def task_upload(task_id: int):
     for file in files:
         try:
             doc = documents.add_gathered(
-                db, case, file.read(MAX_BYTES + 1), file.filename,
+                db, case, file.read(MAX_BYTES + 1), file.filename or "",
                 source_name=task.source_name, created_by=actor(), task=task,
             )  # fmt: skip
         except FileProblem as exc:

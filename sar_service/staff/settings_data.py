@@ -76,7 +76,7 @@ def staff_at(db: Session, school: School) -> list[tuple[User, Membership]]:
 
 
 def dpo_count(db: Session, school: School) -> int:
-    return db.scalar(
+    return db.execute(
         select(func.count(Membership.id))
         .join(User, User.id == Membership.user_id)
         .where(
@@ -84,4 +84,4 @@ def dpo_count(db: Session, school: School) -> int:
             Membership.role == "dpo",
             User.is_active.is_(True),
         )
-    )
+    ).scalar_one()

@@ -138,7 +138,7 @@ def settings_change_staff(slug: str, user_id: int):
     if losing_dpo and data.dpo_count(db, school) <= 1:
         msg = "A school needs at least one DPO. Add another DPO first."
         return _render(school, {f"staff-{user_id}": msg}, 422)
-    if change == "role":
+    if change == "role" and role is not None:
         membership.role = role
         message = f"{user.name} is now {role} at {school.name}."
     else:
@@ -158,8 +158,8 @@ def settings_reminders(slug: str):
     school = dpo_school_or_404(slug)
     raw = (request.form.get("reminders") or "")[:100]
     days, error = forms.parse_day_list(raw)
-    if error:
-        return _render(school, {"reminders": error}, 422, {"reminders": raw})
+    if error or days is None:
+        return _render(school, {"reminders": error or ""}, 422, {"reminders": raw})
     data.set_reminder_days(school, days)
     session().commit()
     return _done(school, "Reminder timing saved.", "reminders")
@@ -170,7 +170,7 @@ def settings_notice(slug: str):
     school = dpo_school_or_404(slug)
     upload = request.files.get("notice")
     raw = upload.read(store.MAX_NOTICE_BYTES + 1) if upload else b""
-    if not raw:
+    if upload is None or not raw:
         return _render(
             school, {"notice": "Choose the privacy notice file (.docx, .txt or .md)."}, 422
         )
