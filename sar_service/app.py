@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
+from sar_service import security_headers
 from sar_service.config import Settings
 
 
@@ -34,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     _init_database(app, settings)
     _register_blueprints(app)
+    security_headers.init_app(app, settings.trusted_proxies)
     _register_error_pages(app)
     _register_cli(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -11,6 +11,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sar_service.private_files import make_dir, write_private
+
 
 def _instance_dir(env: dict[str, str]) -> Path:
     return Path(env.get("SAR_INSTANCE_DIR") or "instance").resolve()
@@ -23,10 +25,9 @@ def _secret_key(instance: Path, env: dict[str, str]) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    make_dir(instance)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    write_private(path, key)
     return key
 
 
@@ -55,6 +56,8 @@ class Settings:
     outbox_dir: Path = field(default_factory=lambda: Path("instance/outbox"))
     storage_key: str | None = None
     testing: bool = False
+    #: How many reverse proxies in front of the app set ``X-Forwarded-For``/``-Proto``.
+    trusted_proxies: int = 0
 
     @property
     def embedded_redis(self) -> bool:
@@ -85,4 +88,5 @@ class Settings:
             mail_from=env.get("MAIL_FROM") or "sar-service@localhost",
             outbox_dir=instance / "outbox",
             storage_key=env.get("STORAGE_KEY") or None,
+            trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
         )
