@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
 
 from sar_service import security_headers
 from sar_service.config import Settings
@@ -54,8 +53,7 @@ def _init_database(app: Flask, settings: Settings) -> None:
 
     db = Database(settings.database_url)
     app.extensions["sar.db"] = db
-    event.listen(db.Session, "after_commit", outbox.dispatch_after_commit(app))
-    event.listen(db.Session, "after_rollback", outbox.forget_on_rollback)
+    outbox.install(app, db.Session)
     app.teardown_appcontext(close_session)
 
 

@@ -81,6 +81,10 @@ def check(slug: str):
     school = school_or_404(slug)
     draft = draft_or_start(school)
     if draft is None:
+        sent = drafts.submitted_case_id(session(), school)
+        if request.method == "POST" and sent is not None:  # "send" pressed twice
+            cookie[f"done-{school.id}"] = sent
+            return redirect(url_for("intake.done", slug=slug))
         return redirect(url_for("intake.start", slug=slug))
     answers = draft.answers or {}
     missing = steps.first_incomplete(answers, school, today())
