@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
 
+from sar_service import security_headers
 from sar_service.config import Settings
 
 
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     _init_database(app, settings)
     _register_blueprints(app)
+    security_headers.init_app(app, settings.trusted_proxies)
     _register_error_pages(app)
     _register_cli(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -52,8 +53,7 @@ def _init_database(app: Flask, settings: Settings) -> None:
 
     db = Database(settings.database_url)
     app.extensions["sar.db"] = db
-    event.listen(db.Session, "after_commit", outbox.dispatch_after_commit(app))
-    event.listen(db.Session, "after_rollback", outbox.forget_on_rollback)
+    outbox.install(app, db.Session)
     app.teardown_appcontext(close_session)
 
 

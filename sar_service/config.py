@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sar_service.auth.passwords import check_profile
+from sar_service.private_files import make_dir, write_private
 
 
 def _instance_dir(env: dict[str, str]) -> Path:
@@ -25,10 +26,9 @@ def _secret_key(instance: Path, env: dict[str, str]) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    make_dir(instance)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    write_private(path, key)
     return key
 
 
@@ -59,6 +59,8 @@ class Settings:
     testing: bool = False
     #: Argon2 cost profile (``sar_service.auth.passwords.PROFILES``); tests use "fast".
     password_hash: str = "default"
+    #: How many reverse proxies in front of the app set ``X-Forwarded-For``/``-Proto``.
+    trusted_proxies: int = 0
 
     @property
     def embedded_redis(self) -> bool:
@@ -90,4 +92,5 @@ class Settings:
             outbox_dir=instance / "outbox",
             storage_key=env.get("STORAGE_KEY") or None,
             password_hash=check_profile(env.get("SAR_PASSWORD_HASH") or "default"),
+            trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
         )

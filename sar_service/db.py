@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from sar_service.private_files import make_dir, touch_private
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -48,6 +51,7 @@ class Base(DeclarativeBase):
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs to behave."""
     if url.startswith("sqlite"):
+        _create_private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -60,6 +64,14 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _create_private_sqlite_file(url: str) -> None:
+    """Create the database file 0600 before SQLite does (it would use the umask, 0644)."""
+    path = make_url(url).database
+    if path and path != ":memory:" and not path.startswith("file:"):
+        make_dir(Path(path).parent)
+        touch_private(Path(path))
 
 
 class Database:

@@ -14,6 +14,7 @@ from email.utils import formataddr, make_msgid
 
 from sar_service.clock import now
 from sar_service.config import Settings
+from sar_service.private_files import make_dir, write_private
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,10 @@ def send(settings: Settings, msg: Message) -> str:
                 smtp.login(settings.smtp_username, settings.smtp_password or "")
             smtp.send_message(email)
     else:
-        settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+        make_dir(settings.outbox_dir)
         if msg.message_id:  # a retry overwrites its own earlier copy
             name = msg.message_id.strip("<>").replace("@", "_").replace("/", "_") + ".eml"
         else:
             name = f"{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
-        (settings.outbox_dir / name).write_bytes(bytes(email))
+        write_private(settings.outbox_dir / name, bytes(email))
     return str(email["Message-ID"])

@@ -10,6 +10,7 @@ import sys
 import click
 
 from sar_service.background import cron, jobs, queues
+from sar_service.private_files import write_private
 
 
 def run_worker(app, burst: bool = False) -> bool:
@@ -42,8 +43,7 @@ def _demo_login(app) -> tuple[str, str | None]:
         created = demo.seed_demo(s)
         s.commit()
     if created:
-        path.write_text(f"{created[0]}\n{created[1]}\n")
-        path.chmod(0o600)
+        write_private(path, f"{created[0]}\n{created[1]}\n")
         return created
     if path.exists():
         email, password = path.read_text().split("\n")[:2]

@@ -45,7 +45,7 @@ def hit(limit: Limit, ip: str | None) -> Decision:
         pipe.incr(key)
         pipe.expire(key, limit.window + 5)
         count = pipe.execute()[0]
-    except RedisError as exc:
+    except (RedisError, OSError, ValueError) as exc:  # a connection broken mid-call, too
         log.warning("rate limit %s not checked, Redis unavailable: %s", limit.name, exc)
         return Decision(True)
     if count > limit.count:

@@ -26,6 +26,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from sar_service.config import Settings
+from sar_service.private_files import make_dir, open_private, write_private
 
 MAGIC = b"SARCHUNK1\n"
 CHUNK = 1024 * 1024
@@ -49,9 +50,8 @@ def storage_key(settings: Settings) -> bytes:
         return settings.storage_key.encode()
     path = settings.instance_dir / "storage_key"
     if not path.exists():
-        settings.instance_dir.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(Fernet.generate_key())
-        path.chmod(0o600)
+        make_dir(settings.instance_dir)
+        write_private(path, Fernet.generate_key())
     return path.read_bytes().strip()
 
 
@@ -68,8 +68,8 @@ class Storage:
     def put(self, data: bytes) -> Stored:
         key = secrets.token_hex(20)
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(self.fernet.encrypt(data))
+        make_dir(path.parent)
+        write_private(path, self.fernet.encrypt(data))
         return Stored(key=key, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
     def _decrypt(self, key: str, token: bytes) -> bytes:
@@ -89,9 +89,9 @@ class Storage:
         """Encrypt ``source`` chunk by chunk; memory use is a few MB whatever its size."""
         key = secrets.token_hex(20)
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_dir(path.parent)
         digest, size, index = hashlib.sha256(), 0, 0
-        with open(source, "rb") as src, open(path, "wb") as out:
+        with open(source, "rb") as src, open_private(path) as out:
             out.write(MAGIC)
             chunk = src.read(CHUNK)
             while True:

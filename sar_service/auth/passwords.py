@@ -8,6 +8,7 @@ reads the cost from the stored hash, so either profile verifies the other.
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -48,10 +49,16 @@ def hash_password(password: str) -> str:
     return _current_hasher().hash(password)
 
 
+@cache
+def _stand_in_hash(hasher_: PasswordHasher) -> str:
+    """A hash no password matches, checked when there is no account, so that signing in
+    with an unknown email does the same argon2 work, and takes as long, as a wrong password."""
+    return hasher_.hash(secrets.token_urlsafe(32))
+
+
 def verify_password(stored: str | None, password: str) -> bool:
-    if not stored:
-        return False
+    current = _current_hasher()
     try:
-        return _current_hasher().verify(stored, password)
+        return current.verify(stored or _stand_in_hash(current), password) and bool(stored)
     except (VerificationError, InvalidHashError):
         return False

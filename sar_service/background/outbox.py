@@ -1,7 +1,7 @@
 """The outbox: background work recorded as rows, enqueued only after commit.
 
 ``add`` writes a row in the caller's transaction. When that transaction
-commits, ``dispatch_after_commit`` hands the new rows to RQ. A worker
+commits, the listeners ``install`` sets up hand the new rows to RQ. A worker
 ``claim``s a row before running it, so a job enqueued twice (by the sweep
 after a Redis restart, say) still runs once.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, or_, select, update
+from sqlalchemy import CursorResult, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,20 +94,41 @@ def add_many(session: Session, jobs: list[tuple[str, str, dict[str, Any], int | 
     )
 
 
-def dispatch_after_commit(app) -> Callable[[Session], None]:
-    """Build the ``after_commit`` listener that enqueues rows created in that transaction."""
+def install(app, session_factory) -> None:
+    """Enqueue the rows a transaction created once it has committed; forget them on rollback.
 
-    def _dispatch(session: Session) -> None:
-        if session.in_nested_transaction():  # a savepoint released: the rows are not committed
+    Two steps: ``after_commit`` notes the committed rows, ``after_transaction_end`` enqueues
+    them, because only then has the session given its connection back to the pool. Marking
+    rows as enqueued takes a connection of its own; taking it while still holding the first
+    deadlocked once every pooled connection belonged to a request waiting for a second
+    (twenty API requests at once against a pool of fifteen all hung for 30 s).
+    """
+    event.listen(session_factory, "after_commit", _note_committed)
+    event.listen(session_factory, "after_transaction_end", _dispatch_committed(app))
+    event.listen(session_factory, "after_rollback", forget_on_rollback)
+
+
+def _note_committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the rows are not committed
+        return
+    new = session.info.pop("outbox_new", [])
+    if new:
+        session.info.setdefault("outbox_committed", []).extend(new)
+
+
+def _dispatch_committed(app) -> Callable[[Session, Any], None]:
+    def _dispatch(session: Session, transaction) -> None:
+        if transaction.parent is not None or "outbox_committed" not in session.info:
             return
-        new = session.info.pop("outbox_new", [])
-        if not new:
-            return
+        committed = session.info.pop("outbox_committed")
         from sar_service.background import queues
 
-        enqueued = [oid for oid, task in new if queues.enqueue_outbox_row(oid, task, app)]
-        if enqueued:
-            _mark_enqueued(app, enqueued)
+        try:
+            enqueued = [oid for oid, t in committed if queues.enqueue_outbox_row(oid, t, app)]
+            if enqueued:
+                _mark_enqueued(app, enqueued)
+        except Exception:  # the rows are committed: the sweep enqueues them; never fail the user
+            log.exception("outbox rows %s not handed to RQ now", [oid for oid, _ in committed])
 
     return _dispatch
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,23 +17,30 @@ from workflows.states import Status
 
 
 def next_reference(session: Session, school: School, year: int) -> str:
-    """SAR-2026-0001, -0002…: numbered per school and year, never reused."""
+    """SAR-2026-0001, -0002…: numbered per school and year, never reused.
+
+    One ``UPDATE … SET last = last + 1 RETURNING last`` takes the number: the database
+    serialises it, so two requests at the same moment never get the same number on
+    PostgreSQL or SQLite (a read-then-write gave both parents one reference, and one a 500).
+    """
+    bump = (
+        update(ReferenceCounter)
+        .where(ReferenceCounter.school_id == school.id, ReferenceCounter.year == year)
+        .values(last=ReferenceCounter.last + 1)
+        .returning(ReferenceCounter.last)
+        .execution_options(synchronize_session=False)
+    )
     for _ in range(5):
-        counter = session.scalar(
-            select(ReferenceCounter)
-            .where(ReferenceCounter.school_id == school.id, ReferenceCounter.year == year)
-            .with_for_update()
-        )
-        if counter is None:
-            try:
-                with session.begin_nested():
-                    counter = ReferenceCounter(school_id=school.id, year=year, last=0)
-                    session.add(counter)
-            except IntegrityError:
-                continue
-        counter.last += 1
-        session.flush()
-        return f"{school.reference_prefix}-{year}-{counter.last:04d}"
+        number = session.scalar(bump)
+        if number is not None:
+            return f"{school.reference_prefix}-{year}-{number:04d}"
+        try:  # the first case of the year at this school: create the counter, then bump it
+            with session.begin_nested():
+                session.execute(
+                    insert(ReferenceCounter).values(school_id=school.id, year=year, last=0)
+                )
+        except IntegrityError:
+            continue  # someone else created it first: bump theirs
     raise RuntimeError("could not allocate a case reference")
 
 

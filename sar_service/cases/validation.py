@@ -163,12 +163,21 @@ def validate_request(
     return result
 
 
+#: The UK GDPR and the Data Protection Act 2018 apply from this day; no clock starts earlier.
+EARLIEST_RECEIVED = date(2018, 5, 25)
+
+
 def _validate_staff_fields(payload: dict, today: date, result: Validated) -> None:
     received = parse_date(payload.get("received_on"))
     if received is None:
         result.errors["received_on"] = "Enter the date the request was received, like 2026-03-02."
     elif received > today:
         result.errors["received_on"] = "The date received cannot be in the future."
+    elif received < EARLIEST_RECEIVED:
+        result.errors["received_on"] = (
+            "The date received must be on or after 25 May 2018, when the UK GDPR and the "
+            "Data Protection Act 2018 began."
+        )
     else:
         result.data["received_on"] = received
     channel = payload.get("channel")

@@ -45,6 +45,14 @@ def current(s: Session, school: School) -> Draft | None:
     return draft
 
 
+def submitted_case_id(s: Session, school: School) -> int | None:
+    """The case this browser's draft became, if it has been sent (for a repeated "send")."""
+    draft = find(s, cookie.get(_cookie_key(school)))
+    if draft is None or draft.school_id != school.id:
+        return None
+    return draft.case_id
+
+
 def start(s: Session, school: School) -> Draft:
     draft = Draft(token=secrets.token_urlsafe(32), school_id=school.id, answers={}, step="")
     s.add(draft)

@@ -81,6 +81,10 @@ def check(slug: str):
     school = school_or_404(slug)
     draft = draft_or_start(school)
     if draft is None:
+        sent = drafts.submitted_case_id(session(), school)
+        if request.method == "POST" and sent is not None:  # "send" pressed twice
+            cookie[f"done-{school.id}"] = sent
+            return redirect(url_for("intake.done", slug=slug))
         return redirect(url_for("intake.start", slug=slug))
     answers = draft.answers or {}
     missing = steps.first_incomplete(answers, school, today())
@@ -116,7 +120,8 @@ def check(slug: str):
 @bp.get("/s/<slug>/done")
 def done(slug: str):
     school = school_or_404(slug)
-    case = session().get(Case, cookie.get(f"done-{school.id}") or 0)
+    # Shown once: on a shared computer the next person must not find the portal link here.
+    case = session().get(Case, cookie.pop(f"done-{school.id}", None) or 0)
     if case is None or case.school_id != school.id:
         return redirect(url_for("intake.start", slug=slug))
     from sar_service.portal.links import portal_url

@@ -35,6 +35,11 @@ def portal_url(case: Case, app=None) -> str:
     return app.config["SAR_SETTINGS"].base_url + portal_path(case, app)
 
 
+def revoke_links(case: Case) -> None:
+    """Every link issued for ``case`` so far stops working (the caller commits)."""
+    case.portal_token_epoch = (case.portal_token_epoch or 0) + 1
+
+
 def case_from_token(s: Session, token: str) -> Case | None:
     """The case a live link points at, or None if it is forged, expired or revoked."""
     try:

@@ -10,6 +10,7 @@ from sar_service.db import session
 from sar_service.models import Case
 from sar_service.notify import link_emails
 from sar_service.portal import bp
+from sar_service.portal.links import revoke_links
 
 
 @bp.route("/new-link", methods=["GET", "POST"])
@@ -61,5 +62,6 @@ def _send_links(reference: str, email: str) -> None:
         )
     )
     for case in cases:
+        revoke_links(case)  # whoever had an earlier link (a forwarded email, say) loses it
         link_emails.queue_portal_link(s, case)
     s.commit()

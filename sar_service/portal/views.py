@@ -87,7 +87,12 @@ def upload(token: str):
         kind = "evidence"
     file = request.files.get("file")
     errors = {}
-    if file is None or not file.filename:
+    if Status(case.status) in FINISHED:
+        errors["file"] = (
+            "This request is finished, so we cannot take files for it. "
+            "To ask for something new, make a new request."
+        )
+    elif file is None or not file.filename:
         errors["file"] = "Choose a file to upload."
     else:
         try:

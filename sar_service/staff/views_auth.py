@@ -13,9 +13,10 @@ from sar_service.auth import lockout, reset, totp
 from sar_service.auth.login import end_sessions
 from sar_service.auth.login import sign_in as start_session
 from sar_service.auth.passwords import hash_password, verify_password
-from sar_service.clock import LONDON, now
+from sar_service.clock import now
 from sar_service.db import session
 from sar_service.models import User
+from sar_service.ratelimit import client_ip
 from sar_service.staff import bp
 from sar_service.staff.access import is_dpo_anywhere
 from sar_service.staff.guard import safe_next
@@ -25,11 +26,14 @@ PENDING_SECONDS = 600
 WRONG = "The email address or password is not right."
 
 
-def _locked_message(until) -> str:
-    return (
-        "Too many failed attempts: this account is locked until "
-        f"{until.astimezone(LONDON):%H:%M}. Try again then, or reset your password."
-    )
+def _too_many(email: str):
+    """The same answer for every email, known or not (429, never a 423 that confirms one)."""
+    page = render_template("staff/sign_in.html", errors={"email": lockout.TOO_MANY}, email=email)
+    return page, 429, {"Retry-After": str(int(lockout.WINDOW.total_seconds()))}
+
+
+def _attempt(email: str) -> lockout.Attempt:
+    return lockout.Attempt(email, client_ip(request))
 
 
 def _find_user(email: str) -> User | None:
@@ -50,7 +54,7 @@ def _pending_user() -> User | None:
 def _complete_sign_in(user: User) -> str | None:
     """Both factors done: a fresh session; returns where they were going (if safe)."""
     target = safe_next(flask.session.get(PENDING_KEY, {}).get("next"))
-    lockout.record_success(user)
+    lockout.record_success(_attempt(user.email), user, now())
     session().commit()
     start_session(user)
     return target
@@ -89,20 +93,18 @@ def sign_in():
 def _check_password(email: str, password: str):
     db, at = session(), now()
     user = _find_user(email)
-    if user is None or not user.is_active:
-        verify_password(None, password)  # same work either way
+    if user is not None and not user.is_active:
+        user = None
+    attempt = _attempt(email)
+    allowed = lockout.take_attempt(db, attempt, user, at)
+    db.commit()
+    if not allowed:
+        return _too_many(email)
+    if not verify_password(user.password_hash if user else None, password):  # same work
+        if lockout.limit_reached(attempt, user, at):
+            return _too_many(email)
         return render_template("staff/sign_in.html", errors={"email": WRONG}, email=email), 401
-    until = lockout.locked_until(user, at)
-    if until:
-        return render_template(
-            "staff/sign_in.html", errors={"email": _locked_message(until)}, email=email
-        ), 423
-    if not verify_password(user.password_hash, password):
-        locked = lockout.record_failure(user, at)
-        db.commit()
-        message = _locked_message(user.locked_until) if locked else WRONG
-        page = render_template("staff/sign_in.html", errors={"email": message}, email=email)
-        return page, (423 if locked else 401)
+    assert user is not None
     flask.session[PENDING_KEY] = {
         "uid": user.id,
         "epoch": user.session_epoch,
@@ -124,23 +126,20 @@ def two_factor():
     if request.method == "GET":
         return render_template("staff/two_factor.html", errors={})
     db, at = session(), now()
-    until = lockout.locked_until(user, at)
-    if until:
+    attempt = _attempt(user.email)
+    allowed = lockout.take_attempt(db, attempt, user, at)
+    db.commit()
+    if not allowed:
         flask.session.pop(PENDING_KEY, None)
-        return render_template(
-            "staff/sign_in.html", errors={"email": _locked_message(until)}, email=user.email
-        ), 423
+        return _too_many(user.email)
     code = (request.form.get("code") or "").strip()[:40]
     if totp.verify_user_code(user, code, at) or (
         len(code) > 6 and totp.use_recovery_code(db, user, code)
     ):
         return _finish(user)
-    locked = lockout.record_failure(user, at)
-    db.commit()
-    if locked:
+    if lockout.limit_reached(attempt, user, at):
         flask.session.pop(PENDING_KEY, None)
-        msg = _locked_message(user.locked_until)
-        return render_template("staff/sign_in.html", errors={"email": msg}, email=user.email), 423
+        return _too_many(user.email)
     errors = {"code": "That code is not right. Enter the 6-digit code your app shows now."}
     return render_template("staff/two_factor.html", errors=errors), 401
 
@@ -193,7 +192,7 @@ def reset_password(token: str):
         return render_template("staff/reset_password.html", invalid="", errors=errors), 422
     user.password_hash = hash_password(password)
     end_sessions(user)  # sign out everywhere else
-    lockout.record_success(user)
+    user.failed_logins, user.locked_until = 0, None
     db.commit()
     flask.session.clear()
     flask.flash("Your password has been changed. Sign in with it now.", "success")

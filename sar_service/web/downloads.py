@@ -7,7 +7,9 @@ named with a cleaned display name that cannot carry header or path tricks.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from flask import Response
 
@@ -20,12 +22,29 @@ _RENDERABLE = {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml"
                "text/javascript", "application/javascript"}  # fmt: skip
 
 
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII ``filename`` and, for any other name, RFC 5987 ``filename*``.
+
+    HTTP headers are Latin-1 on the wire: a name such as ``паспорт.pdf`` written raw makes the
+    server fail mid-response (RFC 6266 section 4.3 says to send both forms).
+    """
+    name = clean_name(filename)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = ascii_name.strip() or "download"
+    if ascii_name.startswith("."):
+        ascii_name = "download" + ascii_name
+    header = f'attachment; filename="{ascii_name}"'
+    if ascii_name != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
+
+
 def attachment(
     body: bytes | Iterable[bytes], filename: str, content_type: str, size: int | None = None
 ) -> Response:
     risky = content_type.split(";")[0].strip().lower() in _RENDERABLE
     headers = {
-        "Content-Disposition": f'attachment; filename="{clean_name(filename)}"',
+        "Content-Disposition": content_disposition(filename),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
     }

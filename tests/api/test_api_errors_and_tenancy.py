@@ -220,3 +220,17 @@ def test_openapi_is_valid_3_1(client):
     assert spec["openapi"].startswith("3.1")
     validate(spec)
     assert "/cases/{reference}/actions" in spec["paths"]
+
+
+@pytest.mark.parametrize("received", ["1900-01-01", "0001-01-01", "2018-05-24"])
+def test_a_request_received_before_the_law_began_is_refused(client, two_schools, received):
+    """Quoted finding: ``received_on`` had no lower bound. Under the UK GDPR and the DPA 2018
+    (25 May 2018) nothing earlier can be on the clocks."""
+    a, _, staff_a, _ = two_schools
+    logged = client.post(
+        "/api/v1/cases",
+        json=request_payload() | {"school": a.slug, "received_on": received, "channel": "email"},
+        headers=staff_a.headers,
+    )
+    assert logged.status_code == 422
+    assert "25 May 2018" in logged.get_json()["errors"]["received_on"]

@@ -338,3 +338,15 @@ def test_start_page_offers_to_continue_a_draft(client, factory):
     j.answer("what", {"story": "delete everything"})
     assert "Continue your request" in j.get("").text
     assert csrf(j.get("").text)
+
+
+def test_the_confirmation_page_does_not_keep_the_link_on_a_shared_computer(client, factory):
+    """Quoted finding: after "done", the next person at the same computer could open the
+    confirmation page and follow the portal link. It is shown once, then forgotten."""
+    factory.school("oakfield")
+    j = Journey(client)
+    answer_common(j, "I want to see what you've got on my daughter", ["access"])
+    _finish_access(j)
+    assert "/portal/" in j.get("done").text
+    later = j.get("done")
+    assert "/portal/" not in later.text

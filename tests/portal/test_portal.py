@@ -268,3 +268,41 @@ def test_a_link_to_one_schools_case_does_not_reach_another_schools_case(
     )
     assert r.status_code == 302
     assert [u.case_id for u in db.scalars(select(EvidenceUpload))] == [mine.id]
+
+
+def test_a_new_link_revokes_every_earlier_one(app, client, factory, db):
+    """Quoted finding: links could not be revoked (the epoch was never increased). A parent
+    who fears a link leaked asks for a new one; the old one stops working at once."""
+    school = factory.school("oakfield")
+    case = factory.case(school, today())
+    old = _path(app, case)
+    assert client.get(old).status_code == 200
+    client.post(
+        "/portal/new-link",
+        data={
+            "csrf_token": csrf(client.get("/portal/new-link").text),
+            "reference": case.reference,
+            "email": case.requester_email,
+        },
+    )
+    assert client.get(old).status_code == 404
+    db.refresh(case)
+    assert client.get(_path(app, case)).status_code == 200, "the link now emailed works"
+
+
+def test_uploads_to_a_finished_request_are_refused(app, client, factory, db):
+    """Quoted finding: files could still be uploaded to closed and withdrawn cases."""
+    school = factory.school("oakfield")
+    for status in ("withdrawn", "closed", "refused"):
+        case = factory.case(school, today())
+        path = _path(app, case)
+        token = csrf(client.get(path).text)
+        case.status = status
+        db.commit()
+        r = client.post(
+            f"{path}/upload",
+            data={"csrf_token": token, "kind": "evidence", "file": (BytesIO(pdf_bytes()), "a.pdf")},
+        )
+        assert r.status_code == 400, status
+        assert "This request is finished, so we cannot take files for it" in text(r.text)
+        assert db.scalar(select(EvidenceUpload).where(EvidenceUpload.case_id == case.id)) is None

@@ -215,3 +215,26 @@ def test_the_id_a_parent_uploaded_is_on_the_case_for_staff_who_see_requesters(
     sign_in_as(other_web, team, "viewer")
     assert "/evidence/" not in other_web.get(url(case)).text  # the timeline still says it came
     assert other_web.get(link.group(1)).status_code == 403
+
+
+def test_an_upload_named_in_cyrillic_downloads_with_its_name(app, web, team, case):
+    """Quoted finding: ``паспорт.pdf`` crashed the download (UnicodeEncodeError) and the
+    client hung. The name goes out as RFC 6266/5987 ``filename*`` with an ASCII fallback."""
+    portal = app.test_client()
+    with app.app_context():
+        path = portal_path(case)
+    token = CSRF_RE.search(portal.get(path).text).group(1)
+    sent = portal.post(
+        f"{path}/upload",
+        data={"csrf_token": token, "kind": "identity", "file": (io.BytesIO(PDF), "паспорт.pdf")},
+    )
+    assert sent.status_code == 302
+    sign_in_as(web, team, "caseworker")
+    page = web.get(url(case)).text
+    link = re.search(rf'href="({url(case)}/evidence/\d+)">паспорт.pdf</a>', page)
+    assert link, "the upload is listed under its own name"
+    download = web.get(link.group(1))
+    assert download.status_code == 200 and download.data == PDF
+    disposition = download.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%D0%BF%D0%B0%D1%81%D0%BF%D0%BE%D1%80%D1%82.pdf" in disposition
+    disposition.encode("latin-1")  # what the WSGI server must be able to send

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pyotp
@@ -12,6 +14,8 @@ from sar_service.auth import totp
 from sar_service.clock import now
 from sar_service.models import RecoveryCode, User
 from tests.staff.conftest import enrol
+
+WRONG = "The email address or password is not right."
 
 
 def test_signed_out_home_is_the_sign_in_page_and_pages_need_sign_in(web, team):
@@ -50,7 +54,12 @@ def test_wrong_password_says_so_without_revealing_which_part(web, team):
     assert "Enter your email address." in empty.text and "Enter your password." in empty.text
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(web, team, db):
+def _post_from(web, ip: str, url: str, form: dict):
+    """POST as if from another address (each address has its own count)."""
+    return web.post(url, form, environ_base={"REMOTE_ADDR": ip})
+
+
+def test_five_failures_from_one_place_stop_attempts_there_for_fifteen_minutes(web, team, db):
     email, password = team.caseworker.user.email, team.caseworker.password
     with time_machine.travel(now(), tick=False) as traveller:
         for _ in range(4):
@@ -58,16 +67,59 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(web, team, db):
                 web.post("/staff/sign-in", {"email": email, "password": "bad"}).status_code == 401
             )
         fifth = web.post("/staff/sign-in", {"email": email, "password": "bad"})
-        assert fifth.status_code == 423 and "locked until" in fifth.text
+        assert fifth.status_code == 429 and "Too many attempts" in fifth.text
         right = web.post("/staff/sign-in", {"email": email, "password": password})
-        assert right.status_code == 423, "the right password must not open a locked account"
+        assert right.status_code == 429, "the right password must not get past the limit"
         traveller.shift(timedelta(minutes=14))
-        assert web.post("/staff/sign-in", {"email": email, "password": password}).status_code == 423
+        assert web.post("/staff/sign-in", {"email": email, "password": password}).status_code == 429
         traveller.shift(timedelta(minutes=2))
         assert web.post("/staff/sign-in", {"email": email, "password": password}).status_code == 302
-    db.expire_all()
-    user = db.get(User, team.caseworker.user.id)
-    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_an_attacker_elsewhere_cannot_lock_a_member_of_staff_out(web, other_web, team):
+    """Quoted finding: lockouts let attackers lock out staff at will. Failures count per
+    account and address, so the real user at school signs in while someone else guesses."""
+    email, password = team.caseworker.user.email, team.caseworker.password
+    for _ in range(8):
+        _post_from(other_web, "203.0.113.9", "/staff/sign-in", {"email": email, "password": "x"})
+    assert web.post("/staff/sign-in", {"email": email, "password": password}).status_code == 302
+
+
+def test_the_limit_does_not_tell_whether_an_email_has_an_account(web, other_web, team):
+    """Quoted finding: a 423 confirmed that an email exists. Unknown and known addresses
+    hit the same limit with the same answer."""
+    known, unknown = team.caseworker.user.email, "nobody@oakfield.example"
+    answers = []
+    for client, email in ((web, known), (other_web, unknown)):
+        replies = [
+            client.post("/staff/sign-in", {"email": email, "password": "x"}) for _ in range(6)
+        ]
+        answers.append([(r.status_code, WRONG in r.text) for r in replies])
+    assert answers[0] == answers[1]
+    assert answers[0][-1][0] == 429 and 423 not in [code for code, _ in answers[0]]
+
+
+def test_parallel_wrong_codes_are_each_counted(app, web, team):
+    """Quoted finding: 14 wrong TOTP codes sent at once were all checked against a limit
+    of 5 (``failed_logins`` lost updates). Counting is atomic: at most 5 are checked."""
+    web.post("/staff/sign-in", {"email": team.dpo.user.email, "password": team.dpo.password})
+    token = web.csrf()
+    cookie = web.client.get_cookie("session")
+    start = threading.Barrier(14)
+
+    def guess(n: int) -> int:
+        client = app.test_client()
+        client.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+        start.wait()
+        with app.app_context():
+            return client.post(
+                "/staff/sign-in/code", data={"code": f"{n:06d}", "csrf_token": token}
+            ).status_code
+
+    with ThreadPoolExecutor(14) as pool:
+        codes = list(pool.map(guess, range(100000, 100014)))
+    assert codes.count(401) <= 5, codes
+    assert set(codes) <= {401, 429, 302}, codes
 
 
 def test_dpo_must_set_up_two_factor_on_first_sign_in(web, factory, db):
@@ -169,3 +221,23 @@ def test_a_deactivated_user_is_signed_out_and_cannot_sign_in(web, team, db):
     assert web.get("/staff/queue").status_code == 302
     form = {"email": team.caseworker.user.email, "password": team.caseworker.password}
     assert web.post("/staff/sign-in", form).status_code == 401
+
+
+def test_with_redis_down_failures_are_counted_in_the_database(web, team, redis_server, app):
+    """Staff can still sign in while Redis is away, and guessing is still limited."""
+    email, password = team.caseworker.user.email, team.caseworker.password
+    redis_server.stop()
+    app.extensions.pop("sar.redis", None)
+    try:
+        assert web.post("/staff/sign-in", {"email": email, "password": password}).status_code == 302
+        web.post("/staff/sign-out")
+        codes = [web.post("/staff/sign-in", {"email": email, "password": "x"}).status_code]
+        codes += [web.post("/staff/sign-in", {"email": email, "password": "x"}).status_code]
+        codes += [
+            web.post("/staff/sign-in", {"email": email, "password": x}).status_code
+            for x in ("a", "b", "c", password)
+        ]
+    finally:
+        redis_server.start()
+        app.extensions.pop("sar.redis", None)
+    assert codes == [401, 401, 401, 401, 429, 429]

@@ -42,3 +42,20 @@ def test_fast_profile_is_cheap_and_still_verifies_production_hashes(tmp_path):
 def test_unknown_profile_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="SAR_PASSWORD_HASH must be one of default, fast"):
         _settings(tmp_path, SAR_PASSWORD_HASH="quick")
+
+
+def test_an_unknown_account_costs_the_same_argon2_work(monkeypatch):
+    """Quoted finding: sign-in answered faster for an unknown email. With no stored hash the
+    check still runs argon2 over a stand-in hash (at the same cost), and never matches."""
+    from argon2 import PasswordHasher
+
+    from sar_service.auth import passwords
+
+    checked = []
+    real = PasswordHasher.verify
+    monkeypatch.setattr(
+        PasswordHasher, "verify", lambda self, h, p: checked.append(h) or real(self, h, p)
+    )
+    assert passwords.verify_password(None, "anything") is False
+    assert passwords.verify_password("", "") is False
+    assert len(checked) == 2 and all(h.startswith("$argon2") for h in checked)
