@@ -14,10 +14,11 @@ from sar_service.models.recovery import RecoveryCode
 from sar_service.models.review import Bundle, RedactionDecision, Withholding
 from sar_service.models.roll import MisRecord, RollPerson
 from sar_service.models.school import CalendarEntry, School
-from sar_service.models.user import ApiToken, Membership, User
+from sar_service.models.user import ApiToken, Membership, StaffSession, User
 
 __all__ = [
     "ApiToken",
+    "StaffSession",
     "Bundle",
     "CalendarEntry",
     "Case",

@@ -60,6 +60,11 @@ def dpo_school_or_404(slug: str) -> School:
     return school
 
 
+def needs_two_factor(user: User) -> bool:
+    """Anyone whose role lets them open parents' ID documents must sign in with two factors."""
+    return any(m.role in STAFF for m in user.memberships)
+
+
 def is_dpo_anywhere(user: User) -> bool:
     return any(m.role == "dpo" for m in user.memberships)
 

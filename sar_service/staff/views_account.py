@@ -1,22 +1,58 @@
-"""The signed-in user's own account: two-factor set-up, recovery codes, signing out."""
+"""The signed-in user's own account: two-factor set-up, recovery codes, API tokens, signing out.
+
+Changing how someone signs in (a new two-factor app, new recovery codes) asks for the
+password again: a session left open on a shared computer must not be enough to take
+the account over.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import flask
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
-from sar_service.auth import totp
+from sar_service.auth import tokens, totp
 from sar_service.auth.login import sign_out as end_session
 from sar_service.auth.login import sign_out_everywhere
+from sar_service.auth.passwords import verify_password
 from sar_service.clock import now
 from sar_service.db import session
 from sar_service.models import User
 from sar_service.staff import bp
 from sar_service.staff.access import me
+from sar_service.staff.guard import safe_next
 
 ENROL_KEY = "_sar_enrol_secret"
+REAUTH_KEY = "_sar_password_confirmed_at"
+REAUTH_FOR = 300  # seconds a confirmed password counts for
+
+
+def _password_confirmed() -> bool:
+    confirmed = flask.session.get(REAUTH_KEY)
+    return isinstance(confirmed, (int, float)) and time.time() - confirmed < REAUTH_FOR
+
+
+def _confirm_first():
+    return redirect(url_for("staff.confirm_password", next=request.path))
+
+
+@bp.route("/account/confirm-password", methods=["GET", "POST"])
+def confirm_password():
+    """Ask for the password again before a change to how this person signs in."""
+    target = safe_next(request.args.get("next")) or url_for("staff.account")
+    if request.method == "GET":
+        return render_template("staff/confirm_password.html", errors={}, action=request.full_path)
+    user = me()
+    if not verify_password(user.password_hash, request.form.get("password") or ""):
+        errors = {"password": "That password is not right."}
+        page = render_template(
+            "staff/confirm_password.html", errors=errors, action=request.full_path
+        )
+        return page, 401
+    flask.session[REAUTH_KEY] = time.time()
+    return redirect(target)
 
 
 def enrolment(user: User, on_done: Callable[[list[str]], object]):
@@ -50,13 +86,53 @@ def enrolment(user: User, on_done: Callable[[list[str]], object]):
 def account():
     user = me()
     left = totp.recovery_codes_left(session(), user) if user.totp_secret else 0
-    return render_template("staff/account.html", user=user, codes_left=left)
+    return render_template(
+        "staff/account.html",
+        user=user,
+        codes_left=left,
+        tokens=tokens.listed(session(), user),
+        now=now(),
+        new_token=None,
+    )
+
+
+@bp.post("/account/tokens")
+def make_token():
+    """A new API token, shown on this page once (only its hash is kept)."""
+    user = me()
+    name = (request.form.get("name") or "").strip()[:100] or "API token"
+    token = tokens.issue(session(), user, name=name)
+    session().commit()
+    left = totp.recovery_codes_left(session(), user) if user.totp_secret else 0
+    return render_template(
+        "staff/account.html",
+        user=user,
+        codes_left=left,
+        tokens=tokens.listed(session(), user),
+        now=now(),
+        new_token=token,
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    if not tokens.revoke(session(), me(), token_id):
+        abort(404)
+    session().commit()
+    flask.flash("The token has been revoked. Anything using it can no longer sign in.", "success")
+    return redirect(url_for("staff.account"))
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 def two_factor_setup():
     """Set up (or move to a new phone) two-factor sign-in."""
     user = me()
+    if not _password_confirmed():
+        return render_template(
+            "staff/confirm_password.html",
+            errors={},
+            action=url_for("staff.confirm_password", next=request.path),
+        )
 
     def done(codes: list[str]):
         session().commit()
@@ -73,6 +149,8 @@ def new_recovery_codes():
     if not user.totp_secret:
         flask.flash("Set up two-factor sign-in first.", "error")
         return redirect(url_for("staff.account"))
+    if not _password_confirmed():
+        return _confirm_first()
     codes = totp.issue_recovery_codes(session(), user)
     session().commit()
     return render_template(
@@ -83,6 +161,7 @@ def new_recovery_codes():
 @bp.post("/sign-out")
 def sign_out():
     end_session()
+    session().commit()
     flask.flash("You have signed out.", "success")
     return redirect(url_for("staff.sign_in"))
 

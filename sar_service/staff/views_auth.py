@@ -9,7 +9,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from sar_service.auth import lockout, reset, totp
+from sar_service.auth import lockout, reset, tokens, totp
 from sar_service.auth.login import end_sessions
 from sar_service.auth.login import sign_in as start_session
 from sar_service.auth.passwords import hash_password, verify_password
@@ -18,7 +18,7 @@ from sar_service.db import session
 from sar_service.models import User
 from sar_service.ratelimit import client_ip
 from sar_service.staff import bp
-from sar_service.staff.access import is_dpo_anywhere
+from sar_service.staff.access import needs_two_factor
 from sar_service.staff.guard import safe_next
 
 PENDING_KEY = "_sar_pending"
@@ -55,8 +55,8 @@ def _complete_sign_in(user: User) -> str | None:
     """Both factors done: a fresh session; returns where they were going (if safe)."""
     target = safe_next(flask.session.get(PENDING_KEY, {}).get("next"))
     lockout.record_success(_attempt(user.email), user, now())
-    session().commit()
     start_session(user)
+    session().commit()
     return target
 
 
@@ -113,7 +113,7 @@ def _check_password(email: str, password: str):
     }
     if user.totp_secret:
         return redirect(url_for("staff.two_factor"))
-    if is_dpo_anywhere(user):
+    if needs_two_factor(user):
         return redirect(url_for("staff.enrol_required"))
     return _finish(user)
 
@@ -146,7 +146,7 @@ def two_factor():
 
 @bp.route("/sign-in/set-up-two-factor", methods=["GET", "POST"])
 def enrol_required():
-    """DPOs must set up two-factor sign-in before their first session starts."""
+    """DPOs and caseworkers (who can open ID documents) set up two-factor sign-in first."""
     user = _pending_user()
     if user is None:
         return redirect(url_for("staff.sign_in"))
@@ -192,6 +192,7 @@ def reset_password(token: str):
         return render_template("staff/reset_password.html", invalid="", errors=errors), 422
     user.password_hash = hash_password(password)
     end_sessions(user)  # sign out everywhere else
+    tokens.revoke_all(db, user)  # whoever had the old password may have made a token
     user.failed_logins, user.locked_until = 0, None
     db.commit()
     flask.session.clear()

@@ -28,7 +28,12 @@ def token_required(view):
             raise ApiProblem(401, "Unauthorised", "Send 'Authorization: Bearer <token>'.")
         user = tokens.user_for(session(), token.strip())
         if user is None:
-            raise ApiProblem(401, "Unauthorised", "That token is not valid or has been revoked.")
+            raise ApiProblem(
+                401,
+                "Unauthorised",
+                "That token is not valid, has expired or has been revoked. "
+                "Make a new one under 'Your account'.",
+            )
         g.api_user = user
         return view(*args, **kwargs)
 

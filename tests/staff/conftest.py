@@ -74,6 +74,7 @@ class Web:
         environ = self.client.environ_base  # the same address and browser as its requests
         with self.app.app_context(), self.app.test_request_context(environ_base=environ):
             start_session(db_session().get(User, staff.user.id))
+            db_session().commit()
             signed_in = dict(flask.session)
         with self.client.session_transaction() as session:
             session.clear()
@@ -132,6 +133,7 @@ class Team:
     dpo: object
     dpo_secret: str
     caseworker: object
+    caseworker_secret: str
     owner: object
     viewer: object
     other_dpo: object
@@ -147,12 +149,14 @@ def team(factory, db) -> Team:
     other = factory.school("beech-academy", kind="academy")
     dpo = factory.staff(school, "dpo")
     other_dpo = factory.staff(other, "dpo")
+    caseworker = factory.staff(school, "caseworker")
     return Team(
         school=school,
         other=other,
         dpo=dpo,
         dpo_secret=enrol(db, dpo.user),
-        caseworker=factory.staff(school, "caseworker"),
+        caseworker=caseworker,
+        caseworker_secret=enrol(db, caseworker.user),
         owner=factory.staff(school, "owner"),
         viewer=factory.staff(school, "viewer"),
         other_dpo=other_dpo,

@@ -22,7 +22,7 @@ def _link(message) -> str:
 def test_reset_link_sets_a_new_password_once_and_signs_out_elsewhere(
     app, db, web, other_web, team, inbox
 ):
-    other_web.sign_in(team.caseworker)
+    other_web.sign_in(team.caseworker, team.caseworker_secret)
     sent = web.post("/staff/password/forgot", {"email": team.caseworker.user.email.upper()})
     assert "we have emailed it a link" in sent.text
     [row] = db.scalars(select(OutboxJob).where(OutboxJob.task == "password_link"))

@@ -169,9 +169,14 @@ UNSCOPED = [
     ("get", "/staff/tasks", None, EVERYONE),
     ("get", "/staff/account", None, EVERYONE),
     ("get", "/staff/account/two-factor", None, EVERYONE),
-    ("post", "/staff/account/two-factor", {"code": ""}, _row(BAD, BAD, BAD, BAD)),
-    # the DPO gets new codes; the others have no two-factor yet, so back to their account
-    ("post", "/staff/account/recovery-codes", {}, _row(OK, FOUND, FOUND, FOUND)),
+    # changing two-factor asks for the password first (a page; new codes: on to that page,
+    # or back to the account for those with no two-factor)
+    ("post", "/staff/account/two-factor", {"code": ""}, EVERYONE),
+    ("post", "/staff/account/recovery-codes", {}, _row(FOUND, FOUND, FOUND, FOUND)),
+    ("get", "/staff/account/confirm-password", None, EVERYONE),
+    ("post", "/staff/account/confirm-password", {"password": ""}, _row(401, 401, 401, 401)),
+    ("post", "/staff/account/tokens", {"name": "matrix"}, EVERYONE),
+    ("post", "/staff/account/tokens/999999/revoke", {}, GONE),
     ("get", "/staff/cases/new", None, _row(OK, OK, FORBIDDEN, FORBIDDEN)),
     ("post", "/staff/cases/new", {"school": "{own.slug}"}, ACTORS),
     ("get", "/staff/settings", None, DPO_REDIRECT),  # on to the DPO's one school
@@ -289,7 +294,8 @@ def sites(team, factory, db) -> tuple[Site, Site]:
 
 #: Signing in and out writes to users (failed attempts, last code, session epoch); a DPO's
 #: new recovery codes replace the old ones.
-SIGN_IN_TABLES = {"users", "recovery_codes"}
+#: Each sign-in is a staff session row; anyone may make themselves an API token.
+SIGN_IN_TABLES = {"users", "recovery_codes", "staff_sessions", "api_tokens"}
 
 
 def snapshot(app) -> dict[str, list]:

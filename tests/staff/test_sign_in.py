@@ -27,14 +27,15 @@ def test_signed_out_home_is_the_sign_in_page_and_pages_need_sign_in(web, team):
 
 
 def test_caseworker_signs_in_with_a_password_and_lands_on_the_queue(web, team):
-    response = web.sign_in(team.caseworker)
+    response = web.sign_in(team.caseworker, team.caseworker_secret)
     assert response.location.endswith("/staff/")
     home = web.get("/staff/")
     assert "Case queue" in home.text
 
 
 def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(web, team):
-    form = {"email": team.caseworker.user.email, "password": team.caseworker.password}
+    """(An owner: no second factor, so the password alone finishes signing in.)"""
+    form = {"email": team.owner.user.email, "password": team.owner.password}
     response = web.post("/staff/sign-in?next=/staff/cases/new", form)
     assert response.location.endswith("/staff/cases/new")
     web.post("/staff/sign-out")
@@ -176,8 +177,8 @@ def test_recovery_code_signs_in_once(web, other_web, factory, db):
 
 
 def test_sign_out_everywhere_ends_other_sessions(web, other_web, team):
-    web.sign_in(team.caseworker)
-    other_web.sign_in(team.caseworker)
+    web.sign_in(team.caseworker, team.caseworker_secret)
+    other_web.sign_in(team.caseworker, team.caseworker_secret)
     assert other_web.get("/staff/queue").status_code == 200
     response = web.post("/staff/sign-out-everywhere")
     assert response.status_code == 302
@@ -186,7 +187,7 @@ def test_sign_out_everywhere_ends_other_sessions(web, other_web, team):
 
 
 def test_sign_out_ends_the_session(web, team):
-    web.sign_in(team.caseworker)
+    web.sign_in(team.caseworker, team.caseworker_secret)
     web.post("/staff/sign-out")
     assert web.get("/staff/queue").status_code == 302
 
@@ -209,13 +210,13 @@ def test_forms_without_a_csrf_token_are_refused(web, team):
         csrf=False,
     )
     assert response.status_code == 400
-    web.sign_in(team.caseworker)
+    web.sign_in(team.caseworker, team.caseworker_secret)
     assert web.post("/staff/sign-out-everywhere", csrf=False).status_code == 400
     assert web.get("/staff/queue").status_code == 200, "the forged post did nothing"
 
 
 def test_a_deactivated_user_is_signed_out_and_cannot_sign_in(web, team, db):
-    web.sign_in(team.caseworker)
+    web.sign_in(team.caseworker, team.caseworker_secret)
     db.get(User, team.caseworker.user.id).is_active = False
     db.commit()
     assert web.get("/staff/queue").status_code == 302
@@ -225,7 +226,7 @@ def test_a_deactivated_user_is_signed_out_and_cannot_sign_in(web, team, db):
 
 def test_with_redis_down_failures_are_counted_in_the_database(web, team, redis_server, app):
     """Staff can still sign in while Redis is away, and guessing is still limited."""
-    email, password = team.caseworker.user.email, team.caseworker.password
+    email, password = team.viewer.user.email, team.viewer.password
     redis_server.stop()
     app.extensions.pop("sar.redis", None)
     try:
