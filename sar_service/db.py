@@ -2,10 +2,18 @@
 
 One SQLAlchemy session per request or per job, kept on Flask's ``g`` and
 closed when the app context ends. Writes flush as they go and commit once.
+
+The commit rule: the edge commits — the Flask view or API handler for a
+request, the RQ job function (``background.jobs``) or CLI command for a job.
+Domain functions never call ``session.commit()``. Work that must be durable
+before the edge is reached (claiming an outbox row, recording "sending"
+before talking to SMTP, auditing a download before streaming it) calls
+``commit_now(session, why)``, which says why in the code and in the debug log.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,6 +22,8 @@ from flask import current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -100,3 +110,13 @@ def fresh_session() -> Iterator[Session]:
         yield s
     finally:
         s.close()
+
+
+def commit_now(session: Session, why: str) -> None:
+    """Commit before the request or job edge does, because ``why`` cannot wait.
+
+    The one sanctioned mid-way commit (see the module docstring). The outbox's
+    enqueue-after-commit listener fires here as on any commit.
+    """
+    log.debug("commit_now: %s", why)
+    session.commit()
