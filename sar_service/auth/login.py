@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import flask
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy.orm import Session
 
 from sar_service.db import session as db_session
 from sar_service.models import User
@@ -78,10 +77,9 @@ def end_sessions(user: User) -> None:
     user.session_epoch = (user.session_epoch or 0) + 1
 
 
-def sign_out_everywhere(db: Session, user: User) -> None:
-    """Invalidate every session of this user, this one included."""
+def sign_out_everywhere(user: User) -> None:
+    """Invalidate every session of this user, this one included (caller commits)."""
     end_sessions(user)
-    db.commit()
     sign_out()
 
 

@@ -119,7 +119,7 @@ def _mark_enqueued(app, ids: list[int]) -> None:
     db = app.extensions["sar.db"]
     with db.Session() as s:
         s.execute(update(OutboxJob).where(OutboxJob.id.in_(ids)).values(enqueued_at=now()))
-        s.commit()
+        commit_now(s, "bookkeeping in its own session, after the caller's commit")
 
 
 def claim(session: Session, outbox_id: int, at: datetime | None = None) -> OutboxJob | None:

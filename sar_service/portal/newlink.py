@@ -22,6 +22,7 @@ def new_link():
         if not errors:
             if ratelimit.hit(ratelimit.LINK_REQUESTS, ratelimit.client_ip(request)).allowed:
                 _send_links(values["reference"], values["email"])
+                session().commit()
             return redirect(url_for("portal.link_sent"))
     status = 400 if errors else 200
     return render_template(
@@ -62,4 +63,3 @@ def _send_links(reference: str, email: str) -> None:
     )
     for case in cases:
         link_emails.queue_portal_link(s, case)
-    s.commit()
