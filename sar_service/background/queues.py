@@ -38,6 +38,7 @@ QUEUE_NAMES = WORKER_ORDER  # the name older callers use
 JOB_FUNC = "sar_service.background.jobs.run_outbox_job"
 #: RQ statuses that mean the job will still run (or is running): do not enqueue it again.
 LIVE = frozenset({b"queued", b"started", b"scheduled", b"deferred"})
+WAITING = frozenset({b"queued", b"scheduled", b"deferred"})
 
 
 def redis_url(app=None) -> str:
@@ -103,15 +104,23 @@ def enqueue_rows(rows: Iterable[tuple[int, str]], app=None) -> list[int] | None:
     return ids
 
 
-def still_live(outbox_ids: list[int], app=None) -> set[int]:
-    """The rows whose RQ job is still waiting or running (one round trip)."""
+def still_live(outbox_ids: list[int], app=None, waiting_only: set[int] = frozenset()) -> set[int]:
+    """The rows whose RQ job is still waiting or running (one round trip).
+
+    For ids in ``waiting_only`` (rows whose worker is presumed dead) a job RQ still calls
+    "started" does not count: only one still waiting in a queue does.
+    """
     if not outbox_ids:
         return set()
     with connection(app).pipeline(transaction=False) as pipe:
         for oid in outbox_ids:
             pipe.hget(f"rq:job:{job_id(oid)}", "status")
         statuses = pipe.execute()
-    return {oid for oid, status in zip(outbox_ids, statuses, strict=True) if status in LIVE}
+    return {
+        oid
+        for oid, status in zip(outbox_ids, statuses, strict=True)
+        if status in (WAITING if oid in waiting_only else LIVE)
+    }
 
 
 def ping(app=None) -> bool:

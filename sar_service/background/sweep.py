@@ -157,8 +157,8 @@ def requeue(session: Session, at: datetime, report: SweepReport) -> None:
             return
         after = rows[-1].id
         try:
-            pending = [r.id for r in rows if r.status == outbox.PENDING]
-            live = queues.still_live(pending, app)
+            orphaned = {r.id for r in rows if r.status != outbox.PENDING}
+            live = queues.still_live([r.id for r in rows], app, waiting_only=orphaned)
         except RedisError as exc:
             log.warning("sweep: Redis unavailable, %s rows wait: %s", len(rows), exc)
             report.not_enqueued.extend(r.id for r in rows)
