@@ -190,13 +190,12 @@ def _record_failure(session: Session, outbox_id: int, exc: Exception) -> None:
     commit_now(session, "the failure and the next attempt's time outlive the job")
 
 
-def due_for_enqueue(
-    session: Session, at: datetime, limit: int = 500, after_id: int = 0
-) -> list[OutboxJob]:
+def due_for_enqueue(session: Session, at: datetime, limit: int = 500, after_id: int = 0):
     """Rows the sweep should (re-)enqueue: never enqueued, lost with Redis, orphaned, or
-    due again after a failed attempt. One batch, by id after ``after_id``."""
+    due again after a failed attempt. One batch of (id, task, status), by id after
+    ``after_id``: plain tuples, so thousands of rows cost no ORM objects."""
     query = (
-        select(OutboxJob)
+        select(OutboxJob.id, OutboxJob.task, OutboxJob.status)
         .where(
             OutboxJob.id > after_id,
             or_(
@@ -209,4 +208,4 @@ def due_for_enqueue(
         .order_by(OutboxJob.id)
         .limit(limit)
     )
-    return list(session.scalars(query))
+    return session.execute(query).all()

@@ -27,7 +27,7 @@ from sar_service.background import outbox, queues, tasks
 from sar_service.cases import clocks
 from sar_service.clock import london_date
 from sar_service.db import commit_now
-from sar_service.models import Case
+from sar_service.models import Case, OutboxJob
 from workflows.states import ACTIVE
 
 log = logging.getLogger(__name__)
@@ -168,8 +168,9 @@ def requeue(session: Session, at: datetime, report: SweepReport) -> None:
         if enqueued is None:
             report.not_enqueued.extend(r.id for r in todo)
             return
-        for row in rows:
-            row.enqueued_at = at
+        session.execute(
+            update(OutboxJob).where(OutboxJob.id.in_([r.id for r in rows])).values(enqueued_at=at)
+        )
         report.enqueued.extend(enqueued)
         report.already_queued += len(live)
         commit_now(session, "this batch is in Redis; record it before the next batch")
