@@ -216,11 +216,22 @@ def test_a_case_withdrawn_while_paused_is_no_longer_paused_and_its_date_stays(
 # --- 12.6: SMTP down: retried on their own, then visibly failed -------------------------------
 
 
-def cron_tick(app, at) -> None:
-    """What ``sar cron`` and a worker do each minute: run the retry job, then the work."""
-    periodic = tasks.PERIODIC_JOBS["retry"]
-    with on(at.date()), _at(at):
-        queues.queue(periodic.queue, app).enqueue(periodic.resolve())
+@pytest.fixture
+def cron(app):
+    """The real RQ cron scheduler with ``sar cron``'s schedule (not started: ticked by hand)."""
+    from rq.cron import CronScheduler
+
+    from sar_service.background import cron as schedule
+
+    scheduler = CronScheduler(connection=queues.connection(app))
+    schedule.register_all(scheduler)
+    return scheduler
+
+
+def cron_tick(app, cron, at) -> None:
+    """One moment of production: ``sar cron`` enqueues what is due, a worker runs it all."""
+    with _at(at):
+        cron.enqueue_jobs()
         run_worker(app, burst=True)
 
 
@@ -235,7 +246,7 @@ def acknowledgement(db) -> OutboxJob:
     return db.scalar(select(OutboxJob).where(OutboxJob.task == "acknowledge"))
 
 
-def test_smtp_outage_heals_by_itself_with_backoff(app, db, factory, school, inbox):
+def test_smtp_outage_heals_by_itself_with_backoff(app, db, factory, school, inbox, cron):
     """Found: jobs went back to pending but nothing retried them until a manual sweep."""
     inbox.refuse = True
     start = london(RECEIVED)
@@ -246,16 +257,18 @@ def test_smtp_outage_heals_by_itself_with_backoff(app, db, factory, school, inbo
     assert row.status == "pending" and row.attempts == 1 and "451" in row.last_error
     assert row.run_after == start + outbox.backoff(1)
 
-    cron_tick(app, start + timedelta(seconds=30))  # back-off not over: not tried again
+    cron_tick(app, cron, start + timedelta(seconds=30))  # back-off not over: not tried again
     assert acknowledgement(db).attempts == 1
 
     inbox.refuse = False
-    cron_tick(app, start + timedelta(minutes=2))
+    cron_tick(app, cron, start + timedelta(minutes=2))  # the retry job; the sweep is not due
     assert acknowledgement(db).status == "done"
     assert [m["To"] for m in inbox.messages] == [case.requester_email]
 
 
-def test_after_the_last_attempt_the_failure_shows_on_the_case(app, db, factory, school, inbox):
+def test_after_the_last_attempt_the_failure_shows_on_the_case(
+    app, db, factory, school, inbox, cron
+):
     inbox.refuse = True
     at = london(RECEIVED)
     with _at(at):
@@ -263,7 +276,7 @@ def test_after_the_last_attempt_the_failure_shows_on_the_case(app, db, factory, 
         run_worker(app, burst=True)
     while acknowledgement(db).status == "pending":
         at = acknowledgement(db).run_after + timedelta(seconds=1)
-        cron_tick(app, at)
+        cron_tick(app, cron, at)
     row = acknowledgement(db)
     assert row.status == "failed" and row.attempts == outbox.MAX_ATTEMPTS
     [event] = case_events(db, case, "background_task_failed")
