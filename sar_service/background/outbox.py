@@ -167,6 +167,8 @@ def run(session: Session, outbox_id: int) -> str:
 
 def _record_failure(session: Session, outbox_id: int, exc: Exception) -> None:
     row = session.get(OutboxJob, outbox_id)
+    if row is None:  # deleted meanwhile (its case was erased): nothing to record
+        return
     row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= MAX_ATTEMPTS:
         row.status = FAILED

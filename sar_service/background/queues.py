@@ -14,7 +14,7 @@ re-queueing stranded work never piles up duplicates. Enqueueing can fail
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from flask import current_app
 from redis import Redis
@@ -104,7 +104,9 @@ def enqueue_rows(rows: Iterable[tuple[int, str]], app=None) -> list[int] | None:
     return ids
 
 
-def still_live(outbox_ids: list[int], app=None, waiting_only: set[int] = frozenset()) -> set[int]:
+def still_live(
+    outbox_ids: list[int], app=None, waiting_only: Collection[int] = frozenset()
+) -> set[int]:
     """The rows whose RQ job is still waiting or running (one round trip).
 
     For ids in ``waiting_only`` (rows whose worker is presumed dead) a job RQ still calls

@@ -149,7 +149,7 @@ def requeue(session: Session, at: datetime, report: SweepReport) -> None:
     """
     from flask import current_app
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     after = 0
     while True:
         rows = outbox.due_for_enqueue(session, at, limit=BATCH, after_id=after)
