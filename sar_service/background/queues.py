@@ -96,7 +96,10 @@ def enqueue_rows(rows: Iterable[tuple[int, str]], app=None) -> list[int] | None:
         conn = connection(app)
         with conn.pipeline() as pipe:
             for name, datas in by_queue.items():
-                queue(name, app).enqueue_many(datas, pipeline=pipe)
+                q = queue(name, app)
+                # A retry of a failed attempt is no longer a failure in RQ's own records.
+                pipe.zrem(q.failed_job_registry.key, *(d.job_id for d in datas))
+                q.enqueue_many(datas, pipeline=pipe)
             pipe.execute()
     except RedisError as exc:
         log.warning("outbox %s not enqueued, Redis unavailable: %s", ids, exc)

@@ -264,6 +264,7 @@ def test_smtp_outage_heals_by_itself_with_backoff(app, db, factory, school, inbo
     cron_tick(app, cron, start + timedelta(minutes=2))  # the retry job; the sweep is not due
     assert acknowledgement(db).status == "done"
     assert [m["To"] for m in inbox.messages] == [case.requester_email]
+    assert queues.queue("mail", app).failed_job_registry.count == 0  # RQ agrees it succeeded
 
 
 def test_after_the_last_attempt_the_failure_shows_on_the_case(
