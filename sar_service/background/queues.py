@@ -81,7 +81,7 @@ def _job_data(outbox_id: int, task: str):
 
 def enqueue_outbox_row(outbox_id: int, task: str, app=None) -> bool:
     """Hand one outbox row to RQ. False (and a log line) if Redis is unreachable."""
-    return enqueue_rows([(outbox_id, task)], app) is not None
+    return bool(enqueue_rows([(outbox_id, task)], app))
 
 
 def enqueue_rows(rows: Iterable[tuple[int, str]], app=None) -> list[int] | None:
