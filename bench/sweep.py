@@ -35,6 +35,7 @@ from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from sar_service import embedded_redis  # noqa: E402
 from sar_service.app import create_app  # noqa: E402
+from sar_service.background import sweep  # noqa: E402
 from sar_service.config import Settings  # noqa: E402
 from sar_service.db import Base  # noqa: E402
 from sar_service.models import (  # noqa: E402
@@ -46,7 +47,6 @@ from sar_service.models import (  # noqa: E402
     User,
 )
 from sar_service.models.notification import Notification  # noqa: E402
-from workflows import sweep  # noqa: E402
 from workflows.states import Status  # noqa: E402
 
 AT = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)  # a Tuesday morning

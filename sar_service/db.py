@@ -2,10 +2,18 @@
 
 One SQLAlchemy session per request or per job, kept on Flask's ``g`` and
 closed when the app context ends. Writes flush as they go and commit once.
+
+The commit rule: the edge commits — the Flask view or API handler for a
+request, the RQ job function (``background.jobs``) or CLI command for a job.
+Domain functions never call ``session.commit()``. Work that must be durable
+before the edge is reached (claiming an outbox row, recording "sending"
+before talking to SMTP, auditing a download before streaming it) calls
+``commit_now(session, why)``, which says why in the code and in the debug log.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +25,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from sar_service.private_files import make_dir, touch_private
+
+log = logging.getLogger(__name__)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -112,3 +122,13 @@ def fresh_session() -> Iterator[Session]:
         yield s
     finally:
         s.close()
+
+
+def commit_now(session: Session, why: str) -> None:
+    """Commit before the request or job edge does, because ``why`` cannot wait.
+
+    The one sanctioned mid-way commit (see the module docstring). The outbox's
+    enqueue-after-commit listener fires here as on any commit.
+    """
+    log.debug("commit_now: %s", why)
+    session.commit()

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from workflows.effects import Effect
+
 
 class Status(StrEnum):
     RECEIVED = "received"
@@ -88,7 +90,12 @@ class Transition:
     clock_event: str | None = None
     guard: str | None = None  # name of a function in workflows.guards
     fields: tuple[str, ...] = ()  # extra inputs, e.g. ("assignee",)
-    effects: tuple[str, ...] = field(default=())  # background work after commit
+    effects: tuple[Effect, ...] = field(default=())  # background work after commit
+
+    def __post_init__(self) -> None:
+        for effect in self.effects:
+            if not isinstance(effect, Effect):
+                raise TypeError(f"{self.action}: effect {effect!r} is not a workflows.Effect")
 
     def target_from(self, current: Status, previous: str | None) -> Status:
         if self.target is None:
@@ -113,7 +120,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.AWAITING_IDENTITY,
         STAFF,
         "We cannot be sure who is asking. The time limit starts again when ID arrives.",
-        effects=("letter:identity_request",),
+        effects=(Effect.LETTER_IDENTITY_REQUEST,),
     ),
     _t(
         "verify_identity",
@@ -123,7 +130,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         STAFF,
         "Record the date the requester's ID was seen; the clock starts that day if later.",
         clock_event="identity_verified",
-        effects=("gather:start",),
+        effects=(Effect.GATHER_START,),
     ),
     _t(
         "confirm_authority",
@@ -154,7 +161,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Only to identify what is wanted, not its format. Pauses the clock (Art 12A).",
         needs_reason=True,
         clock_event="clarification_requested",
-        effects=("letter:clarification_request",),
+        effects=(Effect.LETTER_CLARIFICATION_REQUEST,),
     ),
     _t(
         "clarification_received",
@@ -175,7 +182,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
         clock_event="extended",
         guard="can_extend",
-        effects=("letter:extension_notice",),
+        effects=(Effect.LETTER_EXTENSION_NOTICE,),
     ),
     _t(
         "assign",
@@ -254,7 +261,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Manifestly unfounded or excessive, or an exemption applies. Reasons are required; "
         "the letter tells them about the ICO and the courts.",
         needs_reason=True,
-        effects=("letter:refusal",),
+        effects=(Effect.LETTER_REFUSAL,),
     ),
     _t(
         "withdraw",

@@ -15,7 +15,6 @@ from datetime import timedelta
 import flask
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from sar_service.clock import now
 from sar_service.db import session as db_session
@@ -114,16 +113,15 @@ def end_sessions(user: User) -> None:
     user.session_epoch = (user.session_epoch or 0) + 1
 
 
-def sign_out_everywhere(db: Session, user: User) -> None:
-    """Invalidate every session of this user, this one included."""
+def sign_out_everywhere(user: User) -> None:
+    """Invalidate every session of this user, this one included (caller commits)."""
     end_sessions(user)
-    db.execute(
+    db_session().execute(
         update(StaffSession)
         .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
         .values(ended_at=now())
     )
     sign_out()
-    db.commit()
 
 
 def staff_user() -> User | None:

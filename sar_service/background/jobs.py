@@ -68,3 +68,17 @@ def sweep(as_of: str | None = None) -> dict:
         report = sweeper.run(session(), at=at)
         log.info("job=%s sweep %s", _job_id(), report.summary())
         return report.as_dict()
+
+
+def retry_due() -> dict:
+    """Every minute (``sar cron``): hand failed attempts whose back-off has passed, and any
+    other stranded outbox row, back to RQ — so an SMTP outage heals without a sweep."""
+    from sar_service.background import sweep as sweeper
+    from sar_service.clock import now
+    from sar_service.db import session
+
+    with app_context():
+        report = sweeper.SweepReport(at=now())
+        sweeper.requeue(session(), report.at, report)
+        log.info("job=%s retry enqueued=%s", _job_id(), len(report.enqueued))
+        return {"enqueued": report.enqueued, "not_enqueued": report.not_enqueued}

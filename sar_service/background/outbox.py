@@ -8,7 +8,6 @@ after a Redis restart, say) still runs once.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,7 +17,10 @@ from sqlalchemy import CursorResult, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sar_service.background import tasks
 from sar_service.clock import now
+from sar_service.db import commit_now
+from sar_service.models import CaseEvent
 from sar_service.models.outbox import DONE, FAILED, PENDING, RUNNING, OutboxJob
 
 log = logging.getLogger(__name__)
@@ -28,19 +30,6 @@ MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
 #: A row claimed longer ago than this belongs to a worker that died.
 STALE_CLAIM = timedelta(minutes=35)
-
-#: task name -> "module:function"; resolved when run, so models never import handlers.
-HANDLERS: dict[str, str] = {
-    "acknowledge": "sar_service.notify.acknowledge:run",
-    "letter": "sar_service.letters.jobs:generate",
-    "notify": "sar_service.notify.sending:send",
-    "gather": "sar_service.records.jobs:start_gathering",
-    "gather_mail": "sar_service.records.jobs:send_task_email",
-    "bundle": "sar_service.records.jobs:build_bundle",
-    "portal_link": "sar_service.notify.link_emails:send_portal_link",
-    "draft_resume": "sar_service.notify.link_emails:send_draft_resume",
-    "password_link": "sar_service.notify.link_emails:send_password_link",
-}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -55,7 +44,11 @@ def add(
     args: dict[str, Any],
     case_id: int | None = None,
 ) -> OutboxJob:
-    """Record work to do once the caller commits. The same key twice is one row."""
+    """Record work to do once the caller commits. The same key twice is one row.
+
+    ``task`` must be declared in ``sar_service.background.tasks`` (``UnknownTask`` if not).
+    """
+    tasks.get(task)
     existing = session.scalar(select(OutboxJob).where(OutboxJob.key == key))
     if existing is not None:
         return existing
@@ -77,6 +70,8 @@ def add_many(session: Session, jobs: list[tuple[str, str, dict[str, Any], int | 
     """
     if not jobs:
         return
+    for _key, task, _args, _case in jobs:
+        tasks.get(task)
     rows = [
         {"key": key, "task": task, "args": args, "case_id": case_id, "status": PENDING}
         for key, task, args, case_id in jobs
@@ -124,7 +119,7 @@ def _dispatch_committed(app) -> Callable[[Session, Any], None]:
         from sar_service.background import queues
 
         try:
-            enqueued = [oid for oid, t in committed if queues.enqueue_outbox_row(oid, t, app)]
+            enqueued = queues.enqueue_rows(committed, app)
             if enqueued:
                 _mark_enqueued(app, enqueued)
         except Exception:  # the rows are committed: the sweep enqueues them; never fail the user
@@ -145,7 +140,7 @@ def _mark_enqueued(app, ids: list[int]) -> None:
     db = app.extensions["sar.db"]
     with db.Session() as s:
         s.execute(update(OutboxJob).where(OutboxJob.id.in_(ids)).values(enqueued_at=now()))
-        s.commit()
+        commit_now(s, "bookkeeping in its own session, after the caller's commit")
 
 
 def claim(session: Session, outbox_id: int, at: datetime | None = None) -> OutboxJob | None:
@@ -162,19 +157,21 @@ def claim(session: Session, outbox_id: int, at: datetime | None = None) -> Outbo
         )
         .values(status=RUNNING, claimed_at=at, attempts=OutboxJob.attempts + 1)
     )
-    session.commit()
+    commit_now(session, "the claim must be visible to other workers before the work starts")
     if cast(CursorResult, result).rowcount != 1:
         return None
     return session.get(OutboxJob, outbox_id)
 
 
 def resolve(task: str) -> Callable[..., Any]:
-    module, _, func = HANDLERS[task].partition(":")
-    return getattr(importlib.import_module(module), func)
+    return tasks.get(task).resolve()
 
 
 def run(session: Session, outbox_id: int) -> str:
-    """Run one row's handler; the handler's writes and 'done' commit together."""
+    """Run one row's handler; the handler's writes and 'done' commit together.
+
+    This is the job edge (called by ``jobs.run_outbox_job``), so it commits.
+    """
     row = claim(session, outbox_id)
     if row is None:
         return "skipped"
@@ -191,32 +188,47 @@ def run(session: Session, outbox_id: int) -> str:
 
 def _record_failure(session: Session, outbox_id: int, exc: Exception) -> None:
     row = session.get(OutboxJob, outbox_id)
-    if row is None:
+    if row is None:  # deleted meanwhile (its case was erased): nothing to record
         return
     row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= MAX_ATTEMPTS:
         row.status = FAILED
         log.error("outbox %s (%s) failed for good: %s", row.id, row.task, row.last_error)
+        task = tasks.TASKS.get(row.task)
+        if row.case_id is not None and task is not None and task.reports_failure:
+            session.add(
+                CaseEvent(
+                    case_id=row.case_id,
+                    actor_label="System",
+                    action="background_task_failed",
+                    reason=f"{task.label} could not be completed after {row.attempts} "
+                    f"attempts: {row.last_error}",
+                    data={"outbox_id": row.id, "task": row.task},
+                )
+            )
     else:
         row.status = PENDING
         row.run_after = now() + backoff(row.attempts)
         row.enqueued_at = None
-    session.commit()
+    commit_now(session, "the failure and the next attempt's time outlive the job")
 
 
-def due_for_enqueue(session: Session, at: datetime, limit: int = 500) -> list[OutboxJob]:
-    """Rows the sweep should (re-)enqueue: never enqueued, lost with Redis, or orphaned."""
+def due_for_enqueue(session: Session, at: datetime, limit: int = 500, after_id: int = 0):
+    """Rows the sweep should (re-)enqueue: never enqueued, lost with Redis, orphaned, or
+    due again after a failed attempt. One batch of (id, task, status), by id after
+    ``after_id``: plain tuples, so thousands of rows cost no ORM objects."""
     query = (
-        select(OutboxJob)
+        select(OutboxJob.id, OutboxJob.task, OutboxJob.status)
         .where(
+            OutboxJob.id > after_id,
             or_(
                 (OutboxJob.status == PENDING)
                 & (OutboxJob.run_after <= at)
                 & (OutboxJob.enqueued_at.is_(None) | (OutboxJob.enqueued_at < at - REQUEUE_AFTER)),
                 (OutboxJob.status == RUNNING) & (OutboxJob.claimed_at < at - STALE_CLAIM),
-            )
+            ),
         )
         .order_by(OutboxJob.id)
         .limit(limit)
     )
-    return list(session.scalars(query))
+    return session.execute(query).all()

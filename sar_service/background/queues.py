@@ -1,44 +1,44 @@
-"""Redis connection, named queues, and enqueue-after-commit for outbox rows.
+"""Redis connection, named queues, and handing outbox rows to RQ.
 
 Queues are named by purpose so a slow bundle build never delays a deadline
-reminder. Enqueueing can fail (Redis down): the row stays pending and the
-sweep enqueues it later, so nothing is lost.
+reminder, and workers listen to them in ``WORKER_ORDER``: periodic work (the
+sweep, retries) first, so a backlog of letters never starves it. Each task's
+queue and timeout come from ``sar_service.background.tasks``.
+
+Every outbox row has one RQ job id (``outbox-<id>``). The sweep asks Redis
+which of those are still waiting or running and enqueues only the others, so
+re-queueing stranded work never piles up duplicates. Enqueueing can fail
+(Redis down): the row stays pending and a later sweep enqueues it.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
 
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
+from sar_service.background import tasks
+
 log = logging.getLogger(__name__)
 
-QUEUE_NAMES = ("mail", "default", "letters", "bundles", "sweep")
+#: The order every worker listens in: RQ takes the next job from the first non-empty queue.
+WORKER_ORDER: tuple[str, ...] = (
+    tasks.PERIODIC,
+    tasks.MAIL,
+    tasks.DEFAULT,
+    tasks.LETTERS,
+    tasks.BUNDLES,
+)
+QUEUE_NAMES = WORKER_ORDER  # the name older callers use
 
-
-@dataclass(frozen=True)
-class TaskOptions:
-    queue: str
-    timeout: int  # seconds a single run may take before RQ kills it
-
-
-#: Per-task queue and timeout. Unknown tasks go to "default".
-TASKS: dict[str, TaskOptions] = {
-    "acknowledge": TaskOptions("mail", 60),
-    "notify": TaskOptions("mail", 60),
-    "letter": TaskOptions("letters", 120),
-    "gather": TaskOptions("default", 300),
-    "gather_mail": TaskOptions("mail", 60),
-    "bundle": TaskOptions("bundles", 1800),
-    "portal_link": TaskOptions("mail", 60),
-    "draft_resume": TaskOptions("mail", 60),
-    "password_link": TaskOptions("mail", 60),
-}
-DEFAULT_TASK = TaskOptions("default", 300)
+JOB_FUNC = "sar_service.background.jobs.run_outbox_job"
+#: RQ statuses that mean the job will still run (or is running): do not enqueue it again.
+LIVE = frozenset({b"queued", b"started", b"scheduled", b"deferred"})
+WAITING = frozenset({b"queued", b"scheduled", b"deferred"})
 
 
 def redis_url(app=None) -> str:
@@ -59,30 +59,76 @@ def connection(app=None) -> Redis:
 
 
 def queue(name: str, app=None) -> Queue:
-    return Queue(name, connection=connection(app), default_timeout=DEFAULT_TASK.timeout)
+    return Queue(name, connection=connection(app), default_timeout=300)
 
 
-def options_for(task: str) -> TaskOptions:
-    return TASKS.get(task, DEFAULT_TASK)
+def job_id(outbox_id: int) -> str:
+    return f"outbox-{outbox_id}"
+
+
+def _job_data(outbox_id: int, task: str):
+    t = tasks.get(task)
+    return Queue.prepare_data(
+        JOB_FUNC,
+        args=(outbox_id,),
+        job_id=job_id(outbox_id),
+        timeout=t.timeout,
+        result_ttl=3600,
+        failure_ttl=7 * 86400,
+        description=f"{task} (outbox {outbox_id})",
+    )
 
 
 def enqueue_outbox_row(outbox_id: int, task: str, app=None) -> bool:
     """Hand one outbox row to RQ. False (and a log line) if Redis is unreachable."""
-    opts = options_for(task)
+    return bool(enqueue_rows([(outbox_id, task)], app))
+
+
+def enqueue_rows(rows: Iterable[tuple[int, str]], app=None) -> list[int] | None:
+    """Enqueue (outbox id, task) pairs in one round trip per queue; the ids enqueued,
+    or None if Redis is unreachable."""
+    by_queue: dict[str, list] = {}
+    ids = []
+    for outbox_id, task in rows:
+        if task not in tasks.TASKS:  # a row from a release that declared it: never crash a commit
+            log.error("outbox %s: task %r is not declared; not enqueued", outbox_id, task)
+            continue
+        by_queue.setdefault(tasks.get(task).queue, []).append(_job_data(outbox_id, task))
+        ids.append(outbox_id)
     try:
-        queue(opts.queue, app).enqueue(
-            "sar_service.background.jobs.run_outbox_job",
-            outbox_id,
-            job_id=f"outbox-{outbox_id}",
-            job_timeout=opts.timeout,
-            result_ttl=3600,
-            failure_ttl=7 * 86400,
-            description=f"{task} (outbox {outbox_id})",
-        )
+        conn = connection(app)
+        with conn.pipeline() as pipe:
+            for name, datas in by_queue.items():
+                q = queue(name, app)
+                # A retry of a failed attempt is no longer a failure in RQ's own records.
+                pipe.zrem(q.failed_job_registry.key, *(d.job_id for d in datas))
+                q.enqueue_many(datas, pipeline=pipe)
+            pipe.execute()
     except RedisError as exc:
-        log.warning("outbox %s (%s) not enqueued, Redis unavailable: %s", outbox_id, task, exc)
-        return False
-    return True
+        log.warning("outbox %s not enqueued, Redis unavailable: %s", ids, exc)
+        return None
+    return ids
+
+
+def still_live(
+    outbox_ids: list[int], app=None, waiting_only: Collection[int] = frozenset()
+) -> set[int]:
+    """The rows whose RQ job is still waiting or running (one round trip).
+
+    For ids in ``waiting_only`` (rows whose worker is presumed dead) a job RQ still calls
+    "started" does not count: only one still waiting in a queue does.
+    """
+    if not outbox_ids:
+        return set()
+    with connection(app).pipeline(transaction=False) as pipe:
+        for oid in outbox_ids:
+            pipe.hget(f"rq:job:{job_id(oid)}", "status")
+        statuses = pipe.execute()
+    return {
+        oid
+        for oid, status in zip(outbox_ids, statuses, strict=True)
+        if status in (WAITING if oid in waiting_only else LIVE)
+    }
 
 
 def ping(app=None) -> bool:

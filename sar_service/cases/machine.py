@@ -113,12 +113,11 @@ def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent
             "Reload to see what changed, then try again."
         ) from exc
     for effect in t.effects:
-        kind, _, arg = effect.partition(":")
         outbox.add(
             session,
-            f"{kind}:{case.id}:{arg}:{event.id}",
-            kind,
-            {"case_id": case.id, "kind": arg, "event_id": event.id},
+            f"{effect.task}:{case.id}:{effect.arg}:{event.id}",
+            effect.task,
+            {"case_id": case.id, "kind": effect.arg, "event_id": event.id},
             case_id=case.id,
         )
     return event
@@ -143,6 +142,8 @@ def _transition(
     _move(case, current, target, t, on)
     case.updated_at = now()  # every transition updates the row, so its version always moves
     clocks.refresh(case, as_of=max(on, today()))
+    if target in FINISHED:
+        case.paused = False  # no clock runs on a finished case, paused or not
     event = CaseEvent(
         actor_id=actor.user_id,
         actor_label=actor.label,

@@ -64,6 +64,7 @@ def create_letter(reference: str):
     )
     if document is None:
         return invalid(errors)
+    session().commit()
     response = jsonify(document_json(document))
     response.status_code = 201
     response.headers["Location"] = f"/api/v1/cases/{case.reference}/letters/{document.id}"

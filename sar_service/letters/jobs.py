@@ -1,6 +1,6 @@
 """The outbox handler that writes the letters the workflow calls for.
 
-Called by a worker (``sar_service.background.outbox.HANDLERS["letter"]``) after the
+Called by a worker (the ``letter`` task in ``sar_service.background.tasks``) after the
 commit of a transition whose effects include ``letter:<kind>``, and after a
 case is received (the acknowledgement). It runs in the worker's transaction,
 which also marks the outbox row done, so a crash leaves neither.

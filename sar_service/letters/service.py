@@ -1,6 +1,6 @@
 """Generate a letter for a case and keep it as a versioned document on the case.
 
-The caller commits (``create_letter``, a whole staff request, commits itself): the
+The caller (the view or API handler) commits: the
 document row, the audit event and (through the outbox) the job that asked for the
 letter succeed or fail together. The bytes go to encrypted storage first; a
 rolled-back transaction leaves an unreferenced file there, never a row without its file.
@@ -126,7 +126,7 @@ def create_letter(
     errors: dict[str, str] | None = None,
     unknown_kind: str = "Choose the kind of letter to create.",
 ) -> tuple[Document | None, dict[str, str]]:
-    """What staff ask for (API or form): check it, generate the letter and COMMIT.
+    """What staff ask for (API or form): check it and generate the letter. Caller commits.
 
     Returns ``(document, {})``, or ``(None, errors)`` (field -> sentence) with nothing
     written. ``errors`` are problems the caller already found in its own input; the
@@ -148,7 +148,6 @@ def create_letter(
     document = generate_letter(
         session, case, kind, actor_label=actor_label, extra=extra, actor_id=actor_id
     )
-    session.commit()
     return document, {}
 
 

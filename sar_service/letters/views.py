@@ -73,6 +73,7 @@ def create(school: str, reference: str):
         given = {k: request.form.get(k, "") for k in pages.FORM_FIELDS}
         fields = {f"letter-{name}": message for name, message in errors.items()}
         return render_case(case, 422, errors=fields, letter_form=given)
+    session().commit()
     flask.flash(f"Letter created: {document.filename}", "success")
     return redirect(_case_url(case))
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sar_service.clock import london_date
 from sar_service.models import Case, Membership, School, User
 from sar_service.models.notification import DIGEST
-from sar_service.notify import rules
+from sar_service.notify import kinds, rules
 from sar_service.notify.planning import Plan, Planner
 from workflows.states import ACTIVE
 
@@ -107,19 +107,23 @@ def plan(session: Session, at: datetime, planner: Planner) -> None:
     as_of = london_date(at)
     staff = scopes(session)
     due = _due_pairs(session, as_of) if staff else set()
-    plans = [
-        Plan(
-            f"digest:{uid}:{label}",
-            DIGEST,
-            (email,),
-            school_id=scope.only_school,
-            user_id=uid,
-            due_on=monday,
-            data={"as_of": as_of.isoformat(), "week": label},
+    kind = kinds.get(DIGEST)
+    plans = []
+    for uid, (email, scope) in staff.items():
+        if not scope.covers_any(due):
+            continue
+        to, user_id = kind.recipients(kinds.Who(user_id=uid, user_email=email))
+        plans.append(
+            Plan(
+                kind.key(user_id=uid, week=label),
+                kind.name,
+                to,
+                school_id=scope.only_school,
+                user_id=user_id,
+                due_on=monday,
+                data={"as_of": as_of.isoformat(), "week": label},
+            )
         )
-        for uid, (email, scope) in staff.items()
-        if scope.covers_any(due)
-    ]
     planner.add(plans)
 
 

@@ -17,47 +17,20 @@ from sar_service import mail
 from sar_service.cases.clocks import type_labels
 from sar_service.config import Settings
 from sar_service.models import Case, School
-from sar_service.models.notification import (
-    DIGEST,
-    EXTENSION_DECISION,
-    ID_CHASE,
-    OVERDUE,
-    REMINDER,
-    Notification,
-)
-from sar_service.notify import digest
-from sar_service.portal.links import portal_url
-from workflows.calendars import long_date, short_date
+from sar_service.models.notification import Notification
+from sar_service.notify import digest, kinds
+from workflows.calendars import long_date
 from workflows.states import Status, status_label
 
 SERVICE_NAME = "SAR Service"
-TEMPLATES = {
-    REMINDER: "reminder_due",
-    OVERDUE: "escalation",
-    EXTENSION_DECISION: "reminder_extension",
-    ID_CHASE: "id_chase",
-    DIGEST: "digest",
-}
 
 
 def working_days(n: int) -> str:
-    return "1 working day" if n == 1 else f"{n} working days"
+    return kinds.working_days(n)
 
 
 def subject(n: Notification, reference: str | None) -> str:
-    due = short_date(n.due_on) if n.due_on else ""
-    if n.kind == REMINDER:
-        offset = int(n.data.get("offset", 0))
-        if offset == 0:
-            return f"Due today: {reference}"
-        return f"Reminder: {reference} is due in {working_days(offset)} ({due})"
-    if n.kind == OVERDUE:
-        return f"Overdue: {reference} was due on {due}"
-    if n.kind == EXTENSION_DECISION:
-        return f"Decide on extension by {due}: {reference}"
-    if n.kind == ID_CHASE:
-        return f"We still need proof of your identity – reference {reference}"
-    return f"Your data-protection cases for the week of {due}"
+    return kinds.get(n.kind).subject(n, reference)
 
 
 def case_url(settings: Settings, school_slug: str, reference: str) -> str:
@@ -69,10 +42,12 @@ def compose(session: Session, settings: Settings, n: Notification) -> mail.Messa
     """The message for one notification row (staff or parent)."""
     case = session.get(Case, n.case_id) if n.case_id else None
     school = case.school if case else (session.get(School, n.school_id) if n.school_id else None)
+    kind = kinds.get(n.kind)
     context = _context(session, settings, n, case, school)
-    name = TEMPLATES[n.kind]
+    if kind.context is not None:
+        context |= kind.context(session, settings, n, case)
     return mail.templated(
-        name,
+        kind.template,
         context,
         to=n.recipient_email,
         subject=subject(n, case.reference if case else None),
@@ -90,10 +65,6 @@ def _context(session, settings, n: Notification, case: Case | None, school) -> d
     }
     if case is not None:
         context |= _case_context(settings, n, case)
-    if n.kind == ID_CHASE and case is not None:
-        context["portal_link"] = portal_url(case)
-    if n.kind == DIGEST:
-        context |= _digest_context(session, settings, n)
     return context
 
 
@@ -113,7 +84,7 @@ def _case_context(settings: Settings, n: Notification, case: Case) -> dict[str, 
     }
 
 
-def _digest_context(session: Session, settings: Settings, n: Notification) -> dict[str, Any]:
+def digest_context(session: Session, settings: Settings, n: Notification) -> dict[str, Any]:
     as_of = date.fromisoformat(n.data["as_of"])
     assert n.recipient_user_id is not None, "a digest goes to a member of staff"
     rows, total, overdue = digest.lines(session, n.recipient_user_id, as_of)

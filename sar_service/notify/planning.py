@@ -86,17 +86,21 @@ class Planner:
         if not fresh:
             return
         self.remaining -= len(fresh)
-        self.report.planned.extend(p.as_report() for p in fresh)
-        if not self.dry_run:
-            self._write(fresh)
+        if self.dry_run:
+            self.report.planned.extend(p.as_report() for p in fresh)
+        else:
+            created = self._write(fresh)
+            self.report.planned.extend(p.as_report() for p in created)
 
-    def _write(self, plans: list[Plan]) -> None:
+    def _write(self, plans: list[Plan]) -> list[Plan]:
+        """Insert the rows and their jobs; the plans this sweep created (not a concurrent one)."""
         ids = _insert(self.session, plans)
-        jobs = []
+        jobs, created = [], []
         for plan in plans:
             nid = ids.get(plan.key)
             if nid is None:
-                continue  # another sweep got there first
+                continue  # another sweep got there first: its report lists it
+            created.append(plan)
             if plan.problem:
                 _record_problem(self.session, plan)
             else:
@@ -105,6 +109,7 @@ class Planner:
             self.session,
             [(f"notify:{nid}", "notify", {"notification_id": nid}, cid) for nid, cid in jobs],
         )
+        return created
 
 
 def _row(plan: Plan) -> dict[str, Any]:

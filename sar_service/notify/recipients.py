@@ -1,4 +1,4 @@
-"""Who gets a case's reminders: the assignee, or else the school's DPOs.
+"""The schools and their DPOs, for deciding who gets a case's reminders (see ``kinds``).
 
 Loaded once per sweep (schools and DPOs are few), so planning for thousands
 of cases asks the database nothing per case.
@@ -43,24 +43,6 @@ def load_schools(session: Session) -> dict[int, SchoolInfo]:
             select(School.id, School.name, School.settings).order_by(School.id)
         )  # a fixed order: every sweep plans (and numbers) its notifications the same way
     }
-
-
-def case_recipients(
-    school: SchoolInfo, assignee_id: int | None, assignee_email: str | None
-) -> tuple[tuple[str, ...], int | None]:
-    """The assignee if there is an active one, else every DPO of the school."""
-    if assignee_id is not None and assignee_email:
-        return (assignee_email,), assignee_id
-    return school.dpo_emails, None
-
-
-def escalation_recipients(
-    school: SchoolInfo, assignee_id: int | None, assignee_email: str | None
-) -> tuple[tuple[str, ...], int | None]:
-    """The DPOs; with no DPO at the school, at least the assignee hears of it."""
-    if school.dpos:
-        return school.dpo_emails, (school.dpos[0][0] if len(school.dpos) == 1 else None)
-    return case_recipients(school, assignee_id, assignee_email)
 
 
 NO_ONE = (

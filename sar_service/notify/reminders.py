@@ -28,15 +28,14 @@ from sar_service.models.notification import (
     REMINDER,
     Notification,
 )
-from sar_service.notify import digest, recipients, rules
+from sar_service.notify import digest, kinds, recipients, rules
+from sar_service.notify.kinds import REMINDABLE, Who
 from sar_service.notify.planning import Plan, Planner
 from workflows.calendars import WorkingCalendar
 from workflows.request_types import REQUEST_TYPES
-from workflows.states import ACTIVE, Status
+from workflows.states import Status
 
 BATCH = 1000
-#: Deadline reminders are for cases whose clock runs: a paused case's date is provisional.
-REMINDABLE = sorted(s.value for s in ACTIVE - {Status.AWAITING_CLARIFICATION})
 ONE_MONTH_TYPES = sorted(t.name for t in REQUEST_TYPES.values() if t.clock == "one_month")
 
 
@@ -59,31 +58,19 @@ def sweep_step(session: Session, at: datetime, report, dry_run: bool) -> None:
 
 
 def cancel_stale(session: Session) -> int:
-    """Unsent deadline notifications whose case moved on (extension, pause, closure)."""
-    runs = and_(
-        Case.id == Notification.case_id,
-        Case.status.in_(REMINDABLE),
-        Case.paused.is_(False),
-    )
-    on_next_due = exists().where(runs, Case.next_due_date == Notification.due_on)
-    on_original_due = exists().where(
-        runs,
-        Case.due_date == Notification.due_on,
-        Case.extended.is_(False),
-        Case.status != Status.AWAITING_SIGNOFF.value,
-    )
-    asked_for_id = exists().where(
-        Case.id == Notification.case_id, Case.status == Status.AWAITING_IDENTITY.value
-    )
+    """Unsent notifications that no longer apply (extension, pause, closure, ID arrived),
+    by each kind's own rule (``kinds.NotificationKind.applies_sql``)."""
     total = 0
-    for kinds, still in (
-        ((REMINDER, OVERDUE), on_next_due),
-        ((EXTENSION_DECISION,), on_original_due),
-        ((ID_CHASE,), asked_for_id),
-    ):
+    for kind in kinds.KINDS.values():
+        if kind.applies_sql is None:
+            continue
         result = session.execute(
             update(Notification)
-            .where(Notification.status == PENDING, Notification.kind.in_(kinds), ~still)
+            .where(
+                Notification.status == PENDING,
+                Notification.kind == kind.name,
+                ~kind.applies_sql(),
+            )
             .values(status=CANCELLED, last_error="No longer applies: the case changed.")
             .execution_options(synchronize_session=False)
         )
@@ -185,19 +172,17 @@ class DueToday:
 def deadline_plans(row: Any, school, due_today: DueToday) -> list[Plan]:
     """Everything due today for one candidate case row."""
     today, due = due_today.today, row.next_due_date
+    who = Who(school=school, assignee_id=row.assignee_id, assignee_email=row.email)
     common = {"case_id": row.id, "school_id": row.school_id, "reference": row.reference}
     plans = []
     if rules.is_overdue(due, today):
-        to, uid = recipients.escalation_recipients(school, row.assignee_id, row.email)
-        plans.append(
-            _plan(f"overdue:{row.id}:{due}", OVERDUE, to, uid, due, {"status": row.status}, common)
-        )
+        kind = kinds.get(OVERDUE)
+        plans.append(_plan(kind, who, due, {"status": row.status}, common, due_on=due))
     stage = due_today.stage(due, school.offsets)
     if stage is not None:
-        to, uid = recipients.case_recipients(school, row.assignee_id, row.email)
+        kind = kinds.get(REMINDER)
         data = {"offset": stage, "status": row.status}
-        key = f"reminder:{row.id}:{due}:{stage}wd"
-        plans.append(_plan(key, REMINDER, to, uid, due, data, common))
+        plans.append(_plan(kind, who, due, data, common, due_on=due, offset=stage))
     original = row.due_date
     if (
         row.one_month
@@ -206,15 +191,24 @@ def deadline_plans(row: Any, school, due_today: DueToday) -> list[Plan]:
         and row.status != Status.AWAITING_SIGNOFF.value
         and due_today.extension_due(original)
     ):
-        to, uid = recipients.case_recipients(school, row.assignee_id, row.email)
-        key = f"extension_decision:{row.id}:{original}"
-        plans.append(_plan(key, EXTENSION_DECISION, to, uid, original, {}, common))
+        kind = kinds.get(EXTENSION_DECISION)
+        plans.append(_plan(kind, who, original, {}, common, due_on=original))
     return plans
 
 
-def _plan(key, kind, to, uid, due, data, common) -> Plan:
-    problem = "" if to else recipients.NO_ONE
-    return Plan(key, kind, to, user_id=uid, due_on=due, data=data, problem=problem, **common)
+def _plan(kind: kinds.NotificationKind, who: Who, due, data, common, **key_parts) -> Plan:
+    """A plan for ``kind``: its key, recipients, and the problem if there is no one."""
+    to, uid = kind.recipients(who)
+    return Plan(
+        kind.key(case_id=common["case_id"], **key_parts),
+        kind.name,
+        to,
+        user_id=uid,
+        due_on=due,
+        data=data,
+        problem="" if to else kind.no_recipient,
+        **common,
+    )
 
 
 # --- the ID chase -----------------------------------------------------------------------------
@@ -253,22 +247,6 @@ def _id_chase_batches(session: Session, today: date) -> Iterator[list[Plan]]:
 
 
 def _id_chase_plan(case_id, reference, school_id, email, asked_on) -> Plan:
-    problem = (
-        ""
-        if email
-        else (
-            "Could not chase proof of identity by email: the requester gave no email address. "
-            "Chase by letter or phone."
-        )
-    )
-    return Plan(
-        f"id_chase:{case_id}",
-        ID_CHASE,
-        (email,) if email else (),
-        case_id=case_id,
-        school_id=school_id,
-        reference=reference,
-        due_on=None,
-        data={"asked_on": asked_on.isoformat()},
-        problem=problem,
-    )
+    common = {"case_id": case_id, "school_id": school_id, "reference": reference}
+    data = {"asked_on": asked_on.isoformat()}
+    return _plan(kinds.get(ID_CHASE), Who(requester_email=email), None, data, common)

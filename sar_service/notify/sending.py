@@ -34,41 +34,24 @@ from sqlalchemy.orm import Session
 from sar_service import mail
 from sar_service.background import outbox
 from sar_service.clock import now
+from sar_service.db import commit_now
 from sar_service.models import Case, CaseEvent, OutboxJob
 from sar_service.models.notification import (
     CANCELLED,
-    DIGEST,
-    EXTENSION_DECISION,
     FAILED,
-    ID_CHASE,
-    OVERDUE,
     PENDING,
-    REMINDER,
     SENDING,
     SENT,
     Notification,
 )
-from sar_service.notify import emails
-from sar_service.notify.reminders import REMINDABLE
-from workflows.states import Status
+from sar_service.notify import emails, kinds
 
 log = logging.getLogger(__name__)
 
-LABELS = {
-    REMINDER: "Deadline reminder",
-    OVERDUE: "Overdue escalation",
-    EXTENSION_DECISION: "Extension decision reminder",
-    ID_CHASE: "Proof-of-identity chase",
-    DIGEST: "Weekly digest",
-}
-
 
 def label(n: Notification) -> str:
-    if n.kind == REMINDER:
-        offset = int(n.data.get("offset", 0))
-        when = "on the due date" if offset == 0 else f"{emails.working_days(offset)} before"
-        return f"{LABELS[REMINDER]} ({when})"
-    return LABELS.get(n.kind, n.kind)
+    """The words for the case timeline, from the notification's kind."""
+    return kinds.get(n.kind).timeline_label(n)
 
 
 def send(session: Session, notification_id: int) -> None:
@@ -88,7 +71,7 @@ def send(session: Session, notification_id: int) -> None:
     n.message_id = n.message_id or mail.new_message_id(settings, f"notify{n.id}")
     message = replace(emails.compose(session, settings, n), message_id=n.message_id)
     n.status, n.sending_at, n.attempts = SENDING, now(), n.attempts + 1
-    session.commit()  # visible as "sending" before SMTP is touched
+    commit_now(session, 'visible as "sending", with its Message-ID, before SMTP is touched')
     try:
         mail.send(settings, message)
     except Exception as exc:
@@ -102,25 +85,7 @@ def send(session: Session, notification_id: int) -> None:
 
 def still_applies(n: Notification, case: Case | None) -> str | None:
     """None if the notification still makes sense, else why not (it is then cancelled)."""
-    if n.kind == DIGEST:
-        return None
-    if case is None:
-        return "The case no longer exists."
-    running = case.status in REMINDABLE and not case.paused
-    if n.kind in (REMINDER, OVERDUE):
-        if not running or case.next_due_date != n.due_on:
-            return "No longer applies: the case's status or due date changed."
-    elif n.kind == EXTENSION_DECISION:
-        if (
-            not running
-            or case.extended
-            or case.status == Status.AWAITING_SIGNOFF.value
-            or case.due_date != n.due_on
-        ):
-            return "No longer applies: the case was extended, paused, finished or re-dated."
-    elif n.kind == ID_CHASE and case.status != Status.AWAITING_IDENTITY.value:
-        return "No longer applies: the case is no longer waiting for proof of identity."
-    return None
+    return kinds.get(n.kind).still_applies(n, case)
 
 
 def _attempt_failed(session: Session, n: Notification, exc: Exception) -> None:
@@ -138,7 +103,7 @@ def _attempt_failed(session: Session, n: Notification, exc: Exception) -> None:
                 f"{outbox.MAX_ATTEMPTS} attempts: {error}"
             )
             _event(session, n, "notification_failed", reason)
-    session.commit()
+    commit_now(session, "the failed attempt is recorded even though the job raises")
 
 
 def _event(session: Session, n: Notification, action: str, reason: str) -> None:

@@ -23,6 +23,7 @@ def new_link():
         if not errors:
             if ratelimit.hit(ratelimit.LINK_REQUESTS, ratelimit.client_ip(request)).allowed:
                 _send_links(values["reference"], values["email"])
+                session().commit()
             return redirect(url_for("portal.link_sent"))
     status = 400 if errors else 200
     return render_template(
@@ -64,4 +65,3 @@ def _send_links(reference: str, email: str) -> None:
     for case in cases:
         revoke_links(case)  # whoever had an earlier link (a forwarded email, say) loses it
         link_emails.queue_portal_link(s, case)
-    s.commit()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sar_service.background import outbox
 from sar_service.clock import now, today
+from sar_service.db import commit_now
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.review import EXEMPTIONS, Bundle
 from sar_service.records import review
@@ -131,7 +132,7 @@ def _ensure_redacted_copies(session: Session, case: Case) -> review.CaseReview:
 
 def _set_progress(session: Session, bundle: Bundle, percent: int) -> None:
     bundle.progress = percent
-    session.commit()
+    commit_now(session, "staff watch the build's progress while the job runs")
 
 
 def _write_zip(
@@ -171,7 +172,7 @@ def build(session: Session, bundle_id: int) -> None:
         return
     case = session.get_one(Case, bundle.case_id)
     bundle.status, bundle.progress, bundle.error = "building", 0, ""
-    session.commit()
+    commit_now(session, 'staff see "building" while the job runs')
     try:
         state = _ensure_redacted_copies(session, case)
         _set_progress(session, bundle, 5)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service.clock import london_date, now
+from sar_service.db import commit_now
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.review import Bundle
 from sar_service.storage import storage
@@ -68,6 +69,7 @@ def _live(session: Session, case: Case, at) -> list[Document]:
 
 def _download(session: Session, case_id: int, doc_id: int, key: str) -> Iterator[bytes]:
     """Audit first (committed), then stream the decrypted file."""
+
     session.add(
         CaseEvent(
             case_id=case_id,
@@ -76,7 +78,7 @@ def _download(session: Session, case_id: int, doc_id: int, key: str) -> Iterator
             data={"document_id": doc_id},
         )  # fmt: skip
     )
-    session.commit()
+    commit_now(session, "a download is on the audit trail before a byte of it is sent")
     return storage().iter_chunks(key)
 
 

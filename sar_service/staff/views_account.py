@@ -168,6 +168,7 @@ def sign_out():
 
 @bp.post("/sign-out-everywhere")
 def sign_out_all():
-    sign_out_everywhere(session(), me())
+    sign_out_everywhere(me())
+    session().commit()
     flask.flash("You have been signed out on every device.", "success")
     return redirect(url_for("staff.sign_in"))

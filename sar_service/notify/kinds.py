@@ -1,0 +1,295 @@
+"""Every kind of notification the sweep plans, each declared once.
+
+A kind says what makes one unique (its key), who receives it, its email
+template and subject, the words for the case timeline, and when it no longer
+applies (in Python for the row about to be sent, and the same rule in SQL for
+cancelling unsent rows in bulk). Planning (``reminders``, ``digest``), sending
+(``sending``) and composing (``emails``) look the kind up here, never compare
+kind names themselves.
+
+Adding a kind is one ``NotificationKind(...)`` below, its templates in
+``templates/email/<template>.txt|.html``, and the rule in ``reminders`` (or
+``digest``) that says when it is due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists
+
+from sar_service.models import Case
+from sar_service.models.notification import (
+    DIGEST,
+    EXTENSION_DECISION,
+    ID_CHASE,
+    OVERDUE,
+    REMINDER,
+    Notification,
+)
+from sar_service.notify.recipients import NO_ONE, SchoolInfo
+from workflows.calendars import short_date
+from workflows.states import ACTIVE, Status
+
+#: Deadline reminders are for cases whose clock runs: a paused case's date is provisional.
+REMINDABLE = sorted(s.value for s in ACTIVE - {Status.AWAITING_CLARIFICATION})
+
+
+class UnknownKind(KeyError):
+    """A notification kind nobody declared."""
+
+
+@dataclass(frozen=True)
+class Who:
+    """What a kind may need to decide its recipients."""
+
+    school: SchoolInfo | None = None
+    assignee_id: int | None = None
+    assignee_email: str | None = None
+    requester_email: str | None = None
+    user_id: int | None = None
+    user_email: str | None = None
+
+
+Recipients = tuple[tuple[str, ...], int | None]  # (addresses, the one user's id or None)
+
+
+def working_days(n: int) -> str:
+    return "1 working day" if n == 1 else f"{n} working days"
+
+
+def _offset(n: Notification) -> int:
+    return int((n.data or {}).get("offset", 0))
+
+
+def _due(n: Notification) -> str:
+    return short_date(n.due_on) if n.due_on else ""
+
+
+# --- recipients --------------------------------------------------------------------------------
+
+
+def assignee_or_dpos(who: Who) -> Recipients:
+    """The assignee if there is an active one, else every DPO of the school."""
+    if who.assignee_id is not None and who.assignee_email:
+        return (who.assignee_email,), who.assignee_id
+    return (who.school.dpo_emails if who.school else ()), None
+
+
+def dpos(who: Who) -> Recipients:
+    """The DPOs; with no DPO at the school, at least the assignee hears of it."""
+    if who.school and who.school.dpos:
+        only = who.school.dpos[0][0] if len(who.school.dpos) == 1 else None
+        return who.school.dpo_emails, only
+    return assignee_or_dpos(who)
+
+
+def requester(who: Who) -> Recipients:
+    return ((who.requester_email,) if who.requester_email else ()), None
+
+
+def staff_member(who: Who) -> Recipients:
+    return ((who.user_email,) if who.user_email else ()), who.user_id
+
+
+# --- still applies? ------------------------------------------------------------------------------
+
+
+def _always(n: Notification, case: Case | None) -> str | None:
+    return None
+
+
+def _running(case: Case) -> bool:
+    return case.status in REMINDABLE and not case.paused
+
+
+def _deadline_applies(n: Notification, case: Case | None) -> str | None:
+    if case is None:
+        return "The case no longer exists."
+    if not _running(case) or case.next_due_date != n.due_on:
+        return "No longer applies: the case's status or due date changed."
+    return None
+
+
+def _deadline_sql():
+    return exists().where(
+        Case.id == Notification.case_id,
+        Case.status.in_(REMINDABLE),
+        Case.paused.is_(False),
+        Case.next_due_date == Notification.due_on,
+    )
+
+
+def _extension_applies(n: Notification, case: Case | None) -> str | None:
+    if case is None:
+        return "The case no longer exists."
+    if (
+        not _running(case)
+        or case.extended
+        or case.status == Status.AWAITING_SIGNOFF.value
+        or case.due_date != n.due_on
+    ):
+        return "No longer applies: the case was extended, paused, finished or re-dated."
+    return None
+
+
+def _extension_sql():
+    return exists().where(
+        Case.id == Notification.case_id,
+        Case.status.in_(REMINDABLE),
+        Case.paused.is_(False),
+        Case.due_date == Notification.due_on,
+        Case.extended.is_(False),
+        Case.status != Status.AWAITING_SIGNOFF.value,
+    )
+
+
+def _id_chase_applies(n: Notification, case: Case | None) -> str | None:
+    if case is None:
+        return "The case no longer exists."
+    if case.status != Status.AWAITING_IDENTITY.value:
+        return "No longer applies: the case is no longer waiting for proof of identity."
+    return None
+
+
+def _id_chase_sql():
+    return exists().where(
+        Case.id == Notification.case_id, Case.status == Status.AWAITING_IDENTITY.value
+    )
+
+
+# --- extra email context -----------------------------------------------------------------------
+
+
+def _id_chase_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    from sar_service.portal.links import portal_url
+
+    return {"portal_link": portal_url(case)} if case is not None else {}
+
+
+def _digest_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    from sar_service.notify import emails
+
+    return emails.digest_context(session, settings, n)
+
+
+# --- the kinds ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    name: str
+    label: str  # for the case timeline
+    template: str  # templates/email/<template>.txt and .html
+    audience: str  # "staff" or "parent"
+    key_format: str  # what makes one unique; str.format fields
+    recipients: Callable[[Who], Recipients]
+    subject: Callable[[Notification, str | None], str]
+    no_recipient: str = NO_ONE  # recorded on the case when ``recipients`` finds no one
+    still_applies: Callable[[Notification, Case | None], str | None] = _always
+    #: The same rule as ``still_applies`` in SQL (an EXISTS that is true while it applies).
+    applies_sql: Callable[[], Any] | None = None
+    context: Callable[..., dict[str, Any]] | None = None
+    describe: Callable[[Notification], str] | None = None  # a more precise timeline label
+
+    def key(self, **parts: Any) -> str:
+        return self.key_format.format(**parts)
+
+    def timeline_label(self, n: Notification) -> str:
+        return self.describe(n) if self.describe else self.label
+
+
+def _reminder_subject(n: Notification, reference: str | None) -> str:
+    offset = _offset(n)
+    if offset == 0:
+        return f"Due today: {reference}"
+    return f"Reminder: {reference} is due in {working_days(offset)} ({_due(n)})"
+
+
+def _reminder_label(n: Notification) -> str:
+    offset = _offset(n)
+    when = "on the due date" if offset == 0 else f"{working_days(offset)} before"
+    return f"Deadline reminder ({when})"
+
+
+KINDS: dict[str, NotificationKind] = {}
+
+
+def register(kind: NotificationKind) -> NotificationKind:
+    if kind.name in KINDS:
+        raise ValueError(f"notification kind {kind.name!r} is declared twice")
+    KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> NotificationKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UnknownKind(f"unknown notification kind {name!r}") from None
+
+
+RULES = (
+    NotificationKind(
+        REMINDER,
+        "Deadline reminder",
+        "reminder_due",
+        "staff",
+        "reminder:{case_id}:{due_on}:{offset}wd",
+        assignee_or_dpos,
+        _reminder_subject,
+        still_applies=_deadline_applies,
+        applies_sql=_deadline_sql,
+        describe=_reminder_label,
+    ),
+    NotificationKind(
+        OVERDUE,
+        "Overdue escalation",
+        "escalation",
+        "staff",
+        "overdue:{case_id}:{due_on}",
+        dpos,
+        lambda n, ref: f"Overdue: {ref} was due on {_due(n)}",
+        still_applies=_deadline_applies,
+        applies_sql=_deadline_sql,
+    ),
+    NotificationKind(
+        EXTENSION_DECISION,
+        "Extension decision reminder",
+        "reminder_extension",
+        "staff",
+        "extension_decision:{case_id}:{due_on}",
+        assignee_or_dpos,
+        lambda n, ref: f"Decide on extension by {_due(n)}: {ref}",
+        still_applies=_extension_applies,
+        applies_sql=_extension_sql,
+    ),
+    NotificationKind(
+        ID_CHASE,
+        "Proof-of-identity chase",
+        "id_chase",
+        "parent",
+        "id_chase:{case_id}",
+        requester,
+        lambda n, ref: f"We still need proof of your identity – reference {ref}",
+        no_recipient="Could not chase proof of identity by email: the requester gave no email "
+        "address. Chase by letter or phone.",
+        still_applies=_id_chase_applies,
+        applies_sql=_id_chase_sql,
+        context=_id_chase_context,
+    ),
+    NotificationKind(
+        DIGEST,
+        "Weekly digest",
+        "digest",
+        "staff",
+        "digest:{user_id}:{week}",
+        staff_member,
+        lambda n, ref: f"Your data-protection cases for the week of {_due(n)}",
+        context=_digest_context,
+    ),
+)
+for _kind in RULES:
+    register(_kind)
