@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sar_service.cases import clocks
 from sar_service.models import Case, CaseEvent, School
 from sar_service.notices.store import current_notice
+from workflows.request_types import REQUEST_TYPES, for_letter
 
 from .context import LetterContext, Letterhead, NoticeFacts
 from .kinds import KIND_NAMES, get_kind
@@ -34,25 +35,15 @@ DEFAULT_IDENTITY_DOCUMENTS = [
 ]
 
 #: Letters answering one right: only for a case that asked for it.
-KIND_FOR_TYPE = {
-    "access_response": "access",
-    "educational_record_response": "educational_record",
-    "rectification_outcome": "rectification",
-    "erasure_outcome": "erasure",
-    "restriction_outcome": "restriction",
-    "objection_outcome": "objection",
-    "consent_withdrawal_confirmation": "withdraw_consent",
-    "complaint_acknowledgement": "complaint",
-}
+KIND_FOR_TYPE = {t.outcome_letter: t.name for t in REQUEST_TYPES.values()}
 #: Letters that report a step in the workflow: only once that step was taken.
 KIND_FOR_ACTION = {
     "clarification_request": "request_clarification",
     "extension_notice": "extend",
     "refusal": "refuse",
 }
-OUTCOME_KINDS = frozenset(
-    {"rectification_outcome", "erasure_outcome", "restriction_outcome", "objection_outcome"}
-)
+#: Letters reporting a decision staff record (done / partly / refused).
+OUTCOME_KINDS = frozenset(t.outcome_letter for t in REQUEST_TYPES.values() if t.staff_decides)
 _ACTION_WORDS = {
     "request_clarification": "no clarification question has been asked on this case",
     "extend": "this case has not been extended",
@@ -243,10 +234,11 @@ def _due_dates(case: Case, kind: str, today: date) -> tuple[date, date | None]:
     acknowledged within 30 days; other letters give the statutory date.
     """
     computed = clocks.compute(case, as_of=max(today, case.received_on), explain=False)
-    if kind == "educational_record_response" and computed.school_days:
-        return computed.school_days.due, None
-    if kind == "complaint_acknowledgement" and computed.complaint:
-        return computed.complaint.due, None
+    right = for_letter(kind)
+    own_clock = {"school_days": computed.school_days, "complaint": computed.complaint}
+    own = own_clock.get(right.clock) if right else None
+    if own is not None:
+        return own.due, None
     statutory = computed.statutory
     if statutory is not None:
         if statutory.extended:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from workflows.request_types import REQUEST_TYPES
+
 DEFAULT_AUTOMATED_DECISIONS = "We do not make decisions about your child by automated means."
 DEFAULT_TRANSFERS_ABROAD = (
     "Where any of your child's information is stored or processed outside the UK, for "
@@ -29,16 +31,7 @@ PUPIL_RELATIONSHIPS = frozenset({"the pupil", "pupil", "self", "myself", "data s
 OUTCOMES = ("done", "partly", "refused")
 
 #: How each request type (the API's names) is described to a parent.
-REQUEST_TYPE_LABELS = {
-    "access": "a copy of the personal data we hold (a subject access request)",
-    "educational_record": "access to the educational record",
-    "rectification": "correction of personal data (rectification)",
-    "erasure": "deletion of personal data (erasure)",
-    "restriction": "restriction of the use of personal data",
-    "objection": "an objection to the use of personal data",
-    "withdraw_consent": "withdrawal of consent",
-    "complaint": "a data protection complaint",
-}
+REQUEST_TYPE_LABELS = {t.name: t.letter_words for t in REQUEST_TYPES.values()}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,13 +15,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from workflows.request_types import REQUEST_TYPES, can_extend
+
 from .context import OUTCOMES, LetterContext
 from .templating import clean_text, longdate
 
 Test = Callable[[str, LetterContext], bool]
 Applies = Callable[[LetterContext], bool]
-
-ONE_MONTH_TYPES = frozenset({"access", "rectification", "erasure", "restriction", "objection"})
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,9 @@ def _remedies(applies: Applies | None = None) -> tuple[Check, ...]:
     return tuple(Check(c.key, c.label, c.test, applies) for c in (ICO, COURTS, SCHOOL_COMPLAINT))
 
 
-def _outcome_checks(right: str, tells_recipients: bool) -> tuple[Check, ...]:
-    """Shared by the rectification, erasure, restriction and objection outcomes."""
+def _outcome_checks(right: str, type_name: str) -> tuple[Check, ...]:
+    """Shared by the outcome letters of the rights where staff decide (``staff_decides``)."""
+    tells_recipients = REQUEST_TYPES[type_name].tells_recipients
     checks = [
         Check(
             "outcome",
@@ -216,7 +217,7 @@ KINDS: dict[str, LetterKind] = {
                 "extension_warning",
                 "that complex requests may take up to two further months",
                 r"two (further|more) months",
-                applies=lambda c: bool(ONE_MONTH_TYPES & set(c.request_types)),
+                applies=lambda c: can_extend(c.request_types),
             ),
         ),
         _kind(
@@ -286,25 +287,25 @@ KINDS: dict[str, LetterKind] = {
                 "that we restricted use of the information while we checked it",
                 r"restrict",
             ),
-            *_outcome_checks("correction", tells_recipients=True),
+            *_outcome_checks("correction", "rectification"),
         ),
         _kind(
             "erasure_outcome",
             "Your request to erase information: our decision",
             "What we erased (Art 17) or why the law requires us to keep it.",
-            *_outcome_checks("erasure", tells_recipients=True),
+            *_outcome_checks("erasure", "erasure"),
         ),
         _kind(
             "restriction_outcome",
             "Your request to restrict use of information: our decision",
             "Whether and how we restricted use (Art 18), and who we told (Art 19).",
-            *_outcome_checks("restriction", tells_recipients=True),
+            *_outcome_checks("restriction", "restriction"),
         ),
         _kind(
             "objection_outcome",
             "Your objection: our decision",
             "Whether we stopped the processing objected to (Art 21), and why not.",
-            *_outcome_checks("objection", tells_recipients=False),
+            *_outcome_checks("objection", "objection"),
         ),
         _kind(
             "refusal",

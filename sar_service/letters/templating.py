@@ -24,6 +24,8 @@ from jinja2 import StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from workflows.request_types import can_extend, on_clock
+
 from .context import (
     DEFAULT_AUTOMATED_DECISIONS,
     DEFAULT_TRANSFERS_ABROAD,
@@ -61,6 +63,8 @@ DERIVED_FIELDS = {
     "about": "'your child, <name>' -- or 'you' when the pupil wrote",
     "your_childs": "'your child's' -- or 'your' when the pupil wrote",
     "requests": "the requests in words, e.g. 'a copy of the personal data we hold'",
+    "extension_possible": "true when a request may be extended by two months (Art 12(3))",
+    "school_days_clock": "true when a request runs on the 15-school-day clock",
     "dpo_contact": "'our Data Protection Officer, <name>, by email at ... or by telephone on ...'",
     "outcome_done": "true when the outcome is 'done'",
     "outcome_partly": "true when the outcome is 'partly'",
@@ -230,6 +234,8 @@ def template_vars(ctx: LetterContext) -> dict:
         about="you" if pupil else f"your child, {ctx.subject_name}",
         your_childs="your" if pupil else "your child's",
         requests=join_list(labels),
+        extension_possible=can_extend(ctx.request_types),
+        school_days_clock=on_clock(ctx.request_types, "school_days"),
         dpo_contact=dpo_contact(ctx.letterhead),
         outcome_done=ctx.outcome == "done",
         outcome_partly=ctx.outcome == "partly",

@@ -24,8 +24,9 @@ from sar_service.records import review
 from sar_service.storage import StorageError, storage
 from sar_service.uploads import clean_name
 from workflows.calendars import long_date
+from workflows.request_types import REQUEST_TYPES
 
-LETTER_KINDS = ("access_response", "educational_record_response")
+LETTER_KINDS = tuple(t.outcome_letter for t in REQUEST_TYPES.values() if t.gathers_records)
 STORED_KINDS = {"pdf", "png", "jpeg", "heic", "docx"}  # already compressed
 PROGRESS_STEPS = 50
 
