@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from sar_service.cases import clocks
 from sar_service.models import Case, CaseEvent, School
+from sar_service.models.review import LETTER_GROUNDS, Withholding
 from sar_service.notices.store import current_notice
 from workflows.request_types import REQUEST_TYPES, for_letter
 
@@ -196,7 +197,7 @@ def letter_context(
         extended_due_date=extended_due,
         outcome=extra.get("outcome"),
         outcome_reasons=extra.get("outcome_reasons"),
-        withheld=[tuple(pair) for pair in extra.get("withheld") or []],
+        **_withheld(session, case, extra.get("withheld") or []),
         recipients_notified=list(extra.get("recipients_notified") or []),
         consent_withdrawn_for=_detail(case, "withdraw_consent", "consent"),
         complaint_summary=_detail(case, "complaint", "summary"),
@@ -246,6 +247,30 @@ def _due_dates(case: Case, kind: str, today: date) -> tuple[date, date | None]:
         return statutory.due, None
     primary = computed.primary
     return (primary.due if primary else case.due_date or case.received_on), None
+
+
+def _withheld(session: Session, case: Case, given: list) -> dict[str, Any]:
+    """What the letter may say about withheld information: the grounds, in general terms.
+
+    From the case's withholding log (a school may choose silence for serious harm or
+    child-abuse data) and from pairs staff give with the letter. What was withheld and
+    why stays internal: it is kept only so the checks can refuse a letter that prints it.
+    """
+    grounds: list[str] = []
+    described: list[tuple[str, str]] = []
+    silent = False
+    rows = session.scalars(
+        select(Withholding).where(Withholding.case_id == case.id).order_by(Withholding.id)
+    )
+    pairs = [(LETTER_GROUNDS[w.exemption], w.reason, w.say_nothing) for w in rows]
+    pairs += [(str(p[0]), str(p[1]), False) for p in given]
+    for ground, what, say_nothing in pairs:
+        described.append((ground, what))
+        if say_nothing:
+            silent = True
+        elif ground not in grounds:
+            grounds.append(ground)
+    return {"withheld": described, "withheld_grounds": grounds, "withheld_silently": silent}
 
 
 def _detail(case: Case, type_: str, key: str) -> str | None:

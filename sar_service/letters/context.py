@@ -82,8 +82,11 @@ class LetterContext:
 
     ``outcome`` is ``"done"``, ``"partly"`` or ``"refused"`` for the outcome
     letters; ``outcome_reasons`` explains what was done and why anything was
-    not. ``withheld`` pairs an exemption with a plain description of the kind
-    of information withheld -- never the withheld content itself.
+    not. ``withheld`` pairs the grounds of each withholding with what staff
+    noted about it (internal: a letter never prints the second item, and the
+    checks refuse a letter that does). ``withheld_grounds`` are the grounds in
+    general terms that the letter states; ``withheld_silently`` is true when the
+    school chose to say nothing about some withholding (serious harm, child abuse).
     ``recipients_notified`` lists the organisations or systems told about a
     correction, erasure, restriction or withdrawal of consent (Art 19).
     ``extra`` carries school-specific fields for edited templates.
@@ -110,6 +113,8 @@ class LetterContext:
     outcome_reasons: str | None = None
     refusal_reasons: str | None = None
     withheld: list[tuple[str, str]] = field(default_factory=list)
+    withheld_grounds: list[str] = field(default_factory=list)
+    withheld_silently: bool = False
     recipients_notified: list[str] = field(default_factory=list)
     consent_withdrawn_for: str | None = None
     complaint_summary: str | None = None

@@ -154,6 +154,35 @@ def _outcome_checks(right: str, type_name: str) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+_WITHHELD_WORDS = r"withh[eo]ld|not included"
+
+WITHHELD = (
+    _value(
+        "withheld",
+        "the grounds (exemptions) relied on for information withheld, in general terms",
+        lambda c: c.withheld_grounds,
+        applies=lambda c: bool(c.withheld_grounds),
+    ),
+    _pattern(
+        "withheld_statement",
+        "a statement that some information was withheld",
+        _WITHHELD_WORDS,
+        applies=lambda c: bool(c.withheld_grounds),
+    ),
+    Check(
+        "withheld_not_described",
+        "wording that never describes what was withheld (only that something was, and why)",
+        lambda text, ctx: not any(_contains(text, what) for _, what in ctx.withheld),
+        lambda ctx: bool(ctx.withheld),
+    ),
+    Check(
+        "withheld_say_nothing",
+        "no mention of withheld information: the school chose to say nothing about it",
+        lambda text, ctx: not re.search(_WITHHELD_WORDS, text),
+        lambda ctx: ctx.withheld_silently and not ctx.withheld_grounds,
+    ),
+)
+
 _ACCESS = (
     _pattern(
         "confirmation",
@@ -183,18 +212,7 @@ _ACCESS = (
         "safeguards for transfers outside the UK",
         r"outside the uk|abroad|international",
     ),
-    _value(
-        "withheld",
-        "the exemptions relied on for information withheld",
-        lambda c: [exemption for exemption, _ in c.withheld],
-        applies=lambda c: bool(c.withheld),
-    ),
-    _pattern(
-        "withheld_statement",
-        "a statement that some information was withheld",
-        r"withh[eo]ld|not included",
-        applies=lambda c: bool(c.withheld),
-    ),
+    *WITHHELD,
 )
 
 
@@ -277,6 +295,7 @@ KINDS: dict[str, LetterKind] = {
             ),
             _pattern("school_days", "the 15 school day time limit", r"\b(15|fifteen) school days"),
             _pattern("copy", "the record enclosed or to view", r"enclos|attach|download|view"),
+            *WITHHELD,
         ),
         _kind(
             "rectification_outcome",

@@ -123,6 +123,10 @@ _OVERRIDES: dict[str, dict] = {
                 "the names and details of other pupils in two incident reports",
             )
         ],
+        "withheld_grounds": [
+            "information about other people (Data Protection Act 2018, Schedule 2, "
+            "Part 3, paragraph 16)"
+        ],
     },
     "educational_record_response": {
         "today": date(2026, 3, 20),
@@ -224,7 +228,9 @@ def validation_variants(kind: str) -> list[tuple[str, LetterContext]]:
                 ctx = replace(base, outcome=outcome, outcome_reasons=reason)
                 variants.append((f"the outcome is '{outcome}'", ctx))
     if kind == "access_response":
-        variants.append(("nothing was withheld", replace(base, withheld=[])))
+        variants.append(("nothing was withheld", replace(base, withheld=[], withheld_grounds=[])))
+        silent = replace(base, withheld_grounds=[], withheld_silently=True)
+        variants.append(("the school chose to say nothing about what it withheld", silent))
         variants.append(("the privacy notice lists nothing", replace(base, notice=NoticeFacts())))
     pupil = replace(base, relationship="the pupil", requester_name=base.subject_name)
     variants.append(("the pupil wrote for themselves", pupil))

@@ -59,7 +59,8 @@ def plan(state: review.CaseReview) -> list[Entry]:
     ``state`` is ``review.case_review`` for the case, which callers already have.
     """
     entries = []
-    for n, item in enumerate(state.docs, start=1):
+    shown = [d for d in state.docs if not (d.withheld and d.withheld.say_nothing)]
+    for n, item in enumerate(shown, start=1):
         entry = Entry(n, None, item.doc, item.info.source_name, treatment="")
         if item.withheld:
             entry.exemption = EXEMPTIONS[item.withheld.exemption]
@@ -145,7 +146,9 @@ def _write_zip(
         case=case,
         entries=entries,
         letter=letter,
-        withheld=[w for w in review.withholdings(session, case) if not w.document_id],
+        withheld=[
+            w for w in review.withholdings(session, case) if not (w.document_id or w.say_nothing)
+        ],
         exemptions=EXEMPTIONS,
         made_on=today(),
         long_date=long_date,
