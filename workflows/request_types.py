@@ -87,6 +87,9 @@ class RequestType:
     maintained_only: bool = False
     #: How privacy notices name it (None: notices do not list it as a right).
     notice: NoticeRight | None = None
+    #: Non-empty: the school acts on this right without waiting for proof of identity, and
+    #: the identity letter says so in these words (never "we cannot take any further action").
+    without_identity: str = ""
 
     @property
     def required_details(self) -> tuple[Detail, ...]:
@@ -350,6 +353,8 @@ REQUEST_TYPES: dict[str, RequestType] = {
             ),
             supersedes=("objection",),
             outcome_letter="consent_withdrawal_confirmation",
+            without_identity="Your withdrawal of consent took effect when you gave it: we are "
+            "acting on it now, without waiting for proof of identity.",
             notice=NoticeRight(
                 "Withdraw consent",
                 r"\bwithdraw|\bopts? out\b",
@@ -381,6 +386,8 @@ REQUEST_TYPES: dict[str, RequestType] = {
                 r"\bleak\w*\b",
             ),
             outcome_letter="complaint_acknowledgement",
+            without_identity="We are dealing with your complaint now: its time limit does not "
+            "wait for proof of identity.",
         ),
     )
 }
@@ -413,6 +420,11 @@ def names_where(**attrs: object) -> frozenset[str]:
     return frozenset(
         t.name for t in REQUEST_TYPES.values() if all(getattr(t, k) == v for k, v in attrs.items())
     )
+
+
+def waits_for_identity(types: Iterable[str]) -> list[RequestType]:
+    """The rights among ``types`` that the school acts on only once identity is confirmed."""
+    return [t for t in known(types) if not t.without_identity]
 
 
 def for_letter(kind: str) -> RequestType | None:

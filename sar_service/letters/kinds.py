@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workflows.request_types import REQUEST_TYPES, can_extend
+from workflows.request_types import REQUEST_TYPES, can_extend, known, waits_for_identity
 
 from .context import OUTCOMES, LetterContext
 from .templating import clean_text, longdate
@@ -251,6 +251,17 @@ KINDS: dict[str, LetterKind] = {
                 "clock_starts",
                 "that the time limit starts when we receive proof of identity",
                 r"\b(starts?|begins?)\b[^.]*\b(receive|arrive)",
+                applies=lambda c: bool(waits_for_identity(c.request_types)),
+            ),
+            Check(
+                "acting_now",
+                "that we act now on a withdrawal of consent or a complaint (they do not wait "
+                "for proof of identity), never that we cannot take any further action",
+                lambda text, ctx: (
+                    not re.search(r"cannot take any (further )?action", text)
+                    and bool(re.search(r"without waiting|does not wait", text))
+                ),
+                lambda ctx: any(t.without_identity for t in known(ctx.request_types)),
             ),
         ),
         _kind(

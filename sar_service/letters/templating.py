@@ -24,7 +24,7 @@ from jinja2 import StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from workflows.request_types import can_extend, on_clock
+from workflows.request_types import can_extend, known, on_clock, waits_for_identity
 
 from .context import (
     DEFAULT_AUTOMATED_DECISIONS,
@@ -63,6 +63,8 @@ DERIVED_FIELDS = {
     "about": "'your child, <name>' -- or 'you' when the pupil wrote",
     "your_childs": "'your child's' -- or 'your' when the pupil wrote",
     "requests": "the requests in words, e.g. 'a copy of the personal data we hold'",
+    "waiting_requests": "the requests that wait for proof of identity, in words",
+    "acting_now": "sentences for the requests acted on without waiting for proof of identity",
     "extension_possible": "true when a request may be extended by two months (Art 12(3))",
     "school_days_clock": "true when a request runs on the 15-school-day clock",
     "dpo_contact": "'our Data Protection Officer, <name>, by email at ... or by telephone on ...'",
@@ -235,6 +237,10 @@ def template_vars(ctx: LetterContext) -> dict:
         your_childs="your" if pupil else "your child's",
         requests=join_list(labels),
         extension_possible=can_extend(ctx.request_types),
+        waiting_requests=join_list(
+            [REQUEST_TYPE_LABELS[t.name] for t in waits_for_identity(ctx.request_types)]
+        ),
+        acting_now=[t.without_identity for t in known(ctx.request_types) if t.without_identity],
         school_days_clock=on_clock(ctx.request_types, "school_days"),
         dpo_contact=dpo_contact(ctx.letterhead),
         outcome_done=ctx.outcome == "done",

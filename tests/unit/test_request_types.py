@@ -142,6 +142,16 @@ def check_acknowledgement(t: RequestType) -> None:
     assert kinds.missing_content(ctx, text) == []
 
 
+def check_identity_letter(t: RequestType) -> None:
+    """The identity letter never says a right that does not wait for ID is on hold."""
+    ctx = replace(samples.sample_context("identity_request"), request_types=[t.name])
+    text = render.letter_text(render.render_letter(ctx))
+    plain = kinds.normalise(text)
+    assert ("cannot take any further action" in plain) == (not t.without_identity)
+    assert not t.without_identity or kinds.normalise(t.without_identity) in plain
+    assert kinds.missing_content(ctx, text) == []
+
+
 def check_gathering(t: RequestType) -> None:
     """Records are searched for exactly the types that gather them."""
     assert (t.name in gathering.GATHERING_TYPES) == t.gathers_records
@@ -166,6 +176,7 @@ CHECKS = [
     check_clocks,
     check_letters,
     check_acknowledgement,
+    check_identity_letter,
     check_gathering,
     check_notices,
 ]
