@@ -90,6 +90,9 @@ class RequestType:
     #: Non-empty: the school acts on this right without waiting for proof of identity, and
     #: the identity letter says so in these words (never "we cannot take any further action").
     without_identity: str = ""
+    #: Where a requester unhappy with a refusal goes: "ico" (data protection rights) or
+    #: "school_and_dfe" (the school's complaints procedure, then the DfE; not the ICO).
+    complaints_route: str = "ico"
 
     @property
     def required_details(self) -> tuple[Detail, ...]:
@@ -171,6 +174,7 @@ REQUEST_TYPES: dict[str, RequestType] = {
             outcome_letter="educational_record_response",
             gathers_records=True,
             maintained_only=True,
+            complaints_route="school_and_dfe",
         ),
         RequestType(
             "rectification",

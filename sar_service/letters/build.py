@@ -10,6 +10,7 @@ objection, what was withheld, and who was told (``extra``).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -199,6 +200,10 @@ def letter_context(
         outcome_reasons=extra.get("outcome_reasons"),
         **_withheld(session, case, extra.get("withheld") or []),
         recipients_notified=list(extra.get("recipients_notified") or []),
+        restricted=bool(extra.get("restricted")),
+        corrected=extra.get("corrected") or _requested_correction(case, extra),
+        erasure_published=bool(extra.get("published")) or _published(case),
+        objection_to_marketing=bool(extra.get("direct_marketing")) or marketing_objection(case),
         consent_withdrawn_for=_detail(case, "withdraw_consent", "consent"),
         complaint_summary=_detail(case, "complaint", "summary"),
         identity_documents=_identity_documents(school),
@@ -271,6 +276,40 @@ def _withheld(session: Session, case: Case, given: list) -> dict[str, Any]:
         elif ground not in grounds:
             grounds.append(ground)
     return {"withheld": described, "withheld_grounds": grounds, "withheld_silently": silent}
+
+
+_PUBLISHED = re.compile(
+    r"\b(?:website|web ?site|social media|facebook|instagram|twitter|youtube|tiktok"
+    r"|newsletter|online|published|prospectus)\b",
+    re.IGNORECASE,
+)
+_MARKETING = re.compile(r"\bmarketing\b|\bfundrais\w*|\bpromotion\w*", re.IGNORECASE)
+
+
+def _published(case: Case) -> bool:
+    """Erasure of something the school made public (its website, social media ...)."""
+    return bool(_PUBLISHED.search(_detail(case, "erasure", "what") or ""))
+
+
+def marketing_objection(case: Case) -> bool:
+    """An objection that names direct marketing, which can never be refused (Art 21(3))."""
+    return bool(_MARKETING.search(_detail(case, "objection", "processing") or ""))
+
+
+def _requested_correction(case: Case, extra: dict) -> str | None:
+    """When the correction was made as asked, what the record now says is what was asked."""
+    return _detail(case, "rectification", "correction") if extra.get("outcome") == "done" else None
+
+
+def unlawful_outcome(case: Case, kind: str, extra: dict) -> dict[str, str]:
+    """Outcomes the law does not allow, as field -> sentence (empty: none)."""
+    marketing = bool(extra.get("direct_marketing")) or marketing_objection(case)
+    if kind == "objection_outcome" and marketing and extra.get("outcome") == "refused":
+        return {
+            "outcome": "An objection to direct marketing is absolute (Article 21(3)): stop the "
+            "marketing. It can never be refused; say 'done' or 'partly' for any other use."
+        }
+    return {}
 
 
 def _detail(case: Case, type_: str, key: str) -> str | None:

@@ -115,6 +115,14 @@ class LetterContext:
     withheld: list[tuple[str, str]] = field(default_factory=list)
     withheld_grounds: list[str] = field(default_factory=list)
     withheld_silently: bool = False
+    #: Rectification: staff recorded that use was restricted while accuracy was checked.
+    restricted: bool = False
+    #: Rectification: what was corrected (what the record now says).
+    corrected: str | None = None
+    #: Erasure of information the school had made public (Art 17(2)).
+    erasure_published: bool = False
+    #: Objection that covers direct marketing (absolute, Art 21(3)).
+    objection_to_marketing: bool = False
     recipients_notified: list[str] = field(default_factory=list)
     consent_withdrawn_for: str | None = None
     complaint_summary: str | None = None

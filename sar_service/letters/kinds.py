@@ -216,6 +216,11 @@ _ACCESS = (
 )
 
 
+def _routes(ctx: LetterContext, route: str) -> bool:
+    """Whether any of the letter's requests goes to ``route`` when refused."""
+    return any(t.complaints_route == route for t in known(ctx.request_types))
+
+
 def _kind(name: str, title: str, description: str, *checks: Check) -> LetterKind:
     return LetterKind(name, title, description, COMMON + tuple(checks))
 
@@ -316,6 +321,19 @@ KINDS: dict[str, LetterKind] = {
                 "restricted",
                 "that we restricted use of the information while we checked it",
                 r"restrict",
+                applies=lambda c: c.restricted,
+            ),
+            Check(
+                "not_restricted",
+                "no claim that use was restricted: no restriction was recorded",
+                lambda text, ctx: not re.search(r"\bwe restricted\b|restriction on the", text),
+                lambda ctx: not ctx.restricted,
+            ),
+            _value(
+                "corrected",
+                "what we corrected",
+                lambda c: c.corrected,
+                applies=_acted,
             ),
             *_outcome_checks("correction", "rectification"),
         ),
@@ -324,6 +342,12 @@ KINDS: dict[str, LetterKind] = {
             "Your request to erase information: our decision",
             "What we erased (Art 17) or why the law requires us to keep it.",
             *_outcome_checks("erasure", "erasure"),
+            _pattern(
+                "published",
+                "the steps to tell others who publish information we made public (Art 17(2))",
+                r"17\(2\)",
+                applies=lambda c: c.erasure_published and c.outcome != "refused",
+            ),
         ),
         _kind(
             "restriction_outcome",
@@ -336,13 +360,33 @@ KINDS: dict[str, LetterKind] = {
             "Your objection: our decision",
             "Whether we stopped the processing objected to (Art 21), and why not.",
             *_outcome_checks("objection", "objection"),
+            Check(
+                "direct_marketing",
+                "that we stopped direct marketing: an objection to it is never refused (Art 21(3))",
+                lambda text, ctx: ctx.outcome != "refused" and "direct marketing" in text,
+                lambda ctx: ctx.objection_to_marketing,
+            ),
         ),
         _kind(
             "refusal",
             "Your request: our decision not to act",
             "Refuses a request with reasons, the ICO, the courts and our complaints process.",
             _value("refusal_reasons", "the reasons for refusing", lambda c: c.refusal_reasons),
-            *_remedies(),
+            *_remedies(lambda c: _routes(c, "ico")),
+            _pattern(
+                "school_and_dfe",
+                "for the educational record: our complaints procedure, then the Department for "
+                "Education",
+                r"complaints procedure",
+                r"department for education",
+                applies=lambda c: _routes(c, "school_and_dfe"),
+            ),
+            Check(
+                "not_ico",
+                "no referral to the ICO, which does not regulate the educational-record right",
+                lambda text, ctx: "ico.org.uk" not in text,
+                lambda ctx: not _routes(ctx, "ico"),
+            ),
         ),
         _kind(
             "consent_withdrawal_confirmation",

@@ -137,6 +137,9 @@ _OVERRIDES: dict[str, dict] = {
         "today": date(2026, 3, 20),
         "request_types": ["rectification"],
         "outcome": "done",
+        "restricted": True,
+        "corrected": "Amelia's date of birth now reads 12 September 2017 (it read 21 September "
+        "2017)",
         "outcome_reasons": (
             "We have corrected Amelia's date of birth in our management information system "
             "and in her paper file."

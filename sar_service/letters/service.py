@@ -18,8 +18,8 @@ from sar_service.clock import now
 from sar_service.clock import today as clock_today
 from sar_service.models import Case, CaseEvent, Document, LetterTemplate, School
 
-from .build import letter_context, why_not
-from .inputs import parse_extra
+from .build import letter_context, unlawful_outcome, why_not
+from .inputs import FLAGS, parse_extra
 from .kinds import KIND_NAMES, get_kind
 from .render import default_template, render_letter, validate_template
 
@@ -141,6 +141,7 @@ def create_letter(
     if errors:
         return None, errors
     extra, errors = parse_extra(kind, body)
+    errors = errors or unlawful_outcome(case, kind, extra)
     if errors:
         return None, errors
     document = generate_letter(
@@ -192,6 +193,9 @@ def generate_letter(
     event_data = {"document_id": document.id, "kind": kind, "version": version}
     if trigger:
         event_data["trigger"] = trigger
+    recorded = {k: (extra or {})[k] for k in (*FLAGS, "corrected") if (extra or {}).get(k)}
+    if recorded:
+        event_data["recorded"] = recorded
     session.add(
         CaseEvent(
             case_id=case.id,

@@ -65,6 +65,9 @@ DERIVED_FIELDS = {
     "requests": "the requests in words, e.g. 'a copy of the personal data we hold'",
     "waiting_requests": "the requests that wait for proof of identity, in words",
     "acting_now": "sentences for the requests acted on without waiting for proof of identity",
+    "ico_requests": "the requests whose refusal can go to the ICO, in words",
+    "dfe_requests": "the requests whose refusal goes to the school's complaints "
+    "procedure and the DfE (the educational record), in words",
     "extension_possible": "true when a request may be extended by two months (Art 12(3))",
     "school_days_clock": "true when a request runs on the 15-school-day clock",
     "dpo_contact": "'our Data Protection Officer, <name>, by email at ... or by telephone on ...'",
@@ -225,6 +228,11 @@ def dpo_contact(head: Letterhead) -> str:
     return f"{who} {join_list(ways, 'or')}"
 
 
+def _requests_by_route(ctx: LetterContext, route: str) -> str:
+    types = [t for t in known(ctx.request_types) if t.complaints_route == route]
+    return join_list([REQUEST_TYPE_LABELS[t.name] for t in types])
+
+
 def template_vars(ctx: LetterContext) -> dict:
     """The names a template sees: the context's fields plus a few helpers."""
     values = {f.name: getattr(ctx, f.name) for f in fields(LetterContext)}
@@ -237,6 +245,8 @@ def template_vars(ctx: LetterContext) -> dict:
         your_childs="your" if pupil else "your child's",
         requests=join_list(labels),
         extension_possible=can_extend(ctx.request_types),
+        ico_requests=_requests_by_route(ctx, "ico"),
+        dfe_requests=_requests_by_route(ctx, "school_and_dfe"),
         waiting_requests=join_list(
             [REQUEST_TYPE_LABELS[t.name] for t in waits_for_identity(ctx.request_types)]
         ),

@@ -126,6 +126,7 @@ def check_letters(t: RequestType) -> None:
     assert samples.sample_context(kind).request_types == [t.name]
     assert build.KIND_FOR_TYPE[kind] == t.name
     assert (kind in build.OUTCOME_KINDS) == t.staff_decides
+    assert t.complaints_route in {"ico", "school_and_dfe"}
     if t.staff_decides:
         art19 = {c.key for c in kinds.KINDS[kind].checks} & {"recipients_notified"}
         assert bool(art19) == t.tells_recipients
