@@ -97,6 +97,11 @@ def request(session: Session, case: Case, actor: str) -> Bundle:
     state = review.case_review(session, case)
     if not state.complete:
         raise ReviewIncomplete(state.blockers)
+    letter = latest_letter(session, case)
+    if letter is not None and letter.blocked:
+        raise ReviewIncomplete(
+            [f"{letter.filename} fails the legal checks (the DPO may override them with a reason)"]
+        )
     running = session.scalar(
         select(Bundle).where(Bundle.case_id == case.id, Bundle.status.in_(("queued", "building")))
     )
