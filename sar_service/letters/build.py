@@ -117,6 +117,31 @@ def letterhead(school: School, *, with_logo: bool = True) -> Letterhead:
     )
 
 
+#: The school's own Art 15 facts, entered once on its settings page (``School.settings``).
+ART15_SETTINGS = {
+    "automated_decisions": "Automated decision-making (Article 15(1)(h))",
+    "transfers_abroad": "Transfers outside the UK and their safeguards (Article 15(2))",
+}
+
+
+def art15_settings(school: School) -> dict[str, str]:
+    """What the school told us about automated decisions and transfers ("" when not set)."""
+    saved = (school.settings or {}).get("art15") or {}
+    return {key: str(saved.get(key) or "").strip() for key in ART15_SETTINGS}
+
+
+def _record_sources(session: Session, case: Case) -> list[str]:
+    """Where the records gathered for this case came from, as the gathering log names them."""
+    from sar_service.models.inventory import GatheredDocument
+
+    names = session.scalars(
+        select(GatheredDocument.source_name)
+        .where(GatheredDocument.case_id == case.id)
+        .order_by(GatheredDocument.document_id)
+    )
+    return list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
 def _logo(school: School) -> bytes | None:
     key = (school.settings or {}).get("logo_key")
     if not key:
@@ -207,6 +232,8 @@ def letter_context(
         consent_withdrawn_for=_detail(case, "withdraw_consent", "consent"),
         complaint_summary=_detail(case, "complaint", "summary"),
         identity_documents=_identity_documents(school),
+        **(art15_settings(school) if kind == "access_response" else {}),
+        record_sources=_record_sources(session, case) if kind == "access_response" else [],
         signatory_name=signatory[0] if signatory else "The Data Protection Officer",
         signatory_role=signatory[1] if signatory else "",
         **events,

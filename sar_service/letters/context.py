@@ -16,12 +16,14 @@ from datetime import date
 
 from workflows.request_types import REQUEST_TYPES
 
+#: Example wording of the school's own Art 15(1)(h) and 15(2) facts (the samples use it;
+#: a real letter takes the school's settings, never these).
 DEFAULT_AUTOMATED_DECISIONS = "We do not make decisions about your child by automated means."
 DEFAULT_TRANSFERS_ABROAD = (
     "Where any of your child's information is stored or processed outside the UK, for "
     "example by a cloud service we use, it is protected by safeguards recognised by UK "
     "data protection law, such as UK adequacy regulations or the International Data "
-    "Transfer Agreement. You can ask us for details of these safeguards."
+    "Transfer Agreement."
 )
 
 #: Relationship values that mean "the requester is the pupil themselves".
@@ -129,8 +131,11 @@ class LetterContext:
     identity_documents: list[str] = field(default_factory=list)
     signatory_name: str
     signatory_role: str
-    automated_decisions: str = DEFAULT_AUTOMATED_DECISIONS
-    transfers_abroad: str = DEFAULT_TRANSFERS_ABROAD
+    #: Art 15(1)(h) and 15(2): the school's own facts from its settings ("" = not set).
+    automated_decisions: str = ""
+    transfers_abroad: str = ""
+    #: Art 15(1)(g): where the gathered records came from (the case's gathering record).
+    record_sources: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     @property

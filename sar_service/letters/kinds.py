@@ -77,15 +77,52 @@ def _pattern(key: str, label: str, *patterns: str, applies=None) -> Check:
 
 
 def _notice(attr: str, key: str, label: str) -> Check:
-    """Art 15 facts from the notice: each listed item, or a pointer to it."""
+    """Art 15 facts from the notice: each listed item. A pointer to the notice, or "on
+    request", does not satisfy Art 15: an empty list fails until the school supplies it."""
 
     def test(text: str, ctx: LetterContext) -> bool:
         items = getattr(ctx.notice, attr)
-        if not items:
-            return "privacy notice" in text
-        return all(_contains(text, item) for item in items)
+        return bool(items) and all(_contains(text, item) for item in items)
 
     return Check(key, label, test)
+
+
+def _sources(ctx: LetterContext) -> list[str]:
+    return [*ctx.record_sources, *ctx.notice.sources]
+
+
+def _pupil_words(text: str) -> str:
+    """The same sentence addressed to a pupil writing for themselves."""
+    return text.replace("your child's", "your").replace("your child", "you")
+
+
+#: Art 15 facts that must exist on the record before an access response can be made.
+ART15_FACTS: dict[str, Callable[[LetterContext], object]] = {
+    "why we use the information (purposes), from the privacy notice": lambda c: c.notice.purposes,
+    "the categories of information we hold, from the privacy notice": lambda c: c.notice.categories,
+    "who we share the information with (recipients), from the privacy notice": (
+        lambda c: c.notice.recipients
+    ),
+    "how long we keep the information (retention), from the privacy notice": (
+        lambda c: c.notice.retention
+    ),
+    "where the information came from (sources): the records gathered or the privacy notice": (
+        _sources
+    ),
+    "automated decision-making (Article 15(1)(h)), in the school's settings": (
+        lambda c: c.automated_decisions
+    ),
+    "transfers outside the UK and their safeguards (Article 15(2)), in the school's settings": (
+        lambda c: c.transfers_abroad
+    ),
+}
+
+
+def missing_facts(ctx: LetterContext) -> list[str]:
+    """The Art 15 items the record lacks: an access response cannot be made until supplied."""
+    if ctx.kind != "access_response":
+        return []
+    return [label for label, get in ART15_FACTS.items() if not get(ctx)]
 
 
 def _outcome_in(*outcomes: str) -> Applies:
@@ -205,12 +242,31 @@ _ACCESS = (
     _pattern("right_restriction", "the right to restrict how we use information", r"restrict"),
     _pattern("right_objection", "the right to object", r"\bobject"),
     ICO,
-    _notice("sources", "sources", "where the information came from (sources)"),
-    _pattern("automated", "whether decisions are made by automated means", r"automat"),
-    _pattern(
+    Check(
+        "sources",
+        "where the information came from (sources: the records searched or the privacy notice)",
+        lambda text, ctx: bool(_sources(ctx)) and all(_contains(text, s) for s in _sources(ctx)),
+    ),
+    Check(
+        "automated",
+        "whether decisions are made by automated means (Article 15(1)(h): the school's settings)",
+        lambda text, ctx: (
+            _contains(text, ctx.automated_decisions)
+            or _contains(text, _pupil_words(ctx.automated_decisions))
+        ),
+    ),
+    Check(
         "transfers",
-        "safeguards for transfers outside the UK",
-        r"outside the uk|abroad|international",
+        "safeguards for transfers outside the UK (Article 15(2): the school's settings)",
+        lambda text, ctx: (
+            _contains(text, ctx.transfers_abroad)
+            or _contains(text, _pupil_words(ctx.transfers_abroad))
+        ),
+    ),
+    _pattern(
+        "not_on_request",
+        "the Article 15 items themselves: 'available on request' does not satisfy Article 15",
+        r"^(?!.*\bon request\b)",
     ),
     *WITHHELD,
 )

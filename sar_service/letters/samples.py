@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from .context import OUTCOMES, LetterContext, Letterhead, NoticeFacts
+from .context import (
+    DEFAULT_AUTOMATED_DECISIONS,
+    DEFAULT_TRANSFERS_ABROAD,
+    OUTCOMES,
+    LetterContext,
+    Letterhead,
+    NoticeFacts,
+)
 from .kinds import get_kind
 
 LETTERHEAD = Letterhead(
@@ -85,6 +92,9 @@ _BASE = LetterContext(
     subject_name="Amelia Hart",
     subject_dob=date(2016, 3, 14),
     notice=NOTICE,
+    automated_decisions=DEFAULT_AUTOMATED_DECISIONS,
+    transfers_abroad=DEFAULT_TRANSFERS_ABROAD,
+    record_sources=["the pupil file", "the behaviour log", "staff emails"],
     identity_documents=[
         "a current passport",
         "a photocard driving licence",
@@ -234,7 +244,6 @@ def validation_variants(kind: str) -> list[tuple[str, LetterContext]]:
         variants.append(("nothing was withheld", replace(base, withheld=[], withheld_grounds=[])))
         silent = replace(base, withheld_grounds=[], withheld_silently=True)
         variants.append(("the school chose to say nothing about what it withheld", silent))
-        variants.append(("the privacy notice lists nothing", replace(base, notice=NoticeFacts())))
     pupil = replace(base, relationship="the pupil", requester_name=base.subject_name)
     variants.append(("the pupil wrote for themselves", pupil))
     return variants

@@ -20,9 +20,14 @@ from sar_service.models import Case, CaseEvent, Document, LetterTemplate, School
 
 from .build import letter_context, unlawful_outcome, why_not
 from .inputs import FLAGS, parse_extra
-from .kinds import KIND_NAMES, get_kind, missing_content
+from .kinds import KIND_NAMES, get_kind, missing_content, missing_facts
 from .render import default_template, letter_text, render_letter, validate_template
 
+ART15_MISSING = (
+    "The access response cannot be made yet: Article 15 needs these items, and "
+    "'available on request' is not enough. Add them (privacy notice, gathering, or the "
+    "school's settings) first: "
+)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -144,6 +149,9 @@ def create_letter(
     errors = errors or unlawful_outcome(case, kind, extra)
     if errors:
         return None, errors
+    missing = missing_facts(letter_context(session, case, kind, today=clock_today(), extra=extra))
+    if missing:
+        return None, {"kind": ART15_MISSING + "; ".join(missing) + "."}
     document = generate_letter(
         session, case, kind, actor_label=actor_label, extra=extra, actor_id=actor_id
     )

@@ -116,6 +116,7 @@ SCOPED = [
     ("post", SETTINGS + "/staff/{staff}", {"do": "nothing"}, DPO_FORM),
     ("post", SETTINGS + "/reminders", {"reminders": ""}, DPO_FORM),
     ("post", SETTINGS + "/notice", {}, DPO_FORM),
+    ("post", SETTINGS + "/art15", {}, DPO_FORM),
     # letter wording and logo (letters blueprint)
     ("get", SETTINGS + "/letters", None, DPO_PAGE),
     ("get", SETTINGS + "/letters/acknowledgement", None, DPO_PAGE),
