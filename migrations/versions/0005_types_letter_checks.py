@@ -1,14 +1,14 @@
 """letters: the legal checks each generated letter failed, and a DPO's override
 
 Revision ID: 0005_types_letter_checks
-Revises: 0004_types_withholding_say_nothing
+Revises: 0004_types_say_nothing
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_types_letter_checks"
-down_revision = "0004_types_withholding_say_nothing"
+down_revision = "0004_types_say_nothing"
 branch_labels = None
 depends_on = None
 

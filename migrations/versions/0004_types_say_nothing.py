@@ -1,13 +1,13 @@
 """withholding: the school may choose to say nothing about it in the letter
 
-Revision ID: 0004_types_withholding_say_nothing
+Revision ID: 0004_types_say_nothing
 Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_types_withholding_say_nothing"
+revision = "0004_types_say_nothing"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
