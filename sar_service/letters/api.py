@@ -135,9 +135,28 @@ def openapi_paths() -> dict:
             "withheld": {
                 "type": "array",
                 "items": {"type": "array", "items": {"type": "string"}, "minItems": 2},
-                "description": "[exemption, description of what was withheld] pairs",
+                "description": "[exemption, note of what was withheld] pairs: the letter "
+                "states the exemption only, never the note",
             },
             "recipients_notified": text_list,
+            "corrected": {
+                "type": "string",
+                "maxLength": 5000,
+                "description": "Correction letters: what was corrected (needed when 'partly')",
+            },
+            "restricted": {
+                "type": "boolean",
+                "description": "Correction letters: use was restricted while accuracy was checked",
+            },
+            "published": {
+                "type": "boolean",
+                "description": "Erasure letters: the school had made the data public (Art 17(2))",
+            },
+            "direct_marketing": {
+                "type": "boolean",
+                "description": "Objection letters: the objection is to direct marketing "
+                "(never refused, Art 21(3))",
+            },
         },
     }
     docx = {"schema": {"type": "string", "format": "binary"}}
