@@ -55,6 +55,36 @@ def _strip_dates(xml: bytes) -> bytes:
     return xml
 
 
+LAW = """\
+## The law the letters are held to (issue 11, items 12–16)
+
+- **Checked every time.** The legal-content checks (`sar_service/letters/kinds.py`) run
+  when a school saves wording *and* on every generated letter. A letter that fails is
+  marked on the case ("Fails the legal checks: cannot be issued", with what it lacks) and
+  cannot be downloaded to send (staff page or API: 409), bundled or released until it is
+  fixed and made again, or the DPO overrides the checks with a reason (recorded as the
+  case event `letter_checks_overridden`).
+- **Withheld information.** A letter says that information was withheld and the grounds
+  in general terms, never what it was. For serious harm and child-abuse data the school
+  may choose to say nothing; the choice is ticked on the review page and kept on the
+  withholding (`say_nothing`). A letter that prints a withheld note is refused.
+- **Article 15 in full.** Automated decision-making (15(1)(h)) and transfer safeguards
+  (15(2)) are the school's own facts (settings page, "What access responses say");
+  purposes, categories, recipients and retention come from the imported privacy notice;
+  sources come from the gathering record and the notice. While any item is missing an
+  access response cannot be made, and the refusal names the item: "available on
+  request" is not Article 15.
+- **Identity letters** never say "we cannot take any further action" for a withdrawal of
+  consent or a complaint (`RequestType.without_identity`).
+- **Other rights.** A correction letter mentions a restriction only when staff record
+  one, and says what was corrected; an objection to direct marketing cannot be refused;
+  erasure of published data includes the Article 17(2) step; an educational-record
+  refusal points to the school's complaints procedure and the DfE, not the ICO
+  (`RequestType.complaints_route`).
+
+"""
+
+
 def readme() -> str:
     lines = [
         "# Sample letters",
@@ -64,8 +94,10 @@ def readme() -> str:
         "Open them in Word or LibreOffice to see what parents receive. A school's DPO",
         "can change the wording in the staff workspace (`/staff/settings/<school>/letters`,",
         "also linked from each case's Letters section); the service checks that each",
-        "letter still says what the law requires before a change is saved.",
+        "letter still says what the law requires when a change is saved and on every",
+        "letter it makes.",
         "",
+        *LAW.splitlines(),
         "Regenerate after a wording change: `.venv/bin/python docs/letters/make.py`.",
         "",
         "| Letter | File | What it is for |",

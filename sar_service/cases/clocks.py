@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from sar_service.models import Case, School
 from workflows import deadlines
-from workflows.request_types import REQUEST_TYPES, uses_one_month_clock
+from workflows.request_types import REQUEST_TYPES, on_clock, uses_one_month_clock
 
 
 @lru_cache(maxsize=1)
@@ -61,11 +61,11 @@ def compute(case: Case, as_of: date, explain: bool = True) -> CaseClocks:
         statutory = deadlines.statutory_deadline(
             events, as_of=as_of, calendar=working_calendar(), explain=explain
         )
-    if "educational_record" in types:
+    if on_clock(types, deadlines.SCHOOL_DAYS):
         school_days = deadlines.educational_record_deadline(
             case.received_on, school_calendar(case.school)
         )
-    if "complaint" in types:
+    if on_clock(types, deadlines.COMPLAINT):
         complaint = deadlines.complaint_acknowledgement_deadline(case.received_on)
     return CaseClocks(statutory, school_days, complaint)
 

@@ -9,6 +9,7 @@ from sar_service.cases import clocks
 from sar_service.cases.machine import allowed_actions
 from sar_service.models import Case
 from workflows import deadlines
+from workflows.request_types import on_clock
 from workflows.states import ACTIVE, STATUS_LABELS, Status
 
 #: Roles that may see who made the request and how to contact them.
@@ -47,7 +48,7 @@ def summary(case: Case, role: str | None, today: date) -> dict[str, Any]:
         "assignee": case.assignee.email if case.assignee else None,
         "channel": case.channel,
     }
-    if "educational_record" in case.types:
+    if on_clock(case.types, "school_days"):
         out["school_days_due_date"] = _iso(case.school_days_due_date)
     if role in SEES_REQUESTER:
         out["requester"] = {"name": case.requester_name}

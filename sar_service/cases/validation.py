@@ -18,19 +18,9 @@ MAX_TEXT = 5000
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
 
-#: What each right needs to be actionable: field -> question shown to the parent.
+#: What each right needs to be actionable: field -> message shown when it is missing.
 REQUIRED_DETAILS: dict[str, dict[str, str]] = {
-    "access": {},
-    "educational_record": {},
-    "rectification": {
-        "current": "Tell us what information is wrong.",
-        "correction": "Tell us what it should say.",
-    },
-    "erasure": {"what": "Tell us what you want us to delete."},
-    "restriction": {"what": "Tell us which information or use you want us to restrict."},
-    "objection": {"processing": "Tell us which use of the information you object to."},
-    "withdraw_consent": {"consent": "Tell us what you no longer consent to."},
-    "complaint": {"summary": "Tell us what your complaint is about."},
+    t.name: {d.key: d.missing for d in t.required_details} for t in REQUEST_TYPES.values()
 }
 
 
@@ -75,11 +65,13 @@ def validate_types(raw: Any, school_kind: str, errors: dict[str, str]) -> list[s
             return []
         if t not in types:
             types.append(t)
-    if "educational_record" in types and school_kind != "maintained":
-        errors["types"] = (
-            "Only maintained schools must give access to the educational record. "
-            "Ask for your child's information with a subject access request instead."
-        )
+    for t in types:
+        if REQUEST_TYPES[t].maintained_only and school_kind != "maintained":
+            what = REQUEST_TYPES[t].label.lower()
+            errors["types"] = (
+                f"Only maintained schools must give access to the {what}. "
+                "Ask for your child's information with a subject access request instead."
+            )
     return types
 
 
@@ -126,11 +118,13 @@ def validate_details(raw: Any, types: list[str], errors: dict[str, str]) -> dict
     details: dict[str, Any] = {}
     for t in types:
         given = raw.get(t) if isinstance(raw.get(t), dict) else {}
+        limits = {d.key: d.max_length for d in REQUEST_TYPES[t].details}
         clean: dict[str, str | int] = {}
         for key, value in given.items():
             if isinstance(value, str):
-                _check_len(errors, f"details.{t}.{key}", value, MAX_TEXT, "This answer")
-                clean[str(key)[:50]] = value.strip()[:MAX_TEXT]
+                limit = limits.get(key, MAX_TEXT)
+                _check_len(errors, f"details.{t}.{key}", value, limit, "This answer")
+                clean[str(key)[:50]] = value.strip()[:limit]
             elif isinstance(value, bool | int):
                 clean[str(key)[:50]] = value
         for key, message in REQUIRED_DETAILS.get(t, {}).items():

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sar_service.intake.rights import RIGHTS
+from workflows.request_types import LONG_TEXT, REQUEST_TYPES, Detail
 
 
 @dataclass(frozen=True)
@@ -58,17 +59,32 @@ IDENTITY_OPTIONS = (
     ("in_person", "I will show ID at the school office", "Bring it within the next few days."),
 )
 
-_LONG = 2000
+_LONG = LONG_TEXT
 
 
-def _details(type_: str, *fields: Field, title: str, intro: str = "") -> Step:
-    return Step(
-        slug=type_.replace("_", "-"),
-        title=title,
-        fields=fields,
-        summary=RIGHTS[type_][0],
-        intro=intro,
-        types=frozenset({type_}),
+def _field(type_: str, d: Detail) -> Field:
+    return Field(
+        f"details.{type_}.{d.key}",
+        d.question if d.required else f"{d.question} (optional)",
+        d.kind,
+        hint=d.hint,
+        max_length=d.max_length,
+        optional=not d.required,
+    )
+
+
+def _detail_steps() -> tuple[Step, ...]:
+    """One page per right that needs details, in the order of ``REQUEST_TYPES``."""
+    return tuple(
+        Step(
+            slug=t.name.replace("_", "-"),
+            title=t.details_title,
+            fields=tuple(_field(t.name, d) for d in t.details),
+            summary=t.parent_label,
+            types=frozenset({t.name}),
+        )
+        for t in REQUEST_TYPES.values()
+        if t.details
     )
 
 
@@ -177,98 +193,7 @@ STEPS: tuple[Step, ...] = (
         intro="Give us at least one. If you do not give an email address, we will phone you "
         "or write to you.",
     ),
-    _details(
-        "access",
-        Field(
-            "details.access.which",
-            "Which information do you want? (optional)",
-            "textarea",
-            hint="Leave this empty to ask for everything.",
-            max_length=_LONG,
-            optional=True,
-        ),
-        Field(
-            "details.access.period",
-            "Which dates? (optional)",
-            hint="For example, since September 2024",
-            max_length=200,
-            optional=True,
-        ),
-        title="What information do you want to see?",
-    ),
-    _details(
-        "rectification",
-        Field("details.rectification.current", "What is wrong?", "textarea", max_length=_LONG),
-        Field(
-            "details.rectification.correction",
-            "What should it say?",
-            "textarea",
-            max_length=_LONG,
-        ),
-        title="What needs correcting?",
-    ),
-    _details(
-        "erasure",
-        Field(
-            "details.erasure.what", "What do you want us to delete?", "textarea", max_length=_LONG
-        ),
-        Field(
-            "details.erasure.why", "Why? (optional)", "textarea", max_length=_LONG, optional=True
-        ),
-        title="What do you want us to delete?",
-    ),
-    _details(
-        "restriction",
-        Field(
-            "details.restriction.what",
-            "What should we stop using for now?",
-            "textarea",
-            max_length=_LONG,
-        ),
-        Field(
-            "details.restriction.why",
-            "Why? (optional)",
-            "textarea",
-            max_length=_LONG,
-            optional=True,
-        ),
-        title="What should we stop using for now?",
-    ),
-    _details(
-        "objection",
-        Field(
-            "details.objection.processing",
-            "Which use do you object to?",
-            "textarea",
-            hint="For example: photos, marketing, or an online service like Google Classroom.",
-            max_length=_LONG,
-        ),
-        Field(
-            "details.objection.why", "Why? (optional)", "textarea", max_length=_LONG, optional=True
-        ),
-        title="Which use of the information do you object to?",
-    ),
-    _details(
-        "withdraw_consent",
-        Field(
-            "details.withdraw_consent.consent",
-            "What do you no longer agree to?",
-            "textarea",
-            hint="For example: photos on the school website.",
-            max_length=_LONG,
-        ),
-        title="What consent do you want to take back?",
-    ),
-    _details(
-        "complaint",
-        Field(
-            "details.complaint.summary",
-            "What is your complaint about?",
-            "textarea",
-            max_length=_LONG,
-        ),
-        title="What is your complaint about?",
-    ),
+    *_detail_steps(),
     Step(
         "identity",
         "How will you prove who you are?",
@@ -337,7 +262,7 @@ def type_options(offers_educational_record: bool) -> tuple[tuple[str, str, str],
     return tuple(
         (t, label, hint)
         for t, (label, hint) in RIGHTS.items()
-        if t != "educational_record" or offers_educational_record
+        if offers_educational_record or not REQUEST_TYPES[t].maintained_only
     )
 
 

@@ -19,14 +19,11 @@ from sar_service.cases.validation import validate_request
 from sar_service.intake import flow
 from sar_service.intake.understand import understand
 from sar_service.models import School
+from workflows.request_types import REQUEST_TYPES
 
+#: type -> the detail a parent's own words pre-fill when we recognise that right.
 PREFILL_FROM_STORY = {
-    "rectification": "details.rectification.current",
-    "erasure": "details.erasure.what",
-    "objection": "details.objection.processing",
-    "withdraw_consent": "details.withdraw_consent.consent",
-    "complaint": "details.complaint.summary",
-    "restriction": "details.restriction.what",
+    t.name: f"details.{t.name}.{t.story_detail}" for t in REQUEST_TYPES.values() if t.story_detail
 }
 
 

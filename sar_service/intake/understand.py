@@ -11,80 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from sar_service.intake import rights
+from workflows.request_types import REQUEST_TYPES
 
-_CHILD = (
-    r"(?:my|our|the|his|her|their)?\s*"
-    r"(?:son|daughter|child|children|kids?|boy|girl|me|him|her|them)"
-)
-
+#: type -> phrase patterns, from each RequestType's ``keywords``.
 PATTERNS: dict[str, tuple[str, ...]] = {
-    "educational_record": (
-        r"\bschool reports?\b",
-        r"\bend of (?:term|year) reports?\b",
-        r"\bexercise books?\b",
-        r"\beducation(?:al)? records?\b",
-        r"\bschool work\b",
-        r"\bmarks?\b.*\btests?\b",
-    ),
-    "access": (
-        r"\bsee\b.*\b(?:info|information|data|records?|files?|what)\b",
-        r"\bwhat (?:you(?:'ve| have)?|the school(?: has)?)\s*"
-        r"(?:got|have|has|hold|holds|keep|keeps|know)\b",
-        r"\bwhat (?:do|does) (?:you|the school) (?:have|hold|keep|know)\b.*\b" + _CHILD,
-        r"\b(?:a )?copy of\b",
-        r"\bsubject access\b",
-        r"\bsar\b",
-        r"\b(?:all|any) (?:the )?(?:info|information|data|records?)\b.*\b(?:on|about|for)\b",
-        r"\bfind out what\b",
-        r"\baccess (?:to )?(?:my|his|her|their|the)?\s*(?:info|information|data|records?)\b",
-    ),
-    "rectification": (
-        r"\bwrong\b",
-        r"\bincorrect\b",
-        r"\bmistakes?\b",
-        r"\bnot (?:right|correct|accurate)\b",
-        r"\binaccurate\b",
-        r"\bout of date\b",
-        r"\b(?:mis)?spelt\b|\bmisspelled\b|\bspelled wrong",
-        r"\b(?:correct|fix|amend|update)\b",
-    ),
-    "erasure": (
-        r"\bdelete\b",
-        r"\berase\b",
-        r"\bremove\b",
-        r"\btake\b.*\b(?:off|down)\b",
-        r"\bget rid of\b",
-        r"\bdestroy\b",
-        r"\bwipe\b",
-        r"\bforget\b",
-    ),
-    "objection": (
-        r"\b(?:do not|don't|dont) want (?:you|the school|them) (?:to )?us(?:e|ing)\b",
-        r"\bstop (?:using|sending|sharing|processing)\b",
-        r"\bobject(?:ion)?\b",
-        r"\bopt(?:ing)? out\b",
-        r"\bmarketing\b",
-        r"\bnot (?:to )?(?:use|share)\b",
-    ),
-    "withdraw_consent": (
-        r"\bwithdraw\w*\b.*\bconsent\b",
-        r"\bno longer (?:consent|agree)\b",
-        r"\b(?:take|taking) back\b.*\b(?:consent|permission)\b",
-        r"\b(?:do not|don't|dont) (?:consent|agree)\b",
-        r"\bwithdraw\w* (?:my )?permission\b",
-    ),
-    "restriction": (
-        r"\brestrict\w*\b",
-        r"\b(?:limit|pause|freeze)\b.*\b(?:use|using|processing)\b",
-        r"\bstop using\b.*\buntil\b",
-    ),
-    "complaint": (
-        r"\bcomplain\w*\b",
-        r"\bunhappy\b",
-        r"\bnot happy\b",
-        r"\bbreach\b",
-        r"\bleak\w*\b",
-    ),
+    t.name: t.keywords for t in REQUEST_TYPES.values() if t.keywords
 }
 
 _PHOTO = re.compile(r"\b(?:photos?|photographs?|pictures?|images?|videos?)\b")
@@ -122,8 +53,8 @@ def understand(text: str, offers_educational_record: bool = True) -> Understandi
     if not text:
         return result
     found = {t for t in PATTERNS if _matches(t, text)}
-    if found & {"withdraw_consent", "restriction"}:
-        found.discard("objection")
+    for t in list(found):
+        found -= set(REQUEST_TYPES[t].supersedes)
     if "complaint" in found and "rectification" in found and not _matches_strong_fix(text):
         found.discard("rectification")
     if _PHOTO.search(text) and found & {"erasure", "objection"}:

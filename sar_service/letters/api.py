@@ -33,6 +33,8 @@ def document_json(document: Document) -> dict:
         "created_at": document.created_at.isoformat() if document.created_at else None,
         "created_by": document.created_by,
         "size": document.size,
+        "failed_checks": list(document.failed_checks or []),
+        "checks_overridden": bool(document.override_reason),
     }
 
 
@@ -81,6 +83,8 @@ def download_letter(reference: str, id: int):  # noqa: A002 - the path parameter
         raise ApiProblem(404, "Not found", f"No letter {id} on case {reference}.")
     if not reads_documents(g.api_user.role_in(case.school_id)):
         raise ApiProblem(403, "Forbidden", "Your role at this school cannot download letters.")
+    if document.blocked:
+        raise ApiProblem(409, "Letter fails its legal checks", service.blocked_message(document))
     return docx_response(document)
 
 
@@ -112,6 +116,13 @@ def openapi_paths() -> dict:
             "created_at": {"type": "string", "format": "date-time"},
             "created_by": {"type": "string"},
             "size": {"type": "integer"},
+            "failed_checks": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Legal content the letter lacks; while any and not overridden "
+                "by the DPO, downloading it is refused (409)",
+            },
+            "checks_overridden": {"type": "boolean"},
         },
     }
     body = {
@@ -124,9 +135,28 @@ def openapi_paths() -> dict:
             "withheld": {
                 "type": "array",
                 "items": {"type": "array", "items": {"type": "string"}, "minItems": 2},
-                "description": "[exemption, description of what was withheld] pairs",
+                "description": "[exemption, note of what was withheld] pairs: the letter "
+                "states the exemption only, never the note",
             },
             "recipients_notified": text_list,
+            "corrected": {
+                "type": "string",
+                "maxLength": 5000,
+                "description": "Correction letters: what was corrected (needed when 'partly')",
+            },
+            "restricted": {
+                "type": "boolean",
+                "description": "Correction letters: use was restricted while accuracy was checked",
+            },
+            "published": {
+                "type": "boolean",
+                "description": "Erasure letters: the school had made the data public (Art 17(2))",
+            },
+            "direct_marketing": {
+                "type": "boolean",
+                "description": "Objection letters: the objection is to direct marketing "
+                "(never refused, Art 21(3))",
+            },
         },
     }
     docx = {"schema": {"type": "string", "format": "binary"}}

@@ -10,6 +10,7 @@ objection, what was withheld, and who was told (``extra``).
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session
 
 from sar_service.cases import clocks
 from sar_service.models import Case, CaseEvent, School
+from sar_service.models.review import LETTER_GROUNDS, Withholding
 from sar_service.notices.store import current_notice
+from workflows.request_types import REQUEST_TYPES, for_letter
 
 from .context import LetterContext, Letterhead, NoticeFacts
 from .kinds import KIND_NAMES, get_kind
@@ -34,25 +37,15 @@ DEFAULT_IDENTITY_DOCUMENTS = [
 ]
 
 #: Letters answering one right: only for a case that asked for it.
-KIND_FOR_TYPE = {
-    "access_response": "access",
-    "educational_record_response": "educational_record",
-    "rectification_outcome": "rectification",
-    "erasure_outcome": "erasure",
-    "restriction_outcome": "restriction",
-    "objection_outcome": "objection",
-    "consent_withdrawal_confirmation": "withdraw_consent",
-    "complaint_acknowledgement": "complaint",
-}
+KIND_FOR_TYPE = {t.outcome_letter: t.name for t in REQUEST_TYPES.values()}
 #: Letters that report a step in the workflow: only once that step was taken.
 KIND_FOR_ACTION = {
     "clarification_request": "request_clarification",
     "extension_notice": "extend",
     "refusal": "refuse",
 }
-OUTCOME_KINDS = frozenset(
-    {"rectification_outcome", "erasure_outcome", "restriction_outcome", "objection_outcome"}
-)
+#: Letters reporting a decision staff record (done / partly / refused).
+OUTCOME_KINDS = frozenset(t.outcome_letter for t in REQUEST_TYPES.values() if t.staff_decides)
 _ACTION_WORDS = {
     "request_clarification": "no clarification question has been asked on this case",
     "extend": "this case has not been extended",
@@ -122,6 +115,31 @@ def letterhead(school: School, *, with_logo: bool = True) -> Letterhead:
         dpo_email=school.dpo_email or "",
         dpo_phone=school.dpo_phone or "",
     )
+
+
+#: The school's own Art 15 facts, entered once on its settings page (``School.settings``).
+ART15_SETTINGS = {
+    "automated_decisions": "Automated decision-making (Article 15(1)(h))",
+    "transfers_abroad": "Transfers outside the UK and their safeguards (Article 15(2))",
+}
+
+
+def art15_settings(school: School) -> dict[str, Any]:
+    """What the school told us about automated decisions and transfers ("" when not set)."""
+    saved = (school.settings or {}).get("art15") or {}
+    return {key: str(saved.get(key) or "").strip() for key in ART15_SETTINGS}
+
+
+def _record_sources(session: Session, case: Case) -> list[str]:
+    """Where the records gathered for this case came from, as the gathering log names them."""
+    from sar_service.models.inventory import GatheredDocument
+
+    names = session.scalars(
+        select(GatheredDocument.source_name)
+        .where(GatheredDocument.case_id == case.id)
+        .order_by(GatheredDocument.document_id)
+    )
+    return list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
 
 
 def _logo(school: School) -> bytes | None:
@@ -205,11 +223,17 @@ def letter_context(
         extended_due_date=extended_due,
         outcome=extra.get("outcome"),
         outcome_reasons=extra.get("outcome_reasons"),
-        withheld=[tuple(pair) for pair in extra.get("withheld") or []],
+        **_withheld(session, case, extra.get("withheld") or []),
         recipients_notified=list(extra.get("recipients_notified") or []),
+        restricted=bool(extra.get("restricted")),
+        corrected=extra.get("corrected") or _requested_correction(case, extra),
+        erasure_published=bool(extra.get("published")) or _published(case),
+        objection_to_marketing=bool(extra.get("direct_marketing")) or marketing_objection(case),
         consent_withdrawn_for=_detail(case, "withdraw_consent", "consent"),
         complaint_summary=_detail(case, "complaint", "summary"),
         identity_documents=_identity_documents(school),
+        **(art15_settings(school) if kind == "access_response" else {}),
+        record_sources=_record_sources(session, case) if kind == "access_response" else [],
         signatory_name=signatory[0] if signatory else "The Data Protection Officer",
         signatory_role=signatory[1] if signatory else "",
         **events,
@@ -243,10 +267,11 @@ def _due_dates(case: Case, kind: str, today: date) -> tuple[date, date | None]:
     acknowledged within 30 days; other letters give the statutory date.
     """
     computed = clocks.compute(case, as_of=max(today, case.received_on), explain=False)
-    if kind == "educational_record_response" and computed.school_days:
-        return computed.school_days.due, None
-    if kind == "complaint_acknowledgement" and computed.complaint:
-        return computed.complaint.due, None
+    right = for_letter(kind)
+    own_clock = {"school_days": computed.school_days, "complaint": computed.complaint}
+    own = own_clock.get(right.clock) if right else None
+    if own is not None:
+        return own.due, None
     statutory = computed.statutory
     if statutory is not None:
         if statutory.extended:
@@ -254,6 +279,64 @@ def _due_dates(case: Case, kind: str, today: date) -> tuple[date, date | None]:
         return statutory.due, None
     primary = computed.primary
     return (primary.due if primary else case.due_date or case.received_on), None
+
+
+def _withheld(session: Session, case: Case, given: list) -> dict[str, Any]:
+    """What the letter may say about withheld information: the grounds, in general terms.
+
+    From the case's withholding log (a school may choose silence for serious harm or
+    child-abuse data) and from pairs staff give with the letter. What was withheld and
+    why stays internal: it is kept only so the checks can refuse a letter that prints it.
+    """
+    grounds: list[str] = []
+    described: list[tuple[str, str]] = []
+    silent = False
+    rows = session.scalars(
+        select(Withholding).where(Withholding.case_id == case.id).order_by(Withholding.id)
+    )
+    pairs = [(LETTER_GROUNDS[w.exemption], w.reason, w.say_nothing) for w in rows]
+    pairs += [(str(p[0]), str(p[1]), False) for p in given]
+    for ground, what, say_nothing in pairs:
+        described.append((ground, what))
+        if say_nothing:
+            silent = True
+        elif ground not in grounds:
+            grounds.append(ground)
+    return {"withheld": described, "withheld_grounds": grounds, "withheld_silently": silent}
+
+
+_PUBLISHED = re.compile(
+    r"\b(?:website|web ?site|social media|facebook|instagram|twitter|youtube|tiktok"
+    r"|newsletter|online|published|prospectus)\b",
+    re.IGNORECASE,
+)
+_MARKETING = re.compile(r"\bmarketing\b|\bfundrais\w*|\bpromotion\w*", re.IGNORECASE)
+
+
+def _published(case: Case) -> bool:
+    """Erasure of something the school made public (its website, social media ...)."""
+    return bool(_PUBLISHED.search(_detail(case, "erasure", "what") or ""))
+
+
+def marketing_objection(case: Case) -> bool:
+    """An objection that names direct marketing, which can never be refused (Art 21(3))."""
+    return bool(_MARKETING.search(_detail(case, "objection", "processing") or ""))
+
+
+def _requested_correction(case: Case, extra: dict) -> str | None:
+    """When the correction was made as asked, what the record now says is what was asked."""
+    return _detail(case, "rectification", "correction") if extra.get("outcome") == "done" else None
+
+
+def unlawful_outcome(case: Case, kind: str, extra: dict) -> dict[str, str]:
+    """Outcomes the law does not allow, as field -> sentence (empty: none)."""
+    marketing = bool(extra.get("direct_marketing")) or marketing_objection(case)
+    if kind == "objection_outcome" and marketing and extra.get("outcome") == "refused":
+        return {
+            "outcome": "An objection to direct marketing is absolute (Article 21(3)): stop the "
+            "marketing. It can never be refused; say 'done' or 'partly' for any other use."
+        }
+    return {}
 
 
 def _detail(case: Case, type_: str, key: str) -> str | None:

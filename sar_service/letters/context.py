@@ -14,12 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from workflows.request_types import REQUEST_TYPES
+
+#: Example wording of the school's own Art 15(1)(h) and 15(2) facts (the samples use it;
+#: a real letter takes the school's settings, never these).
 DEFAULT_AUTOMATED_DECISIONS = "We do not make decisions about your child by automated means."
 DEFAULT_TRANSFERS_ABROAD = (
     "Where any of your child's information is stored or processed outside the UK, for "
     "example by a cloud service we use, it is protected by safeguards recognised by UK "
     "data protection law, such as UK adequacy regulations or the International Data "
-    "Transfer Agreement. You can ask us for details of these safeguards."
+    "Transfer Agreement."
 )
 
 #: Relationship values that mean "the requester is the pupil themselves".
@@ -29,16 +33,7 @@ PUPIL_RELATIONSHIPS = frozenset({"the pupil", "pupil", "self", "myself", "data s
 OUTCOMES = ("done", "partly", "refused")
 
 #: How each request type (the API's names) is described to a parent.
-REQUEST_TYPE_LABELS = {
-    "access": "a copy of the personal data we hold (a subject access request)",
-    "educational_record": "access to the educational record",
-    "rectification": "correction of personal data (rectification)",
-    "erasure": "deletion of personal data (erasure)",
-    "restriction": "restriction of the use of personal data",
-    "objection": "an objection to the use of personal data",
-    "withdraw_consent": "withdrawal of consent",
-    "complaint": "a data protection complaint",
-}
+REQUEST_TYPE_LABELS = {t.name: t.letter_words for t in REQUEST_TYPES.values()}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,8 +84,11 @@ class LetterContext:
 
     ``outcome`` is ``"done"``, ``"partly"`` or ``"refused"`` for the outcome
     letters; ``outcome_reasons`` explains what was done and why anything was
-    not. ``withheld`` pairs an exemption with a plain description of the kind
-    of information withheld -- never the withheld content itself.
+    not. ``withheld`` pairs the grounds of each withholding with what staff
+    noted about it (internal: a letter never prints the second item, and the
+    checks refuse a letter that does). ``withheld_grounds`` are the grounds in
+    general terms that the letter states; ``withheld_silently`` is true when the
+    school chose to say nothing about some withholding (serious harm, child abuse).
     ``recipients_notified`` lists the organisations or systems told about a
     correction, erasure, restriction or withdrawal of consent (Art 19).
     ``extra`` carries school-specific fields for edited templates.
@@ -117,14 +115,27 @@ class LetterContext:
     outcome_reasons: str | None = None
     refusal_reasons: str | None = None
     withheld: list[tuple[str, str]] = field(default_factory=list)
+    withheld_grounds: list[str] = field(default_factory=list)
+    withheld_silently: bool = False
+    #: Rectification: staff recorded that use was restricted while accuracy was checked.
+    restricted: bool = False
+    #: Rectification: what was corrected (what the record now says).
+    corrected: str | None = None
+    #: Erasure of information the school had made public (Art 17(2)).
+    erasure_published: bool = False
+    #: Objection that covers direct marketing (absolute, Art 21(3)).
+    objection_to_marketing: bool = False
     recipients_notified: list[str] = field(default_factory=list)
     consent_withdrawn_for: str | None = None
     complaint_summary: str | None = None
     identity_documents: list[str] = field(default_factory=list)
     signatory_name: str
     signatory_role: str
-    automated_decisions: str = DEFAULT_AUTOMATED_DECISIONS
-    transfers_abroad: str = DEFAULT_TRANSFERS_ABROAD
+    #: Art 15(1)(h) and 15(2): the school's own facts from its settings ("" = not set).
+    automated_decisions: str = ""
+    transfers_abroad: str = ""
+    #: Art 15(1)(g): where the gathered records came from (the case's gathering record).
+    record_sources: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     @property

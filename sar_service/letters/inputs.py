@@ -39,9 +39,29 @@ def parse_extra(kind: str, body: dict[str, Any]) -> tuple[dict[str, Any], dict[s
         errors["outcome_reasons"] = (
             "Explain what was not done and why: the letter must give the reasons."
         )
+    _flags(body, extra)
+    corrected = body.get("corrected")
+    if corrected not in (None, ""):
+        if not isinstance(corrected, str) or len(corrected) > MAX_TEXT:
+            errors["corrected"] = f"Keep what was corrected to {MAX_TEXT} characters or fewer."
+        elif corrected.strip():
+            extra["corrected"] = corrected.strip()
+    partly = kind == "rectification_outcome" and extra.get("outcome") == "partly"
+    if partly and not extra.get("corrected"):
+        errors["corrected"] = "Say what was corrected: the letter must tell the requester."
     _list_of_text(body, "recipients_notified", extra, errors)
     _withheld(body, extra, errors)
     return extra, errors
+
+
+#: Yes/no facts staff record with an outcome letter (kept in the letter's audit event).
+FLAGS = ("restricted", "published", "direct_marketing")
+
+
+def _flags(body: dict, extra: dict) -> None:
+    for name in FLAGS:
+        if body.get(name) in (True, "1", "true", "yes", "on"):
+            extra[name] = True
 
 
 def _list_of_text(body: dict, name: str, extra: dict, errors: dict) -> None:

@@ -15,13 +15,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from workflows.request_types import REQUEST_TYPES, can_extend, known, waits_for_identity
+
 from .context import OUTCOMES, LetterContext
 from .templating import clean_text, longdate
 
 Test = Callable[[str, LetterContext], bool]
 Applies = Callable[[LetterContext], bool]
-
-ONE_MONTH_TYPES = frozenset({"access", "rectification", "erasure", "restriction", "objection"})
 
 
 @dataclass(frozen=True)
@@ -79,15 +79,52 @@ def _pattern(key: str, label: str, *patterns: str, applies=None) -> Check:
 
 
 def _notice(attr: str, key: str, label: str) -> Check:
-    """Art 15 facts from the notice: each listed item, or a pointer to it."""
+    """Art 15 facts from the notice: each listed item. A pointer to the notice, or "on
+    request", does not satisfy Art 15: an empty list fails until the school supplies it."""
 
     def test(text: str, ctx: LetterContext) -> bool:
         items = getattr(ctx.notice, attr)
-        if not items:
-            return "privacy notice" in text
-        return all(_contains(text, item) for item in items)
+        return bool(items) and all(_contains(text, item) for item in items)
 
     return Check(key, label, test)
+
+
+def _sources(ctx: LetterContext) -> list[str]:
+    return [*ctx.record_sources, *ctx.notice.sources]
+
+
+def _pupil_words(text: str) -> str:
+    """The same sentence addressed to a pupil writing for themselves."""
+    return text.replace("your child's", "your").replace("your child", "you")
+
+
+#: Art 15 facts that must exist on the record before an access response can be made.
+ART15_FACTS: dict[str, Callable[[LetterContext], object]] = {
+    "why we use the information (purposes), from the privacy notice": lambda c: c.notice.purposes,
+    "the categories of information we hold, from the privacy notice": lambda c: c.notice.categories,
+    "who we share the information with (recipients), from the privacy notice": (
+        lambda c: c.notice.recipients
+    ),
+    "how long we keep the information (retention), from the privacy notice": (
+        lambda c: c.notice.retention
+    ),
+    "where the information came from (sources): the records gathered or the privacy notice": (
+        _sources
+    ),
+    "automated decision-making (Article 15(1)(h)), in the school's settings": (
+        lambda c: c.automated_decisions
+    ),
+    "transfers outside the UK and their safeguards (Article 15(2)), in the school's settings": (
+        lambda c: c.transfers_abroad
+    ),
+}
+
+
+def missing_facts(ctx: LetterContext) -> list[str]:
+    """The Art 15 items the record lacks: an access response cannot be made until supplied."""
+    if ctx.kind != "access_response":
+        return []
+    return [label for label, get in ART15_FACTS.items() if not get(ctx)]
 
 
 def _outcome_in(*outcomes: str) -> Applies:
@@ -127,8 +164,9 @@ def _remedies(applies: Applies | None = None) -> tuple[Check, ...]:
     return tuple(Check(c.key, c.label, c.test, applies) for c in (ICO, COURTS, SCHOOL_COMPLAINT))
 
 
-def _outcome_checks(right: str, tells_recipients: bool) -> tuple[Check, ...]:
-    """Shared by the rectification, erasure, restriction and objection outcomes."""
+def _outcome_checks(right: str, type_name: str) -> tuple[Check, ...]:
+    """Shared by the outcome letters of the rights where staff decide (``staff_decides``)."""
+    tells_recipients = REQUEST_TYPES[type_name].tells_recipients
     checks = [
         Check(
             "outcome",
@@ -155,6 +193,35 @@ def _outcome_checks(right: str, tells_recipients: bool) -> tuple[Check, ...]:
     return tuple(checks)
 
 
+_WITHHELD_WORDS = r"withh[eo]ld|not included"
+
+WITHHELD = (
+    _value(
+        "withheld",
+        "the grounds (exemptions) relied on for information withheld, in general terms",
+        lambda c: c.withheld_grounds,
+        applies=lambda c: bool(c.withheld_grounds),
+    ),
+    _pattern(
+        "withheld_statement",
+        "a statement that some information was withheld",
+        _WITHHELD_WORDS,
+        applies=lambda c: bool(c.withheld_grounds),
+    ),
+    Check(
+        "withheld_not_described",
+        "wording that never describes what was withheld (only that something was, and why)",
+        lambda text, ctx: not any(_contains(text, what) for _, what in ctx.withheld),
+        lambda ctx: bool(ctx.withheld),
+    ),
+    Check(
+        "withheld_say_nothing",
+        "no mention of withheld information: the school chose to say nothing about it",
+        lambda text, ctx: not re.search(_WITHHELD_WORDS, text),
+        lambda ctx: ctx.withheld_silently and not ctx.withheld_grounds,
+    ),
+)
+
 _ACCESS = (
     _pattern(
         "confirmation",
@@ -177,26 +244,39 @@ _ACCESS = (
     _pattern("right_restriction", "the right to restrict how we use information", r"restrict"),
     _pattern("right_objection", "the right to object", r"\bobject"),
     ICO,
-    _notice("sources", "sources", "where the information came from (sources)"),
-    _pattern("automated", "whether decisions are made by automated means", r"automat"),
-    _pattern(
+    Check(
+        "sources",
+        "where the information came from (sources: the records searched or the privacy notice)",
+        lambda text, ctx: bool(_sources(ctx)) and all(_contains(text, s) for s in _sources(ctx)),
+    ),
+    Check(
+        "automated",
+        "whether decisions are made by automated means (Article 15(1)(h): the school's settings)",
+        lambda text, ctx: (
+            _contains(text, ctx.automated_decisions)
+            or _contains(text, _pupil_words(ctx.automated_decisions))
+        ),
+    ),
+    Check(
         "transfers",
-        "safeguards for transfers outside the UK",
-        r"outside the uk|abroad|international",
-    ),
-    _value(
-        "withheld",
-        "the exemptions relied on for information withheld",
-        lambda c: [exemption for exemption, _ in c.withheld],
-        applies=lambda c: bool(c.withheld),
+        "safeguards for transfers outside the UK (Article 15(2): the school's settings)",
+        lambda text, ctx: (
+            _contains(text, ctx.transfers_abroad)
+            or _contains(text, _pupil_words(ctx.transfers_abroad))
+        ),
     ),
     _pattern(
-        "withheld_statement",
-        "a statement that some information was withheld",
-        r"withh[eo]ld|not included",
-        applies=lambda c: bool(c.withheld),
+        "not_on_request",
+        "the Article 15 items themselves: 'available on request' does not satisfy Article 15",
+        r"^(?!.*\bon request\b)",
     ),
+    *WITHHELD,
 )
+
+
+def _routes(ctx: LetterContext, route: str) -> bool:
+    """Whether any of the letter's requests goes to ``route`` when refused."""
+    return any(t.complaints_route == route for t in known(ctx.request_types))
 
 
 def _kind(name: str, title: str, description: str, *checks: Check) -> LetterKind:
@@ -218,7 +298,7 @@ KINDS: dict[str, LetterKind] = {
                 "extension_warning",
                 "that complex requests may take up to two further months",
                 r"two (further|more) months",
-                applies=lambda c: bool(ONE_MONTH_TYPES & set(c.request_types)),
+                applies=lambda c: can_extend(c.request_types),
             ),
         ),
         _kind(
@@ -234,6 +314,17 @@ KINDS: dict[str, LetterKind] = {
                 "clock_starts",
                 "that the time limit starts when we receive proof of identity",
                 r"\b(starts?|begins?)\b[^.]*\b(receive|arrive)",
+                applies=lambda c: bool(waits_for_identity(c.request_types)),
+            ),
+            Check(
+                "acting_now",
+                "that we act now on a withdrawal of consent or a complaint (they do not wait "
+                "for proof of identity), never that we cannot take any further action",
+                lambda text, ctx: (
+                    not re.search(r"cannot take any (further )?action", text)
+                    and bool(re.search(r"without waiting|does not wait", text))
+                ),
+                lambda ctx: any(t.without_identity for t in known(ctx.request_types)),
             ),
         ),
         _kind(
@@ -278,6 +369,7 @@ KINDS: dict[str, LetterKind] = {
             ),
             _pattern("school_days", "the 15 school day time limit", r"\b(15|fifteen) school days"),
             _pattern("copy", "the record enclosed or to view", r"enclos|attach|download|view"),
+            *WITHHELD,
         ),
         _kind(
             "rectification_outcome",
@@ -287,33 +379,72 @@ KINDS: dict[str, LetterKind] = {
                 "restricted",
                 "that we restricted use of the information while we checked it",
                 r"restrict",
+                applies=lambda c: c.restricted,
             ),
-            *_outcome_checks("correction", tells_recipients=True),
+            Check(
+                "not_restricted",
+                "no claim that use was restricted: no restriction was recorded",
+                lambda text, ctx: not re.search(r"\bwe restricted\b|restriction on the", text),
+                lambda ctx: not ctx.restricted,
+            ),
+            _value(
+                "corrected",
+                "what we corrected",
+                lambda c: c.corrected,
+                applies=_acted,
+            ),
+            *_outcome_checks("correction", "rectification"),
         ),
         _kind(
             "erasure_outcome",
             "Your request to erase information: our decision",
             "What we erased (Art 17) or why the law requires us to keep it.",
-            *_outcome_checks("erasure", tells_recipients=True),
+            *_outcome_checks("erasure", "erasure"),
+            _pattern(
+                "published",
+                "the steps to tell others who publish information we made public (Art 17(2))",
+                r"17\(2\)",
+                applies=lambda c: c.erasure_published and c.outcome != "refused",
+            ),
         ),
         _kind(
             "restriction_outcome",
             "Your request to restrict use of information: our decision",
             "Whether and how we restricted use (Art 18), and who we told (Art 19).",
-            *_outcome_checks("restriction", tells_recipients=True),
+            *_outcome_checks("restriction", "restriction"),
         ),
         _kind(
             "objection_outcome",
             "Your objection: our decision",
             "Whether we stopped the processing objected to (Art 21), and why not.",
-            *_outcome_checks("objection", tells_recipients=False),
+            *_outcome_checks("objection", "objection"),
+            Check(
+                "direct_marketing",
+                "that we stopped direct marketing: an objection to it is never refused (Art 21(3))",
+                lambda text, ctx: ctx.outcome != "refused" and "direct marketing" in text,
+                lambda ctx: ctx.objection_to_marketing,
+            ),
         ),
         _kind(
             "refusal",
             "Your request: our decision not to act",
             "Refuses a request with reasons, the ICO, the courts and our complaints process.",
             _value("refusal_reasons", "the reasons for refusing", lambda c: c.refusal_reasons),
-            *_remedies(),
+            *_remedies(lambda c: _routes(c, "ico")),
+            _pattern(
+                "school_and_dfe",
+                "for the educational record: our complaints procedure, then the Department for "
+                "Education",
+                r"complaints procedure",
+                r"department for education",
+                applies=lambda c: _routes(c, "school_and_dfe"),
+            ),
+            Check(
+                "not_ico",
+                "no referral to the ICO, which does not regulate the educational-record right",
+                lambda text, ctx: "ico.org.uk" not in text,
+                lambda ctx: not _routes(ctx, "ico"),
+            ),
         ),
         _kind(
             "consent_withdrawal_confirmation",

@@ -15,14 +15,22 @@ from sar_service.models import Case, Document, School
 from workflows.states import STAFF as ACTING_ROLES
 
 from .build import OUTCOME_KINDS, available_kinds, letterhead
-from .inputs import MAX_TEXT, OUTCOME_WORDS
+from .inputs import FLAGS, MAX_TEXT, OUTCOME_WORDS
 from .kinds import KINDS
 from .render import compose, sample_context
 from .service import letters_of
 from .templating import DERIVED_FIELDS, Block
 
 #: The "Create letter" form's fields (kept on the page after an error).
-FORM_FIELDS = ("kind", "outcome", "outcome_reasons", "recipients_notified", "withheld")
+FORM_FIELDS = (
+    "kind",
+    "outcome",
+    "outcome_reasons",
+    "corrected",
+    "recipients_notified",
+    "withheld",
+    *FLAGS,
+)
 MAX_LOGO = 1024 * 1024
 LOGO_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
 
@@ -61,6 +69,8 @@ def form_extra(form) -> tuple[dict, dict[str, str]]:
         # One character over the limit is kept, so parse_extra says it is too long.
         "outcome_reasons": (form.get("outcome_reasons") or "")[: MAX_TEXT + 1],
         "recipients_notified": (form.get("recipients_notified") or "")[:20000],
+        "corrected": (form.get("corrected") or "")[: MAX_TEXT + 1],
+        **{name: form.get(name) == "1" for name in FLAGS},
     }
     errors: dict[str, str] = {}
     pairs = []

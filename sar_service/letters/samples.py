@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from .context import OUTCOMES, LetterContext, Letterhead, NoticeFacts
+from .context import (
+    DEFAULT_AUTOMATED_DECISIONS,
+    DEFAULT_TRANSFERS_ABROAD,
+    OUTCOMES,
+    LetterContext,
+    Letterhead,
+    NoticeFacts,
+)
 from .kinds import get_kind
 
 LETTERHEAD = Letterhead(
@@ -85,6 +92,9 @@ _BASE = LetterContext(
     subject_name="Amelia Hart",
     subject_dob=date(2016, 3, 14),
     notice=NOTICE,
+    automated_decisions=DEFAULT_AUTOMATED_DECISIONS,
+    transfers_abroad=DEFAULT_TRANSFERS_ABROAD,
+    record_sources=["the pupil file", "the behaviour log", "staff emails"],
     identity_documents=[
         "a current passport",
         "a photocard driving licence",
@@ -123,6 +133,10 @@ _OVERRIDES: dict[str, dict] = {
                 "the names and details of other pupils in two incident reports",
             )
         ],
+        "withheld_grounds": [
+            "information about other people (Data Protection Act 2018, Schedule 2, "
+            "Part 3, paragraph 16)"
+        ],
     },
     "educational_record_response": {
         "today": date(2026, 3, 20),
@@ -133,6 +147,9 @@ _OVERRIDES: dict[str, dict] = {
         "today": date(2026, 3, 20),
         "request_types": ["rectification"],
         "outcome": "done",
+        "restricted": True,
+        "corrected": "Amelia's date of birth now reads 12 September 2017 (it read 21 September "
+        "2017)",
         "outcome_reasons": (
             "We have corrected Amelia's date of birth in our management information system "
             "and in her paper file."
@@ -224,8 +241,9 @@ def validation_variants(kind: str) -> list[tuple[str, LetterContext]]:
                 ctx = replace(base, outcome=outcome, outcome_reasons=reason)
                 variants.append((f"the outcome is '{outcome}'", ctx))
     if kind == "access_response":
-        variants.append(("nothing was withheld", replace(base, withheld=[])))
-        variants.append(("the privacy notice lists nothing", replace(base, notice=NoticeFacts())))
+        variants.append(("nothing was withheld", replace(base, withheld=[], withheld_grounds=[])))
+        silent = replace(base, withheld_grounds=[], withheld_silently=True)
+        variants.append(("the school chose to say nothing about what it withheld", silent))
     pupil = replace(base, relationship="the pupil", requester_name=base.subject_name)
     variants.append(("the pupil wrote for themselves", pupil))
     return variants

@@ -19,11 +19,16 @@ from sar_service.clock import now
 from sar_service.clock import today as clock_today
 from sar_service.models import Case, CaseEvent, Document, LetterTemplate, School
 
-from .build import letter_context, why_not
-from .inputs import parse_extra
-from .kinds import KIND_NAMES, get_kind
-from .render import default_template, render_letter, validate_template
+from .build import letter_context, unlawful_outcome, why_not
+from .inputs import FLAGS, parse_extra
+from .kinds import KIND_NAMES, get_kind, missing_content, missing_facts
+from .render import default_template, letter_text, render_letter, validate_template
 
+ART15_MISSING = (
+    "The access response cannot be made yet: Article 15 needs these items, and "
+    "'available on request' is not enough. Add them (privacy notice, gathering, or the "
+    "school's settings) first: "
+)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -143,8 +148,12 @@ def create_letter(
         return None, errors
     assert isinstance(kind, str)  # checked above
     extra, errors = parse_extra(kind, body)
+    errors = errors or unlawful_outcome(case, kind, extra)
     if errors:
         return None, errors
+    missing = missing_facts(letter_context(session, case, kind, today=clock_today(), extra=extra))
+    if missing:
+        return None, {"kind": ART15_MISSING + "; ".join(missing) + "."}
     document = generate_letter(
         session, case, kind, actor_label=actor_label, extra=extra, actor_id=actor_id
     )
@@ -170,6 +179,7 @@ def generate_letter(
     title = get_kind(kind).title
     ctx = letter_context(session, case, kind, today=today or clock_today(), extra=extra)
     data = render_letter(ctx, template_text(session, case.school_id, kind))
+    failed = missing_content(ctx, letter_text(data))  # on every letter, not only on save
     _lock_case(session, case)
     version = _next_version(session, case, kind)
     from sar_service.storage import storage
@@ -187,12 +197,18 @@ def generate_letter(
         storage_key=stored.key,
         created_by=actor_label,
         created_at=now(),
+        failed_checks=failed,
     )
     session.add(document)
     session.flush()
     event_data = {"document_id": document.id, "kind": kind, "version": version}
+    if failed:
+        event_data["failed_checks"] = failed
     if trigger:
         event_data["trigger"] = trigger
+    recorded = {k: (extra or {})[k] for k in (*FLAGS, "corrected") if (extra or {}).get(k)}
+    if recorded:
+        event_data["recorded"] = recorded
     session.add(
         CaseEvent(
             case_id=case.id,
@@ -206,6 +222,55 @@ def generate_letter(
     )
     session.flush()
     return document
+
+
+MAX_OVERRIDE = 2000
+
+
+class OverrideRefused(ValueError):
+    """Why a DPO override cannot be recorded (a sentence for the DPO)."""
+
+
+def blocked_message(document: Document) -> str:
+    """Why a letter cannot be issued yet, naming what it lacks."""
+    return (
+        "This letter fails the legal checks and cannot be issued until it is fixed and "
+        "made again, or the DPO overrides the checks with a reason. It lacks: "
+        + "; ".join(document.failed_checks or [])
+        + "."
+    )
+
+
+def override_checks(
+    session: Session,
+    case: Case,
+    document: Document,
+    reason: str,
+    *,
+    actor_label: str,
+    actor_id: int | None = None,
+) -> None:
+    """A DPO issues a letter failing its checks, for a reason kept on the case. Caller commits."""
+    reason = (reason or "").strip()
+    if not document.failed_checks:
+        raise OverrideRefused("This letter passes its legal checks: there is nothing to override.")
+    if not reason:
+        raise OverrideRefused("Give the reason for issuing this letter although it fails checks.")
+    if len(reason) > MAX_OVERRIDE:
+        raise OverrideRefused(f"Keep the reason to {MAX_OVERRIDE} characters or fewer.")
+    document.override_reason = reason
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action="letter_checks_overridden",
+            effective_on=clock_today(),
+            reason=reason,
+            data={"document_id": document.id, "failed_checks": list(document.failed_checks)},
+        )
+    )
+    session.flush()
 
 
 def _lock_case(session: Session, case: Case) -> None:

@@ -24,6 +24,8 @@ from jinja2 import StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from workflows.request_types import can_extend, known, on_clock, waits_for_identity
+
 from .context import (
     DEFAULT_AUTOMATED_DECISIONS,
     DEFAULT_TRANSFERS_ABROAD,
@@ -61,6 +63,13 @@ DERIVED_FIELDS = {
     "about": "'your child, <name>' -- or 'you' when the pupil wrote",
     "your_childs": "'your child's' -- or 'your' when the pupil wrote",
     "requests": "the requests in words, e.g. 'a copy of the personal data we hold'",
+    "waiting_requests": "the requests that wait for proof of identity, in words",
+    "acting_now": "sentences for the requests acted on without waiting for proof of identity",
+    "ico_requests": "the requests whose refusal can go to the ICO, in words",
+    "dfe_requests": "the requests whose refusal goes to the school's complaints "
+    "procedure and the DfE (the educational record), in words",
+    "extension_possible": "true when a request may be extended by two months (Art 12(3))",
+    "school_days_clock": "true when a request runs on the 15-school-day clock",
     "dpo_contact": "'our Data Protection Officer, <name>, by email at ... or by telephone on ...'",
     "outcome_done": "true when the outcome is 'done'",
     "outcome_partly": "true when the outcome is 'partly'",
@@ -219,6 +228,11 @@ def dpo_contact(head: Letterhead) -> str:
     return f"{who} {join_list(ways, 'or')}"
 
 
+def _requests_by_route(ctx: LetterContext, route: str) -> str:
+    types = [t for t in known(ctx.request_types) if t.complaints_route == route]
+    return join_list([REQUEST_TYPE_LABELS[t.name] for t in types])
+
+
 def template_vars(ctx: LetterContext) -> dict:
     """The names a template sees: the context's fields plus a few helpers."""
     values = {f.name: getattr(ctx, f.name) for f in fields(LetterContext)}
@@ -230,6 +244,14 @@ def template_vars(ctx: LetterContext) -> dict:
         about="you" if pupil else f"your child, {ctx.subject_name}",
         your_childs="your" if pupil else "your child's",
         requests=join_list(labels),
+        extension_possible=can_extend(ctx.request_types),
+        ico_requests=_requests_by_route(ctx, "ico"),
+        dfe_requests=_requests_by_route(ctx, "school_and_dfe"),
+        waiting_requests=join_list(
+            [REQUEST_TYPE_LABELS[t.name] for t in waits_for_identity(ctx.request_types)]
+        ),
+        acting_now=[t.without_identity for t in known(ctx.request_types) if t.without_identity],
+        school_days_clock=on_clock(ctx.request_types, "school_days"),
         dpo_contact=dpo_contact(ctx.letterhead),
         outcome_done=ctx.outcome == "done",
         outcome_partly=ctx.outcome == "partly",

@@ -28,9 +28,12 @@ from .api import docx_response
 from .kinds import KIND_NAMES, KINDS
 from .render import default_template
 from .service import (
+    OverrideRefused,
     TemplateRefused,
+    blocked_message,
     create_letter,
     letter_of,
+    override_checks,
     reset_template,
     save_template,
     school_templates,
@@ -87,7 +90,39 @@ def download(school: str, reference: str, document_id: int):
     document = letter_of(session(), case, document_id)
     if document is None:
         abort(404)
+    if document.blocked:
+        from sar_service.staff.views_case import render as render_case
+
+        flask.flash(blocked_message(document), "error")
+        return render_case(case, 409)
     return docx_response(document)
+
+
+@bp.post("/cases/<school>/<reference>/letters/<int:document_id>/override")
+def override(school: str, reference: str, document_id: int):
+    """The DPO issues a letter that fails its legal checks, giving a reason (recorded)."""
+    case, user = case_or_404(school, reference), me()
+    if user.role_in(case.school_id) != "dpo":
+        abort(403)
+    document = letter_of(session(), case, document_id)
+    if document is None:
+        abort(404)
+    try:
+        override_checks(
+            session(),
+            case,
+            document,
+            request.form.get("reason") or "",
+            actor_label=user.name or user.email,
+            actor_id=user.id,
+        )
+    except OverrideRefused as refused:
+        from sar_service.staff.views_case import render as render_case
+
+        return render_case(case, 422, errors={f"override-{document.id}": str(refused)})
+    session().commit()
+    flask.flash(f"Checks overridden: {document.filename} can now be issued.", "success")
+    return redirect(_case_url(case))
 
 
 # --- the school's wording -------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_service.clock import now
@@ -50,3 +50,12 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     release_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: A letter: the legal content it lacks (labels of the failed checks), [] when complete.
+    failed_checks: Mapped[list[str] | None] = mapped_column(JSON, default=list, nullable=True)
+    #: A DPO's reason for issuing a letter that fails its checks ("" = not overridden).
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    @property
+    def blocked(self) -> bool:
+        """A letter that fails its legal checks and that no DPO has overridden."""
+        return bool(self.failed_checks) and not self.override_reason

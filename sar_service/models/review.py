@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_service.clock import now
@@ -23,6 +23,21 @@ EXEMPTIONS = {
     "confidential_reference": "Confidential reference",
     "legal_privilege": "Legal professional privilege",
 }
+
+#: How a response letter names each exemption: the grounds in general terms (LEGAL.md).
+LETTER_GROUNDS = {
+    "third_party": "information about other people",
+    "serious_harm": "information whose disclosure would be likely to cause serious harm",
+    "child_abuse": "child abuse data that it is not in the child's best interests to disclose",
+    "exam_scripts": "exam scripts",
+    "exam_marks": "exam marks requested before the results are announced",
+    "confidential_reference": "confidential references",
+    "legal_privilege": "legal professional privilege",
+}
+
+#: Exemptions where even saying information was withheld may cause harm: the school may
+#: choose to say nothing about them in the letter (recorded on the withholding).
+MAY_SAY_NOTHING = frozenset({"serious_harm", "child_abuse"})
 
 
 class RedactionDecision(Base):
@@ -60,6 +75,8 @@ class Withholding(Base):
     reason: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    #: The school chose to say nothing about this in the letter (serious harm, child abuse).
+    say_nothing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Bundle(Base):

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from workflows.request_types import REQUEST_TYPES
+
 # Topic -> words and phrases a parent might use. Order breaks ties.
 QUESTION_TOPICS: dict[str, tuple[str, ...]] = {
     "contact": (
@@ -75,15 +77,11 @@ _STOPWORDS = {
     "information", "personal", "know", "tell", "want",
 }  # fmt: skip
 
+#: Rights a notice may list: the request types' own words, then rights we take no request for.
 _RIGHT_PHRASES = {
-    "access": "ask for a copy of the information the school holds",
-    "rectification": "ask for wrong information to be corrected",
-    "erasure": "ask for information to be deleted",
-    "restriction": "ask the school to limit how it uses information",
-    "objection": "object to how the school uses information",
+    **{t.name: t.notice.words for t in REQUEST_TYPES.values() if t.notice},
     "portability": "ask for information in a form you can give to someone else",
     "automated_decisions": "ask not to have decisions made only by a computer",
-    "withdraw_consent": "change your mind about something you agreed to",
     "complain_ico": "complain to the Information Commissioner's Office (ICO)",
     "compensation": "claim compensation if you are harmed because the law was broken",
 }

@@ -15,6 +15,7 @@ from typing import Any, TypeGuard
 
 from sar_service.notices.labels import clean, label_key, short_label, split_list
 from sar_service.notices.sections import list_kind, sentences
+from workflows.request_types import REQUEST_TYPES
 
 ITEM_KINDS = ("categories", "purposes", "recipients", "sources", "rights", "legislation")
 
@@ -65,17 +66,13 @@ _RIGHT_PROSE = _rx(
     r"|\bwithdraw\w*\b.*\bconsent\b|(?:receive|request|have|get|ask for|see) a copy of"
     r" (?:the |your |any |all )?(?:information|data|personal|records?)"
 )
+#: Rights a notice may list: the request types (as notices name them), then the others.
 _RIGHTS = [
     (key, name, _rx(pattern))
     for key, name, pattern in (
-        ("access", "Access", r"\baccess\b|\bcopy of\b"),
-        ("rectification", "Rectification", r"rectif|inaccurate|\bcorrect"),
-        ("erasure", "Erasure", r"\beras|\berased?\b|\bdelet|\bdestroy"),
-        ("restriction", "Restriction", r"restrict|\bblock"),
-        ("objection", "Objection", r"\bobject(?![^.]*automated)|prevent processing|marketing"),
+        *((t.name, t.notice.name, t.notice.pattern) for t in REQUEST_TYPES.values() if t.notice),
         ("portability", "Data portability", r"portab"),
         ("automated_decisions", "Automated decisions", r"automated"),
-        ("withdraw_consent", "Withdraw consent", r"\bwithdraw|\bopts? out\b"),
         ("complain_ico", "Complain to the ICO", r"information commissioner|\bico\b"),
         ("compensation", "Compensation", r"compensation"),
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from sar_service.models import Case
 from workflows.calendars import short_date
+from workflows.request_types import on_clock
 
 
 def reply_dates(case: Case) -> dict[str, str | None]:
     """``due`` and ``school_days_due`` as long dates ("4 May 2026"), or None when not set."""
-    school_days = case.school_days_due_date if "educational_record" in case.types else None
+    school_days = case.school_days_due_date if on_clock(case.types, "school_days") else None
     return {
         "due": short_date(case.due_date) if case.due_date else None,
         "school_days_due": short_date(school_days) if school_days else None,

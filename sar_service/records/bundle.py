@@ -25,8 +25,9 @@ from sar_service.records import review
 from sar_service.storage import StorageError, storage
 from sar_service.uploads import clean_name
 from workflows.calendars import long_date
+from workflows.request_types import REQUEST_TYPES
 
-LETTER_KINDS = ("access_response", "educational_record_response")
+LETTER_KINDS = tuple(t.outcome_letter for t in REQUEST_TYPES.values() if t.gathers_records)
 STORED_KINDS = {"pdf", "png", "jpeg", "heic", "docx"}  # already compressed
 PROGRESS_STEPS = 50
 
@@ -59,7 +60,8 @@ def plan(state: review.CaseReview) -> list[Entry]:
     ``state`` is ``review.case_review`` for the case, which callers already have.
     """
     entries = []
-    for n, item in enumerate(state.docs, start=1):
+    shown = [d for d in state.docs if not (d.withheld and d.withheld.say_nothing)]
+    for n, item in enumerate(shown, start=1):
         entry = Entry(n, None, item.doc, item.info.source_name, treatment="")
         if item.withheld:
             entry.exemption = EXEMPTIONS[item.withheld.exemption]
@@ -96,6 +98,11 @@ def request(session: Session, case: Case, actor: str) -> Bundle:
     state = review.case_review(session, case)
     if not state.complete:
         raise ReviewIncomplete(state.blockers)
+    letter = latest_letter(session, case)
+    if letter is not None and letter.blocked:
+        raise ReviewIncomplete(
+            [f"{letter.filename} fails the legal checks (the DPO may override them with a reason)"]
+        )
     running = session.scalar(
         select(Bundle).where(Bundle.case_id == case.id, Bundle.status.in_(("queued", "building")))
     )
@@ -145,7 +152,9 @@ def _write_zip(
         case=case,
         entries=entries,
         letter=letter,
-        withheld=[w for w in review.withholdings(session, case) if not w.document_id],
+        withheld=[
+            w for w in review.withholdings(session, case) if not (w.document_id or w.say_nothing)
+        ],
         exemptions=EXEMPTIONS,
         made_on=today(),
         long_date=long_date,

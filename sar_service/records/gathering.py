@@ -19,9 +19,10 @@ from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, User
 from sar_service.models.inventory import DataSource, GatheringTask
 from sar_service.records import inventory
+from workflows.request_types import names_where, on_clock
 from workflows.states import ACTIVE
 
-GATHERING_TYPES = frozenset({"access", "educational_record"})
+GATHERING_TYPES = names_where(gathers_records=True)
 #: Owners' searches are due this many working days before the statutory date.
 LEAD_DAYS = 10
 
@@ -36,7 +37,7 @@ def relevant(case: Case) -> bool:
 
 def statutory_due(case: Case) -> date | None:
     dates = [case.due_date]
-    if "educational_record" in case.types:
+    if on_clock(case.types, "school_days"):
         dates.append(case.school_days_due_date)
     known = [d for d in dates if d]
     return min(known) if known else None

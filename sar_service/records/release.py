@@ -36,6 +36,14 @@ def release(
         raise ReleaseError("Only a finished bundle can be released.")
     if case.status not in RELEASABLE:
         raise ReleaseError("Send the case for DPO sign-off before releasing the bundle.")
+    from sar_service.records.bundle import latest_letter
+
+    letter = latest_letter(session, case)
+    if letter is not None and letter.blocked:
+        raise ReleaseError(
+            f"{letter.filename} fails the legal checks: make it again once fixed, or the DPO "
+            "overrides the checks with a reason, before the bundle is released."
+        )
     at = now()
     for old in _live(session, case, at):
         old.release_expires_at = at  # one live bundle at a time: the newest

@@ -18,12 +18,21 @@ from sqlalchemy.orm import Session
 from sar_service.clock import now
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument
-from sar_service.models.review import EXEMPTIONS, RedactionDecision, Withholding
+from sar_service.models.review import (
+    EXEMPTIONS,
+    MAY_SAY_NOTHING,
+    RedactionDecision,
+    Withholding,
+)
 from sar_service.models.roll import RollPerson
 from sar_service.records.extract import extract_text, needs_manual_redaction, redact_document
 from sar_service.records.redaction import Person, Suggestion, suggest_redactions
 from sar_service.storage import storage
 
+SAY_NOTHING_ONLY = (
+    "Saying nothing in the letter is only for serious harm or child-abuse data: "
+    "for other exemptions the letter says information was withheld and on which grounds."
+)
 AUTO_REDACTED = "Redacted copy made by the service from the accepted suggestions."
 MANUAL_REDACTED = "Redacted by hand and uploaded by a reviewer."
 CONTEXT = 60
@@ -196,12 +205,26 @@ def refresh_redacted_copy(session: Session, case: Case, doc: Document) -> Docume
 
 
 def withhold(
-    session: Session, case: Case, exemption: str, reason: str, actor: str, doc_id: int | None
+    session: Session,
+    case: Case,
+    exemption: str,
+    reason: str,
+    actor: str,
+    doc_id: int | None,
+    say_nothing: bool = False,
 ) -> Withholding:
+    """Log a withholding (internal). ``say_nothing``: the letter will not mention it."""
     if exemption not in EXEMPTIONS:
         raise ValueError("Choose the exemption you are relying on.")
+    if say_nothing and exemption not in MAY_SAY_NOTHING:
+        raise ValueError(SAY_NOTHING_ONLY)
     row = Withholding(
-        case_id=case.id, document_id=doc_id, exemption=exemption, reason=reason, decided_by=actor
+        case_id=case.id,
+        document_id=doc_id,
+        exemption=exemption,
+        reason=reason,
+        decided_by=actor,
+        say_nothing=say_nothing,
     )
     session.add(row)
     session.flush()

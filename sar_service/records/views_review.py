@@ -8,7 +8,7 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from sar_service.db import session
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument
-from sar_service.models.review import EXEMPTIONS, Bundle
+from sar_service.models.review import EXEMPTIONS, MAY_SAY_NOTHING, Bundle
 from sar_service.records import bp, bundle, documents, release, review
 from sar_service.records.extract import needs_manual_redaction
 from sar_service.records.filecheck import MAX_BYTES, FileProblem, check
@@ -157,6 +157,9 @@ def review_withhold(school: str, reference: str):
     errors = {}
     if exemption not in EXEMPTIONS:
         errors["withhold-exemption"] = "Choose the exemption you are relying on."
+    say_nothing = form.get("say_nothing") == "1"
+    if say_nothing and exemption in EXEMPTIONS and exemption not in MAY_SAY_NOTHING:
+        errors["withhold-say_nothing"] = review.SAY_NOTHING_ONLY
     if not reason:
         errors["withhold-reason"] = "Say why the exemption applies."
     elif len(reason) > MAX_REASON:
@@ -165,9 +168,10 @@ def review_withhold(school: str, reference: str):
         if doc_id is not None and form.get("from") == "document":
             return render_doc(case, role, doc_id, 422, errors)
         return render(case, role, 422, errors, given=form)
-    review.withhold(session(), case, exemption, reason, actor(), doc_id)
+    review.withhold(session(), case, exemption, reason, actor(), doc_id, say_nothing)
     session().commit()
-    flask.flash(f"Withholding recorded: {EXEMPTIONS[exemption]}.", "success")
+    silent = " The letter will say nothing about it." if say_nothing else ""
+    flask.flash(f"Withholding recorded: {EXEMPTIONS[exemption]}.{silent}", "success")
     return redirect(_url(case, _anchor="withheld"))
 
 

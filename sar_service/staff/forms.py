@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sar_service.cases.validation import REQUIRED_DETAILS
 from sar_service.notify.rules import MAX_OFFSET
-
-#: Free-text details staff may note for types that need none (shown on the case page).
-OPTIONAL_DETAILS = {"access": {"what": "What information is asked for, and for which period"}}
+from workflows.request_types import REQUEST_TYPES
 
 
 def field_id(key: str) -> str:
@@ -17,10 +14,12 @@ def field_id(key: str) -> str:
 
 
 def detail_questions() -> dict[str, dict[str, str]]:
-    out = {t: dict(q) for t, q in REQUIRED_DETAILS.items()}
-    for t, q in OPTIONAL_DETAILS.items():
-        out.setdefault(t, {}).update(q)
-    return out
+    """type -> detail key -> question: the same details the parent intake asks for."""
+    return {
+        t.name: {d.key: d.question if d.required else f"{d.question} (optional)" for d in t.details}
+        for t in REQUEST_TYPES.values()
+        if t.details
+    }
 
 
 def intake_payload(form) -> dict[str, Any]:

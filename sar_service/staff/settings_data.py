@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sar_service.cases.validation import EMAIL_RE
+from sar_service.letters.build import ART15_SETTINGS
 from sar_service.models import Membership, School, User
 from sar_service.notify import rules
 
@@ -51,6 +52,34 @@ def check_details(form) -> tuple[dict[str, Any], dict[str, str]]:
     else:
         values["retention_years"] = int(raw_years)
     return values, errors
+
+
+MAX_ART15 = 2000
+_ON_REQUEST = re.compile(r"\bon request\b|\bask us for (?:details|a copy|more)", re.IGNORECASE)
+
+
+def check_art15(form) -> tuple[dict[str, str], dict[str, str]]:
+    """The school's automated-decision and transfer facts: the facts themselves, once."""
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for key, label in ART15_SETTINGS.items():
+        value = (form.get(key) or "").replace("\r\n", "\n").strip()
+        values[key] = value
+        if not value:
+            errors[key] = f"{label}: say what the school does (for example, that it makes none)."
+        elif len(value) > MAX_ART15:
+            errors[key] = f"{label} must be {MAX_ART15} characters or fewer."
+        elif _ON_REQUEST.search(value):
+            errors[key] = (
+                f"{label}: give the facts themselves. 'Available on request' does not "
+                "satisfy Article 15."
+            )
+    return values, errors
+
+
+def set_art15(school: School, values: dict[str, str]) -> None:
+    """Reassign the JSON column so SQLAlchemy sees the change."""
+    school.settings = {**(school.settings or {}), "art15": dict(values)}
 
 
 def reminder_days(school: School) -> list[int]:

@@ -10,6 +10,7 @@ from sar_service import setup
 from sar_service.auth import reset
 from sar_service.auth.login import end_sessions
 from sar_service.db import session
+from sar_service.letters.build import art15_settings
 from sar_service.models import Membership, School, User
 from sar_service.models.user import ROLES
 from sar_service.notices import store
@@ -33,6 +34,8 @@ def _render(school: School, errors=None, status: int = 200, values=None):
         staff=data.staff_at(db, school),
         roles=[(r, r.capitalize() if r != "dpo" else "DPO") for r in ROLES],
         reminders=", ".join(str(d) for d in data.reminder_days(school)),
+        art15_fields=data.ART15_SETTINGS,
+        art15=art15_settings(school),
         notice=notice,
         notice_summary=store.summary(notice.data) if notice else None,
         me_id=me().id,
@@ -163,6 +166,17 @@ def settings_reminders(slug: str):
     data.set_reminder_days(school, days)
     session().commit()
     return _done(school, "Reminder timing saved.", "reminders")
+
+
+@bp.post("/settings/<slug>/art15")
+def settings_art15(slug: str):
+    school = dpo_school_or_404(slug)
+    values, errors = data.check_art15(request.form)
+    if errors:
+        return _render(school, errors, 422, values)
+    data.set_art15(school, values)
+    session().commit()
+    return _done(school, "Access response facts saved.", "art15")
 
 
 @bp.post("/settings/<slug>/notice")

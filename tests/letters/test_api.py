@@ -41,7 +41,10 @@ def test_generate_list_and_download(client, factory, letterhead_school):
         "created_at",
         "created_by",
         "size",
+        "failed_checks",
+        "checks_overridden",
     }
+    assert listed[0]["failed_checks"] == [] and listed[0]["checks_overridden"] is False
 
     download = client.get(url(case, f"/{body['id']}"), headers=staff.headers)
     assert download.status_code == 200 and download.mimetype == DOCX

@@ -79,10 +79,12 @@ def test_access_response_quotes_the_imported_notice(app, db, factory, letterhead
         assert "retention schedule" in letter.text
 
 
-def test_access_response_without_a_notice_points_to_it(app, db, factory, letterhead_school):
+def test_access_response_without_a_notice_is_marked_incomplete(app, db, factory, letterhead_school):
+    """A pointer to the notice is not Art 15 (issue 11 item 13): the letter cannot be issued."""
     case = factory.case(letterhead_school, today())
-    letter = open_letter(app, generate_letter(db, case, "access_response", actor_label="DPO"))
-    assert letter.text.count("privacy notice") >= 4
+    row = generate_letter(db, case, "access_response", actor_label="DPO")
+    assert row.blocked and any("purposes" in item for item in row.failed_checks)
+    assert "on request" not in open_letter(app, row).text
 
 
 def test_outcome_letter_uses_what_staff_said(app, db, factory, letterhead_school):

@@ -74,6 +74,8 @@ SCOPED = [
     # letters on a case name the requester: only the roles that see requesters download them
     ("post", CASE + "/letters", {"kind": ""}, ACTORS),
     ("get", CASE + "/letters/{letter}", None, DOCUMENTS),
+    # overriding the legal checks of a letter (this one passes them: nothing to override)
+    ("post", CASE + "/letters/{letter}/override", {"reason": "x"}, DPO_FORM),
     # what the requester uploaded (their ID): like letters, only for roles shown requesters
     ("get", CASE + "/evidence/{evidence}", None, DOCUMENTS),
     # gathering records (already started; the pupil is on no imported roll)
@@ -114,6 +116,7 @@ SCOPED = [
     ("post", SETTINGS + "/staff/{staff}", {"do": "nothing"}, DPO_FORM),
     ("post", SETTINGS + "/reminders", {"reminders": ""}, DPO_FORM),
     ("post", SETTINGS + "/notice", {}, DPO_FORM),
+    ("post", SETTINGS + "/art15", {}, DPO_FORM),
     # letter wording and logo (letters blueprint)
     ("get", SETTINGS + "/letters", None, DPO_PAGE),
     ("get", SETTINGS + "/letters/acknowledgement", None, DPO_PAGE),

@@ -26,7 +26,7 @@ import pytest
 from jinja2 import TemplateSyntaxError
 
 from sar_service.letters.context import LetterContext, NoticeFacts
-from sar_service.letters.kinds import KIND_NAMES, KINDS, get_kind, missing_content
+from sar_service.letters.kinds import KIND_NAMES, KINDS, get_kind, missing_content, missing_facts
 from sar_service.letters.render import (
     compose,
     default_template,
@@ -205,20 +205,28 @@ def test_access_response_has_every_article_15_item():
     assert "We do not make decisions about your child by automated means." in lines
     assert ctx.transfers_abroad in lines
     exemption, description = ctx.withheld[0]
-    assert f"{description}: withheld under the exemption for {exemption}" in lines
+    assert exemption in lines and description not in text  # the grounds, never what it was
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "the Department for Education (DfE)" in bullets
 
 
-def test_access_response_without_notice_facts_never_leaves_a_blank():
-    ctx = replace(sample_context("access_response"), notice=NoticeFacts(), withheld=[])
-    document, text = read(ctx)
-    assert text.count("privacy notice") >= 5
-    assert "withheld" not in text
-    styles = [p.style.name for p in document.paragraphs]
-    for here, after in zip(styles, styles[1:], strict=False):
-        assert not (here == "Heading 2" and after == "Heading 2"), "a heading with nothing under it"
-    assert missing_content(ctx, text) == []
+def test_access_response_without_notice_facts_is_not_complete():
+    """Issue 11 item 13: a pointer to the privacy notice, or "on request", is not Art 15."""
+    ctx = replace(
+        sample_context("access_response"),
+        notice=NoticeFacts(),
+        withheld=[],
+        withheld_grounds=[],
+        record_sources=[],
+        automated_decisions="",
+    )
+    _, text = read(ctx)
+    assert "on request" not in text and "Most of the information came from" not in text
+    missing = missing_content(ctx, text)
+    for item in ("purposes", "recipients", "how long", "sources", "automated means"):
+        assert any(item in label for label in missing), item
+    facts = missing_facts(ctx)
+    assert len(facts) == 6 and any("Article 15(1)(h)" in f for f in facts)
 
 
 def test_access_response_reports_a_missing_recipient():
