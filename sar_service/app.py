@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from sar_service.config import Settings
+from sar_service.resources import TEMPLATES_DIR
 
 
 def create_app(config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
@@ -16,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     settings = settings or Settings.from_env()
     app = Flask(
         __name__,
-        template_folder=str(_repo_templates()),
+        template_folder=str(TEMPLATES_DIR),
         static_folder="static",
         instance_path=str(settings.instance_dir),
     )
@@ -38,12 +39,6 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     _register_cli(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return app
-
-
-def _repo_templates():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "templates"
 
 
 def _init_database(app: Flask, settings: Settings) -> None:
