@@ -11,6 +11,7 @@ import click
 from sqlalchemy import select
 
 from sar_service import setup
+from sar_service.config import DEFAULT_PORT
 
 
 def _app():
@@ -194,7 +195,7 @@ def cron_cmd() -> None:
 
 
 @main.command("serve")
-@click.option("--port", envvar="PORT", default=5000, type=int)
+@click.option("--port", envvar="PORT", default=DEFAULT_PORT, type=int)
 @click.option("--host", default="127.0.0.1")
 def serve(port: int, host: str) -> None:
     """Everything for local use: Redis, worker, cron scheduler and the web app."""

@@ -30,6 +30,18 @@ def _secret_key(instance: Path, env: dict[str, str]) -> str:
     return key
 
 
+#: Where ``sar serve`` listens when ``PORT`` is unset.
+DEFAULT_PORT = 5000
+
+
+def _base_url(env: dict[str, str]) -> str:
+    """``BASE_URL``, else the local address the app listens on, so links follow ``PORT``."""
+    explicit = env.get("BASE_URL")
+    if explicit:
+        return explicit.rstrip("/")
+    return f"http://127.0.0.1:{env.get('PORT') or DEFAULT_PORT}"
+
+
 def _flag(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
@@ -76,7 +88,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             secret_key=_secret_key(instance, env),
             storage_dir=storage,
-            base_url=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            base_url=_base_url(env),
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT") or 25),
             smtp_username=env.get("SMTP_USERNAME") or None,

@@ -61,9 +61,13 @@ def serve(host: str, port: int) -> None:
 
     from sar_service import embedded_redis, setup
     from sar_service.app import create_app
+    from sar_service.config import Settings
 
-    app = create_app()
-    settings = app.config["SAR_SETTINGS"]
+    # The port given on the command line is the one links in emails use (unless BASE_URL is set),
+    # in this process and in the worker and cron it starts.
+    env = dict(os.environ, PORT=str(port))
+    settings = Settings.from_env(env)
+    app = create_app(settings=settings)
     children: list[subprocess.Popen] = []
     redis_proc = None
     # `kill`, systemd and `docker stop` send SIGTERM: clean up as for Ctrl-C, leave no orphans.
@@ -76,7 +80,7 @@ def serve(host: str, port: int) -> None:
             click.echo(f"Redis: bundled redis-server on {settings.redis_socket}")
         setup.migrate(app)
         email, password = _demo_login(app)
-        env = dict(os.environ, SAR_INSTANCE_DIR=str(settings.instance_dir))
+        env["SAR_INSTANCE_DIR"] = str(settings.instance_dir)
         for name in ("worker", "cron"):
             children.append(
                 subprocess.Popen([sys.executable, "-m", "sar_service.cli", name], env=env)

@@ -3,8 +3,11 @@ bundled Redis, a worker and the cron scheduler; /healthz is all ok; Ctrl-C stops
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -63,6 +66,17 @@ def start_serve(tmp_path: Path):
     return proc, f"http://127.0.0.1:{port}", log
 
 
+def acknowledgement_text(outbox: Path, reference: str) -> str | None:
+    """The plain-text body of the .eml acknowledging ``reference``, once written."""
+    for path in outbox.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = message.get_body(("plain",))
+        text = body.get_content() if body else ""
+        if reference in text:
+            return text
+    return None
+
+
 def children_of(pid: int) -> list[int]:
     """Live child processes of ``pid`` (from /proc)."""
     found = []
@@ -102,7 +116,10 @@ def test_serve_runs_the_whole_service(tmp_path: Path):
             reference = json.load(response)["reference"]
         # The worker started by serve sends the acknowledgement (to an .eml file by default).
         outbox = tmp_path / "outbox"
-        wait_for(lambda: any(reference in f.read_text() for f in outbox.glob("*.eml")), timeout=30)
+        sent = wait_for(lambda: acknowledgement_text(outbox, reference), timeout=30)
+        # BASE_URL is unset: the parent's links point at the port the service listens on.
+        links = re.findall(r"https?://[^\s<>\"]+", sent)
+        assert links and all(link.startswith(f"{base}/") for link in links), links
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)

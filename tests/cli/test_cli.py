@@ -1,4 +1,4 @@
-"""The ``sar`` command as an operator uses it (INTERFACES.md)."""
+"""The ``sar`` command as an operator uses it (docs/interfaces.md)."""
 
 from __future__ import annotations
 
