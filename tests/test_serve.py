@@ -142,3 +142,37 @@ def test_sigterm_stops_redis_the_worker_and_cron_too(tmp_path: Path):
         proc.wait(timeout=30)
     assert len(started) == 3  # redis-server, worker, cron
     wait_for(lambda: not any(alive(pid) for pid in started), timeout=15)
+
+
+def worker_child(pid: int) -> int | None:
+    """The ``sar worker`` process ``sar serve`` started, if one is running."""
+    for child in children_of(pid):
+        try:
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"worker" in argv:
+            return child
+    return None
+
+
+def test_a_worker_that_dies_is_started_again(tmp_path: Path):
+    proc, base, log = start_serve(tmp_path)
+    try:
+        wait_for(lambda: get_json(f"{base}/healthz")[0] == 200)
+        first = wait_for(lambda: worker_child(proc.pid))
+        os.kill(first, signal.SIGKILL)
+        second = wait_for(lambda: (pid := worker_child(proc.pid)) and pid != first and pid)
+        assert alive(second)
+
+        request = urllib.request.Request(
+            f"{base}/api/v1/schools/oakfield-primary/requests",
+            data=json.dumps(request_payload()).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            reference = json.load(response)["reference"]
+        wait_for(lambda: acknowledgement_text(tmp_path / "outbox", reference), timeout=60)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
