@@ -45,7 +45,9 @@ def _init_database(app: Flask, settings: Settings) -> None:
     from sar_service.background import outbox
     from sar_service.db import Database, close_session
 
-    db = Database(settings.database_url)
+    db = Database(
+        settings.database_url, settings.database_connect_timeout, settings.database_timeout
+    )
     app.extensions["sar.db"] = db
     event.listen(db.Session, "after_commit", outbox.dispatch_after_commit(app))
     event.listen(db.Session, "after_rollback", outbox.forget_on_rollback)
@@ -80,10 +82,13 @@ def _register_error_pages(app: Flask) -> None:
     from flask import request
     from werkzeug.exceptions import HTTPException, InternalServerError
 
+    from sar_service import unavailable
     from sar_service.api.problems import problem
 
     def _wants_problem() -> bool:
         return request.path.startswith("/api/")
+
+    unavailable.register(app)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

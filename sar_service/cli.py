@@ -11,7 +11,7 @@ import click
 from sqlalchemy import select
 
 from sar_service import setup
-from sar_service.config import DEFAULT_PORT
+from sar_service.config import DEFAULT_PORT, Settings
 
 
 def _app():
@@ -21,7 +21,8 @@ def _app():
         return ctx.find_root().obj["app"]
     from sar_service.app import create_app
 
-    return create_app()
+    # Workers, cron and commands may run statements longer than a web request's limit.
+    return create_app(settings=Settings.from_env().for_background())
 
 
 @click.group(help="SAR Service: data-protection requests for schools.")

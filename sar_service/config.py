@@ -6,6 +6,7 @@ With nothing set, everything works locally: an SQLite file and the bundled
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -42,6 +43,20 @@ def _base_url(env: dict[str, str]) -> str:
     return f"http://127.0.0.1:{env.get('PORT') or DEFAULT_PORT}"
 
 
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from ``name``, or a clear error naming the variable."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be more than 0 seconds, not {raw!r}")
+    return value
+
+
 def _flag(value: str | None, default: bool = False) -> bool:
     if value is None or value == "":
         return default
@@ -67,6 +82,13 @@ class Settings:
     outbox_dir: Path = field(default_factory=lambda: Path("instance/outbox"))
     storage_key: str | None = None
     testing: bool = False
+    #: Seconds to wait for a database connection before giving up (PostgreSQL).
+    database_connect_timeout: float = 3.0
+    #: Seconds one statement may run or wait for a lock: PostgreSQL's statement_timeout,
+    #: SQLite's busy timeout. Below gunicorn's 30 s, so a slow database is a 503, not a kill.
+    database_timeout: float = 10.0
+    #: The same for workers, cron and the command line, whose work may take longer.
+    database_job_timeout: float = 300.0
 
     @property
     def embedded_redis(self) -> bool:
@@ -97,4 +119,11 @@ class Settings:
             mail_from=env.get("MAIL_FROM") or "sar-service@localhost",
             outbox_dir=instance / "outbox",
             storage_key=env.get("STORAGE_KEY") or None,
+            database_connect_timeout=_seconds(env, "DATABASE_CONNECT_TIMEOUT", 3.0),
+            database_timeout=_seconds(env, "DATABASE_STATEMENT_TIMEOUT", 10.0),
+            database_job_timeout=_seconds(env, "DATABASE_JOB_STATEMENT_TIMEOUT", 300.0),
         )
+
+    def for_background(self) -> Settings:
+        """These settings for a worker, cron or command: the longer statement timeout."""
+        return dataclasses.replace(self, database_timeout=self.database_job_timeout)
