@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test lint format migration bench clean wheel-check
+.PHONY: run test lint format migration bench clean wheel-check prod-check
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ migration: $(VENV)/.installed
 ## Build the wheel, install it in a fresh virtualenv outside the checkout, serve from it.
 wheel-check:
 	$(PYTHON) .ci/wheel-check
+
+## The production topology for real: PostgreSQL, Redis, gunicorn x4, 2 workers, cron, SMTP.
+prod-check: $(VENV)/.installed-test
+	$(BIN)/python deploy/prod_check.py
 
 bench: $(VENV)/.installed-test
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
