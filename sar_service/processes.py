@@ -27,12 +27,27 @@ def run_worker(app, burst: bool = False) -> bool:
 
 
 def run_cron(app) -> None:
-    """RQ 3's cron scheduler with the schedule from ``sar_service.background.cron``."""
+    """RQ 3's cron scheduler with the schedule from ``sar_service.background.cron``.
+
+    RQ's scheduler ends on the first Redis error; this starts it again once Redis
+    answers, until it is asked to stop (its ``start`` then returns normally).
+    """
+    from redis.exceptions import RedisError
     from rq.cron import CronScheduler
 
-    scheduler = CronScheduler(connection=queues.connection(app))
-    cron.register_all(scheduler)
-    scheduler.start()
+    from sar_service import worker
+
+    conn = queues.connection(app)
+    while True:
+        scheduler = CronScheduler(connection=conn)
+        cron.register_all(scheduler)
+        try:
+            scheduler.start()
+            return
+        except RedisError as exc:
+            click.echo(f"cron: Redis unavailable ({exc}); waiting for it", err=True)
+        if not worker.wait_until_redis_answers(conn):
+            return
 
 
 def _demo_login(app) -> tuple[str, str | None]:

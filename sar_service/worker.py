@@ -82,6 +82,12 @@ def wait_for_redis(connection: Redis, first_wait: float, stop: threading.Event) 
     return False
 
 
+def wait_until_redis_answers(connection: Redis, first_wait: float = 1.0) -> bool:
+    """``wait_for_redis`` where SIGTERM or Ctrl-C end the wait (False) instead of the process."""
+    with _StopSignals() as signals:
+        return wait_for_redis(connection, first_wait, signals.received)
+
+
 def work(
     connection: Redis,
     queues: Callable[[], Sequence[Queue]],
@@ -108,9 +114,8 @@ def work(
         if time.monotonic() - started > HEALTHY_RUN:
             wait = 1.0
         log.warning("worker: the work loop ended; starting it again once Redis answers")
-        with _StopSignals() as signals:
-            if not wait_for_redis(connection, wait, signals.received):
-                log.info("worker: stop requested while waiting for Redis")
-                return worked
+        if not wait_until_redis_answers(connection, wait):
+            log.info("worker: stop requested while waiting for Redis")
+            return worked
         wait = min(wait * 2, MAX_RETRY_WAIT)
         log.info("worker: Redis answers again; resuming")
