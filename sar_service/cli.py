@@ -22,7 +22,16 @@ def _app():
     from sar_service.app import create_app
 
     # Workers, cron and commands may run statements longer than a web request's limit.
-    return create_app(settings=Settings.from_env().for_background())
+    return create_app(settings=settings_or_fail().for_background())
+
+
+def settings_or_fail() -> Settings:
+    """The settings from the environment, or a plain message naming the bad variable."""
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
 
 
 @click.group(help="SAR Service: data-protection requests for schools.")
@@ -202,6 +211,7 @@ def serve(port: int, host: str) -> None:
     """Everything for local use: Redis, worker, cron scheduler and the web app."""
     from sar_service import processes
 
+    settings_or_fail()
     processes.serve(host, port)
 
 
