@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.factories import request_payload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,6 +62,7 @@ def wait_for(condition, timeout: float = 90.0) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_worker_survives_redis_going_away_mid_job_and_resumes(
     app, client, db, factory, inbox, redis_server, tmp_path
 ):
