@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test lint format migration bench clean
+.PHONY: run test lint format migration bench clean wheel-check prod-check
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ format: $(VENV)/.installed-test
 ## New Alembic revision from the models: make migration m="add notifications"
 migration: $(VENV)/.installed
 	$(BIN)/python -m sar_service.devtools.migration "$(m)"
+
+## Build the wheel, install it in a fresh virtualenv outside the checkout, serve from it.
+wheel-check:
+	$(PYTHON) .ci/wheel-check
+
+## The production topology for real: PostgreSQL, Redis, gunicorn x4, 2 workers, cron, SMTP.
+prod-check: $(VENV)/.installed-test
+	$(BIN)/python deploy/prod_check.py
 
 bench: $(VENV)/.installed-test
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -9,6 +9,7 @@ from flask import Flask
 
 from sar_service import security_headers
 from sar_service.config import Settings
+from sar_service.resources import TEMPLATES_DIR
 
 
 def create_app(config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
@@ -16,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     settings = settings or Settings.from_env()
     app = Flask(
         __name__,
-        template_folder=str(_repo_templates()),
+        template_folder=str(TEMPLATES_DIR),
         static_folder="static",
         instance_path=str(settings.instance_dir),
     )
@@ -41,17 +42,13 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     return app
 
 
-def _repo_templates():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
 def _init_database(app: Flask, settings: Settings) -> None:
     from sar_service.background import outbox
     from sar_service.db import Database, close_session
 
-    db = Database(settings.database_url)
+    db = Database(
+        settings.database_url, settings.database_connect_timeout, settings.database_timeout
+    )
     app.extensions["sar.db"] = db
     outbox.install(app, db.Session)
     app.teardown_appcontext(close_session)
@@ -85,10 +82,13 @@ def _register_error_pages(app: Flask) -> None:
     from flask import request
     from werkzeug.exceptions import HTTPException, InternalServerError
 
+    from sar_service import unavailable
     from sar_service.web.problems import problem
 
     def _wants_problem() -> bool:
         return request.path.startswith("/api/")
+
+    unavailable.register(app)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -11,6 +11,7 @@ import click
 from sqlalchemy import select
 
 from sar_service import setup
+from sar_service.config import DEFAULT_PORT, Settings
 
 
 def _app():
@@ -20,7 +21,17 @@ def _app():
         return ctx.find_root().obj["app"]
     from sar_service.app import create_app
 
-    return create_app()
+    # Workers, cron and commands may run statements longer than a web request's limit.
+    return create_app(settings=settings_or_fail().for_background())
+
+
+def settings_or_fail() -> Settings:
+    """The settings from the environment, or a plain message naming the bad variable."""
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail exits
 
 
 @click.group(help="SAR Service: data-protection requests for schools.")
@@ -194,12 +205,13 @@ def cron_cmd() -> None:
 
 
 @main.command("serve")
-@click.option("--port", envvar="PORT", default=5000, type=int)
+@click.option("--port", envvar="PORT", default=DEFAULT_PORT, type=int)
 @click.option("--host", default="127.0.0.1")
 def serve(port: int, host: str) -> None:
     """Everything for local use: Redis, worker, cron scheduler and the web app."""
     from sar_service import processes
 
+    settings_or_fail()
     processes.serve(host, port)
 
 

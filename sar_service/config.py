@@ -6,6 +6,7 @@ With nothing set, everything works locally: an SQLite file and the bundled
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -30,6 +31,32 @@ def _secret_key(instance: Path, env: dict[str, str]) -> str:
     key = secrets.token_urlsafe(48)
     write_private(path, key)
     return key
+
+
+#: Where ``sar serve`` listens when ``PORT`` is unset.
+DEFAULT_PORT = 5000
+
+
+def _base_url(env: dict[str, str]) -> str:
+    """``BASE_URL``, else the local address the app listens on, so links follow ``PORT``."""
+    explicit = env.get("BASE_URL")
+    if explicit:
+        return explicit.rstrip("/")
+    return f"http://127.0.0.1:{env.get('PORT') or DEFAULT_PORT}"
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    """A positive number of seconds from ``name``, or a clear error naming the variable."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be more than 0 seconds, not {raw!r}")
+    return value
 
 
 def _flag(value: str | None, default: bool = False) -> bool:
@@ -61,6 +88,13 @@ class Settings:
     password_hash: str = "default"
     #: How many reverse proxies in front of the app set ``X-Forwarded-For``/``-Proto``.
     trusted_proxies: int = 0
+    #: Seconds to wait for a database connection before giving up (PostgreSQL).
+    database_connect_timeout: float = 3.0
+    #: Seconds one statement may run or wait for a lock: PostgreSQL's statement_timeout,
+    #: SQLite's busy timeout. Below gunicorn's 30 s, so a slow database is a 503, not a kill.
+    database_timeout: float = 10.0
+    #: The same for workers, cron and the command line, whose work may take longer.
+    database_job_timeout: float = 300.0
 
     @property
     def embedded_redis(self) -> bool:
@@ -82,7 +116,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             secret_key=_secret_key(instance, env),
             storage_dir=storage,
-            base_url=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            base_url=_base_url(env),
             smtp_host=env.get("SMTP_HOST") or None,
             smtp_port=int(env.get("SMTP_PORT") or 25),
             smtp_username=env.get("SMTP_USERNAME") or None,
@@ -93,4 +127,11 @@ class Settings:
             storage_key=env.get("STORAGE_KEY") or None,
             password_hash=check_profile(env.get("SAR_PASSWORD_HASH") or "default"),
             trusted_proxies=int(env.get("TRUSTED_PROXIES") or 0),
+            database_connect_timeout=_seconds(env, "DATABASE_CONNECT_TIMEOUT", 3.0),
+            database_timeout=_seconds(env, "DATABASE_STATEMENT_TIMEOUT", 10.0),
+            database_job_timeout=_seconds(env, "DATABASE_JOB_STATEMENT_TIMEOUT", 300.0),
         )
+
+    def for_background(self) -> Settings:
+        """These settings for a worker, cron or command: the longer statement timeout."""
+        return dataclasses.replace(self, database_timeout=self.database_job_timeout)

@@ -14,6 +14,7 @@ before talking to SMTP, auditing a download before streaming it) calls
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -58,22 +59,48 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the settings each backend needs to behave."""
+def make_engine(url: str, connect_timeout: float = 3.0, statement_timeout: float = 10.0) -> Engine:
+    """An engine with the settings each backend needs to behave, and bounded waits.
+
+    ``connect_timeout`` bounds connecting (a server that is down or hung);
+    ``statement_timeout`` bounds one statement, lock waits included (PostgreSQL's
+    ``statement_timeout``; SQLite's busy timeout). Either raises ``OperationalError``,
+    which the app answers with 503 (see ``sar_service.unavailable``).
+    """
     if url.startswith("sqlite"):
         _create_private_sqlite_file(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        busy_ms = int(statement_timeout * 1000)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": statement_timeout}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={busy_ms}")
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if url.startswith("postgresql"):
+        connect_args = {
+            # libpq counts whole seconds and treats less than 2 as 2.
+            "connect_timeout": max(2, math.ceil(connect_timeout)),
+            "options": f"-c statement_timeout={int(statement_timeout * 1000)}",
+            # Notice a peer that vanished without closing the connection.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=connect_timeout + statement_timeout,
+        connect_args=connect_args,
+    )
 
 
 def _create_private_sqlite_file(url: str) -> None:
@@ -87,9 +114,10 @@ def _create_private_sqlite_file(url: str) -> None:
 class Database:
     """Holds the engine and session factory for one app."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, connect_timeout: float = 3.0, statement_timeout: float = 10.0):
         self.url = url
-        self.engine = make_engine(url)
+        self.connect_timeout = connect_timeout
+        self.engine = make_engine(url, connect_timeout, statement_timeout)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
 
     def after_fork(self) -> None:

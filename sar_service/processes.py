@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 
 import click
@@ -14,22 +13,42 @@ from sar_service.private_files import write_private
 
 
 def run_worker(app, burst: bool = False) -> bool:
-    """An RQ worker on every named queue; jobs run inside this app's context."""
-    from rq import Worker
+    """An RQ worker on every named queue, jobs in this process and this app's context.
+
+    It keeps going through Redis outages of any length (see ``sar_service.worker``).
+    """
+    from sar_service import worker
 
     jobs.bind_app(app)
-    conn = queues.connection(app)
-    worker = Worker([queues.queue(n, app) for n in queues.QUEUE_NAMES], connection=conn)
-    return worker.work(burst=burst, logging_level="INFO")
+    return worker.work(
+        queues.connection(app),
+        lambda: [queues.queue(n, app) for n in queues.QUEUE_NAMES],
+        burst=burst,
+    )
 
 
 def run_cron(app) -> None:
-    """RQ 3's cron scheduler with the schedule from ``sar_service.background.cron``."""
+    """RQ 3's cron scheduler with the schedule from ``sar_service.background.cron``.
+
+    RQ's scheduler ends on the first Redis error; this starts it again once Redis
+    answers, until it is asked to stop (its ``start`` then returns normally).
+    """
+    from redis.exceptions import RedisError
     from rq.cron import CronScheduler
 
-    scheduler = CronScheduler(connection=queues.connection(app))
-    cron.register_all(scheduler)
-    scheduler.start()
+    from sar_service import worker
+
+    conn = queues.connection(app)
+    while True:
+        scheduler = CronScheduler(connection=conn)
+        cron.register_all(scheduler)
+        try:
+            scheduler.start()
+            return
+        except RedisError as exc:
+            click.echo(f"cron: Redis unavailable ({exc}); waiting for it", err=True)
+        if not worker.wait_until_redis_answers(conn):
+            return
 
 
 def _demo_login(app) -> tuple[str, str | None]:
@@ -61,10 +80,15 @@ def serve(host: str, port: int) -> None:
 
     from sar_service import embedded_redis, setup
     from sar_service.app import create_app
+    from sar_service.config import Settings
+    from sar_service.supervisor import Child, Supervisor
 
-    app = create_app()
-    settings = app.config["SAR_SETTINGS"]
-    children: list[subprocess.Popen] = []
+    # The port given on the command line is the one links in emails use (unless BASE_URL is set),
+    # in this process and in the worker and cron it starts.
+    env = dict(os.environ, PORT=str(port))
+    settings = Settings.from_env(env)
+    app = create_app(settings=settings)
+    supervisor = None
     redis_proc = None
     # `kill`, systemd and `docker stop` send SIGTERM: clean up as for Ctrl-C, leave no orphans.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
@@ -76,21 +100,20 @@ def serve(host: str, port: int) -> None:
             click.echo(f"Redis: bundled redis-server on {settings.redis_socket}")
         setup.migrate(app)
         email, password = _demo_login(app)
-        env = dict(os.environ, SAR_INSTANCE_DIR=str(settings.instance_dir))
-        for name in ("worker", "cron"):
-            children.append(
-                subprocess.Popen([sys.executable, "-m", "sar_service.cli", name], env=env)
-            )
+        env["SAR_INSTANCE_DIR"] = str(settings.instance_dir)
+        # Started again if they die, as systemd's Restart=always does in production.
+        supervisor = Supervisor(
+            [
+                Child(name, [sys.executable, "-m", "sar_service.cli", name], env)
+                for name in ("worker", "cron")
+            ]
+        )
+        supervisor.start()
         click.echo(f"\nSAR Service on http://{host}:{port}/  (staff: http://{host}:{port}/staff/)")
         click.echo(f"Demo DPO login: {email} / {password or '(see the first run)'}\n")
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        if supervisor is not None:
+            supervisor.stop()
         if redis_proc is not None:
             embedded_redis.stop(redis_proc)

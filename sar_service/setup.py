@@ -7,7 +7,6 @@ import io
 import re
 import secrets
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +15,8 @@ from sar_service.auth.passwords import hash_password
 from sar_service.models import CalendarEntry, Membership, School, User
 from sar_service.models.school import SCHOOL_KINDS
 from sar_service.models.user import ROLES
+from sar_service.resources import MIGRATIONS_DIR
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}$")
 
 
@@ -25,7 +24,7 @@ def alembic_config(url: str):
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 

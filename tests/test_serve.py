@@ -3,8 +3,11 @@ bundled Redis, a worker and the cron scheduler; /healthz is all ok; Ctrl-C stops
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -63,6 +66,17 @@ def start_serve(tmp_path: Path):
     return proc, f"http://127.0.0.1:{port}", log
 
 
+def acknowledgement_text(outbox: Path, reference: str) -> str | None:
+    """The plain-text body of the .eml acknowledging ``reference``, once written."""
+    for path in outbox.glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = message.get_body(("plain",))
+        text = body.get_content() if body else ""
+        if reference in text:
+            return text
+    return None
+
+
 def children_of(pid: int) -> list[int]:
     """Live child processes of ``pid`` (from /proc)."""
     found = []
@@ -102,7 +116,10 @@ def test_serve_runs_the_whole_service(tmp_path: Path):
             reference = json.load(response)["reference"]
         # The worker started by serve sends the acknowledgement (to an .eml file by default).
         outbox = tmp_path / "outbox"
-        wait_for(lambda: any(reference in f.read_text() for f in outbox.glob("*.eml")), timeout=30)
+        sent = wait_for(lambda: acknowledgement_text(outbox, reference), timeout=30)
+        # BASE_URL is unset: the parent's links point at the port the service listens on.
+        links = re.findall(r"https?://[^\s<>\"]+", sent)
+        assert links and all(link.startswith(f"{base}/") for link in links), links
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
@@ -125,3 +142,37 @@ def test_sigterm_stops_redis_the_worker_and_cron_too(tmp_path: Path):
         proc.wait(timeout=30)
     assert len(started) == 3  # redis-server, worker, cron
     wait_for(lambda: not any(alive(pid) for pid in started), timeout=15)
+
+
+def worker_child(pid: int) -> int | None:
+    """The ``sar worker`` process ``sar serve`` started, if one is running."""
+    for child in children_of(pid):
+        try:
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"worker" in argv:
+            return child
+    return None
+
+
+def test_a_worker_that_dies_is_started_again(tmp_path: Path):
+    proc, base, log = start_serve(tmp_path)
+    try:
+        wait_for(lambda: get_json(f"{base}/healthz")[0] == 200)
+        first = wait_for(lambda: worker_child(proc.pid))
+        os.kill(first, signal.SIGKILL)
+        second = wait_for(lambda: (pid := worker_child(proc.pid)) and pid != first and pid)
+        assert alive(second)
+
+        request = urllib.request.Request(
+            f"{base}/api/v1/schools/oakfield-primary/requests",
+            data=json.dumps(request_payload()).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            reference = json.load(response)["reference"]
+        wait_for(lambda: acknowledgement_text(tmp_path / "outbox", reference), timeout=60)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)

@@ -133,7 +133,7 @@ class SchoolCalendar:
     """Days on which one school meets: term days less weekends, bank holidays and closures.
 
     With no terms configured, or for a day outside every configured term's year
-    span, it falls back to weekdays that are not bank holidays (LEGAL.md), which
+    span, it falls back to weekdays that are not bank holidays (docs/legal.md), which
     can only make a deadline earlier, never later, than the true one.
     """
 

@@ -1,4 +1,4 @@
-"""Statutory clocks for schools' data-protection requests (rules: /work/shared/LEGAL.md).
+"""Statutory clocks for schools' data-protection requests (rules: docs/legal.md).
 
 Pure date maths: no database, no Flask, no I/O and no reading of "today". Every
 date is an argument, so the same events always give the same due date, and each
@@ -28,7 +28,7 @@ CLARIFICATION_REQUESTED = "clarification_requested"
 CLARIFICATION_RECEIVED = "clarification_received"
 EXTENDED = "extended"
 
-#: The clock starts on the latest of these (LEGAL.md rule 1).
+#: The clock starts on the latest of these (docs/legal.md, rule 1).
 START_KINDS = frozenset({RECEIVED, IDENTITY_VERIFIED, AUTHORITY_CONFIRMED, FEE_RECEIVED})
 KINDS = START_KINDS | {CLARIFICATION_REQUESTED, CLARIFICATION_RECEIVED, EXTENDED}
 

@@ -2,7 +2,7 @@
 
 One .docx per kind, from ``sar_service.letters.samples.sample_context`` (a
 made-up school, Oakfield Primary, and a made-up family), with the default
-wording in ``templates/letters/``. Run after a wording change and commit the
+wording in ``sar_service/templates/letters/``. Run after a wording change and commit the
 result, so a school can read every letter before installing anything:
 
     .venv/bin/python docs/letters/make.py

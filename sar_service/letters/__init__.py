@@ -24,8 +24,8 @@ Wiring into the service:
 - ``inputs``     checks on what staff add (outcome, reasons, withheld, told);
 - ``api``        the JSON API routes; ``views`` + ``pages`` the staff pages.
 
-The default wording lives in ``templates/letters/<kind>.txt`` at the top of
-the repository.
+The default wording lives in ``sar_service/templates/letters/<kind>.txt`` (package
+data, so an installed wheel has it).
 """
 
 

@@ -5,7 +5,7 @@ them on every rendered letter, and ``validate_template`` runs them on a
 school's edited wording so that, say, deleting the ICO paragraph from the
 refusal is reported when the template is saved. Checks match loosely (case,
 spacing, curly quotes) so a school may reword freely, as long as the legal
-point is still there. Sources: LEGAL.md beside the project (Art 12, 15, 19,
+point is still there. Sources: docs/legal.md (Art 12, 15, 19,
 12A UK GDPR; DPA 2018 s.164A; the 2005 Pupil Information Regulations).
 """
 

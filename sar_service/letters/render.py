@@ -18,6 +18,8 @@ from docx import Document
 from jinja2 import Template, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
 
+from sar_service.resources import LETTER_TEMPLATES_DIR
+
 from .context import LetterContext, Letterhead
 from .docx_writer import write_docx
 from .kinds import get_kind, missing_content
@@ -46,8 +48,8 @@ __all__ = [
 
 
 def template_dir() -> Path:
-    """The repository's ``templates/letters`` (the project installs editable)."""
-    return Path(__file__).resolve().parents[2] / "templates" / "letters"
+    """The default letter wording shipped in the package (``sar_service/templates/letters``)."""
+    return LETTER_TEMPLATES_DIR
 
 
 @lru_cache(maxsize=64)
@@ -153,7 +155,7 @@ def render_letter(
 
     ``template_text`` is a school's edited wording (already checked with
     :func:`validate_template` when saved); ``None`` uses the default file
-    from ``template_directory`` or the repository's ``templates/letters``.
+    from ``template_directory`` or the package's ``templates/letters``.
     """
     letter = compose(ctx, template_text, template_directory)
     return _write_docx(letter, ctx)

@@ -2,7 +2,7 @@
 
 Used to test-render a school's edited template when it is saved (so mistakes
 show then, not at send time), for the golden-text tests, the docs and the
-benchmark. The dates follow LEGAL.md: a request received on Monday 2 March
+benchmark. The dates follow docs/legal.md: a request received on Monday 2 March
 2026 is due on Thursday 2 April 2026, or Tuesday 2 June 2026 if extended; the
 educational record is due on Monday 23 March 2026 (15 school days).
 

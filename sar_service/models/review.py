@@ -13,7 +13,7 @@ from sar_service.db import Base, UTCDateTime
 DECISIONS = ("pending", "accepted", "rejected")
 BUNDLE_STATUSES = ("queued", "building", "ready", "failed")
 
-#: The exemptions schools meet most (LEGAL.md); every withholding names one.
+#: The exemptions schools meet most (docs/legal.md); every withholding names one.
 EXEMPTIONS = {
     "third_party": "Third-party data (other pupils, parents or staff)",
     "serious_harm": "Serious harm (education or social work data)",

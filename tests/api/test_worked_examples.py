@@ -1,4 +1,4 @@
-"""Every worked example in LEGAL.md, through the public API: log the case with
+"""Every worked example in docs/legal.md, through the public API: log the case with
 ``received_on``, apply actions with ``on`` dates, read ``due_date`` back."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ``sar`` command as an operator uses it (INTERFACES.md)."""
+"""The ``sar`` command as an operator uses it (docs/interfaces.md)."""
 
 from __future__ import annotations
 
@@ -107,3 +107,18 @@ def test_init_in_a_fresh_instance_folder(tmp_path):
         assert "up to date" in done.stdout
     assert (tmp_path / "sar.sqlite3").exists()
     assert (tmp_path / "secret_key").exists()
+
+
+def test_a_bad_setting_is_a_plain_message_not_a_traceback(tmp_path):
+    env = dict(os.environ, SAR_INSTANCE_DIR=str(tmp_path), DATABASE_STATEMENT_TIMEOUT="soon")
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "sar_service.cli", "init"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "DATABASE_STATEMENT_TIMEOUT must be a number of seconds" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""The statutory clocks, checked against LEGAL.md's worked examples and edge cases.
+"""The statutory clocks, checked against the worked examples in docs/legal.md and edge cases.
 
 Pure date maths, so no fixtures: run with `pytest --noconftest`.
 """
@@ -53,7 +53,7 @@ def text(deadline: Deadline) -> str:
     return " ".join(deadline.explanation)
 
 
-# --- LEGAL.md worked examples ---------------------------------------------------------------
+# --- docs/legal.md worked examples ---------------------------------------------------------------
 
 WORKED_EXAMPLES = [
     pytest.param([received(D(2025, 9, 3))], D(2025, 10, 3), id="3 Sep 2025"),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from sar_service import mail
+from sar_service.resources import EMAIL_TEMPLATES_DIR
 
-EMAILS = Path(__file__).resolve().parents[2] / "templates" / "email"
+EMAILS = EMAIL_TEMPLATES_DIR
 LAYOUTS = {"_layout"}  # extended by the others, never sent alone
 
 

@@ -19,11 +19,12 @@ from sar_service.background import queues, tasks
 from sar_service.letters.kinds import KIND_NAMES as LETTER_KINDS
 from sar_service.models import notification as notification_model
 from sar_service.notify import kinds
+from sar_service.resources import EMAIL_TEMPLATES_DIR
 from workflows.effects import Effect
 from workflows.states import TRANSITIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-EMAIL_TEMPLATES = ROOT / "templates" / "email"
+EMAIL_TEMPLATES = EMAIL_TEMPLATES_DIR
 SCANNED = ("sar_service", "workflows", "tests", "bench")
 
 # --- the registries themselves ---------------------------------------------------------------

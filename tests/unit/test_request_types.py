@@ -27,6 +27,7 @@ from sar_service.models.case import CaseType
 from sar_service.notices import answers, mining
 from sar_service.notify import reminders
 from sar_service.records import bundle, gathering
+from sar_service.resources import TEMPLATES_DIR
 from sar_service.staff import forms
 from workflows import request_types
 from workflows.request_types import CLOCKS, REQUEST_TYPES, Detail, NoticeRight, RequestType
@@ -193,7 +194,7 @@ def test_no_letter_template_lists_types_by_name():
     """Templates ask the context (``extension_possible`` ...), never spell a list of types."""
     names = "|".join(REQUEST_TYPES)
     quoted = re.compile(rf"""["']({names})["']""")
-    for path in sorted((ROOT / "templates").rglob("*")):
+    for path in sorted(TEMPLATES_DIR.rglob("*")):
         if path.is_file() and path.suffix in {".txt", ".html"}:
             assert not quoted.search(path.read_text(encoding="utf-8")), path
 
