@@ -58,8 +58,10 @@ _NOT_ORG = {
     "if", "whether", "when", "where", "how", "that", "which", "who", "whom", "what", "why",
     "because", "unless", "so",
     "as", "please", "us", "you", "them", "it", "anyone", "anybody", "everyone", "this", "these",
-    "those", "parents", "parent", "carers", "pupils", "yourself",
+    "those", "parents", "parent", "carers", "pupils", "yourself", "your", "and",
 }  # fmt: skip
+# Sending data abroad is a transfer, not a recipient: "to a country outside the UK".
+_ABROAD = _rx(r"\bcountr(?:y|ies)\b|\boutside the (?:uk|eea|european)|\babroad\b|\boverseas\b")
 _RIGHT_PROSE = _rx(
     r"\bright to\b|information commissioner|\bico\b|\bsubject access\b|\bopts? out\b"
     r"|\bwithdraw\w*\b.*\bconsent\b|(?:receive|request|have|get|ask for|see) a copy of"
@@ -97,7 +99,8 @@ def _org_fragments(rest: str) -> list[str]:
     out = []
     for part in split_list(_REST_END.split(rest, maxsplit=1)[0]):
         words = clean(part).split()
-        if words and len(words) <= 8 and words[0].lower() not in _NOT_ORG:
+        abroad = _ABROAD.search(part)
+        if words and len(words) <= 8 and words[0].lower() not in _NOT_ORG and not abroad:
             out.append(" ".join(words))
     return out
 
@@ -151,7 +154,7 @@ class Found:
 
     def take_list(self, unit: dict[str, Any], topic: str) -> None:
         self.take_prose(unit["lead_in"], topic)
-        kind = list_kind(unit["lead_in"], topic)
+        kind = list_kind(unit["lead_in"], topic, unit["items"])
         self.listed_recipients |= kind == "recipients"
         for item in unit["items"]:
             if kind == "retention":
