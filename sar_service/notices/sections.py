@@ -173,16 +173,23 @@ def sentences(text: str) -> list[str]:
 
 def list_kind(lead_in: str, topic: str, items: list[str] | None = None) -> str:
     """What a list holds: Articles or laws are that; else its lead-in decides, else its topic."""
+    return classify_list(lead_in, topic, items)[0]
+
+
+def classify_list(lead_in: str, topic: str, items: list[str] | None = None) -> tuple[str, str]:
+    """(kind, how it was decided): "items", "lead_in", "heading" or "guess"."""
     items = items or []
     if items:
         bases = sum(1 for item in items if _BASIS_ITEM.search(item))
         laws = sum(1 for item in items if _LAW_ITEM.search(item))
         if max(bases, laws) * 2 > len(items):
-            return "lawful_bases" if bases >= laws else "legislation"
+            return ("lawful_bases" if bases >= laws else "legislation"), "items"
     last = sentences(lead_in)[-1] if lead_in else ""
     kind = next((k for k, rx in _LEAD_INS if rx.search(last)), None)
     if kind:
-        return kind
+        return kind, "lead_in"
     if topic in _LIST_TOPICS:
-        return topic
-    return "categories" if re.search(r"\binclud\w*\W*$", last, re.I) else "other"
+        return topic, "heading"
+    if re.search(r"\binclud\w*\W*$", last, re.I):
+        return "categories", "guess"
+    return "other", "guess"
