@@ -17,7 +17,8 @@ from sar_service.notices.sections import sentences, unit_text
 
 FEATURES = {
     "cctv": r"\bcctv\b|\bcameras?\b|closed[- ]circuit|surveillance|\bfootage\b",
-    "photographs": r"\bphoto(?:graph)?s?\b|\bimages?\b|\bvideos?\b|\bfilm(?:ing|ed)?\b|\bpictures?\b",
+    "photographs": r"\bphoto(?:graph)?s?\b|\bimages?\b|\bvideos?\b|\bfilm(?:ing|ed)?\b"
+    r"|\bpictures?\b",
     "biometrics": r"\bbiometric|\bfingerprints?\b|\bfacial recognition\b",
     "transfers_abroad": r"outside (?:the )?(?:uk|united kingdom|eea|european)|\babroad\b"
     r"|\boverseas\b|\binternational(?:ly)?\b|\bthird countr|adequacy|standard contractual",

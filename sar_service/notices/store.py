@@ -43,6 +43,16 @@ def import_notice(
     return notice
 
 
+def import_pasted(
+    session: Session, school: School, text: str, imported_by: str = ""
+) -> PrivacyNotice:
+    """A notice pasted as text (web page text, or its HTML source)."""
+    from sar_service.notices.html import looks_like_html
+
+    name = "pasted notice.html" if looks_like_html(text) else "pasted notice.txt"
+    return import_notice(session, school, text.encode("utf-8"), name, imported_by)
+
+
 def current_notice_row(session: Session, school: School) -> PrivacyNotice | None:
     """The school's newest imported notice (file name, who, when, text and data)."""
     return session.scalar(
@@ -54,9 +64,11 @@ def current_notice_row(session: Session, school: School) -> PrivacyNotice | None
 
 
 def current_notice(session: Session, school: School) -> dict[str, Any] | None:
-    """The parsed data of the school's newest notice, or None if it has none."""
+    """The data of the school's newest notice, staff's corrections applied; None if none."""
+    from sar_service.notices.review import effective
+
     row = current_notice_row(session, school)
-    return row.data if row else None
+    return effective(row) if row else None
 
 
 def summary(data: dict[str, Any]) -> dict[str, Any]:
