@@ -112,12 +112,10 @@ def _why_not(case: Case, kind: str, taken: set[str]) -> str | None:
 
 def available_kinds(session: Session, case: Case) -> list[str]:
     """The kinds of letter that make sense for this case now (for the 'Create letter' form)."""
+    # The privacy-notice check is left to why_not at generation time: offering the kind
+    # costs no query, and asking for it says what to confirm first.
     taken = _actions_taken(session, case, KIND_FOR_ACTION.values())
-    return [
-        kind
-        for kind in KIND_NAMES
-        if _why_not(case, kind, taken) is None and _notice_not_ready(session, case, kind) is None
-    ]
+    return [kind for kind in KIND_NAMES if _why_not(case, kind, taken) is None]
 
 
 def letterhead(school: School, *, with_logo: bool = True) -> Letterhead:

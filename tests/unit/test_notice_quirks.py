@@ -180,8 +180,10 @@ def test_recipients_are_named_bodies_or_classes_and_transfers_are_not_recipients
         "outside the UK, we make sure it is protected."
     )
     assert [(i["label"], i["kind"]) for i in parsed["recipients"]] == [
-        ("Ofsted", "body"), ("Catering provider", "class"), ("Arbor Education, our MIS supplier", "body"),
-    ]  # fmt: skip
+        ("Ofsted", "body"),
+        ("Catering provider", "class"),
+        ("Arbor Education, our MIS supplier", "body"),
+    ]
     assert parsed["topics"]["transfers_abroad"] == [
         "Where we transfer personal data to a country outside the UK, we make sure it is protected."
     ]
