@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sar_service.notices.words import is_generic, tokens
+from sar_service.notices.words import is_concept, is_generic, normalise, tokens
 
 K1, B = 1.2, 0.75
 HEADING_WEIGHT = 2  # a heading word counts as often as this in its passages
@@ -117,7 +117,7 @@ def _correct(index: Index, token: str) -> str:
 
     Generic words ("policy") are left alone: near misses of them are other words.
     """
-    if token in index.df or len(token) < 5 or is_generic(token):
+    if token in index.df or len(token) < 5 or is_generic(token) or is_concept(token):
         return token
     for variant in _deletions(token):
         if variant in index.vocab:
@@ -147,6 +147,8 @@ _CUES = [
     (topic, re.compile(pattern, re.I))
     for topic, pattern in (
         ("purposes", r"\bwhat (?:do|does|will|would) (?:you|u|the school|they) (?:\w+ )?use\b"
+                     r"|\bwhat (?:do|does|will) (?:you|u|the school|they) do with\b"
+                     r"|\bused? (?:for|4)\b"
                      r"|\buse\b.*\b(?:for|4)\W*$|\bhow (?:do|will|does|would) (?:you|u|the school)"
                      r" use\b|\bwhat for\b|\bpurposes?\b|\bwhy (?:do|does) (?:you|u|the school) "
                      r"(?:need|collect|want|hold|have|keep|ask|use)"),
@@ -154,10 +156,17 @@ _CUES = [
                        r"|have|keep|collect|got|store|process|know)\b|\bwhat do (?:you|u) (?:hold"
                        r"|have|keep|collect|know)\b|\bcategor|\bwhat (?:kinds?|sorts?|types?) of\b"
                        r"|^(?:do|does) (?:you|u|the school) (?:keep|hold|have|collect|record|store"
-                       r"|process)\b(?!.*\b(?:how long|securely|safe|abroad|overseas)\b)"),
+                       r"|process)\b(?!.*\b(?:how long|securely|safe|abroad|overseas|after|once"
+                       r"|until|leaves?|left|forever)\b)"),
+        ("retention", r"\b(?:after|once|when) (?:\w+ ){0,3}(?:leave|leaves|left|gone)\b"
+                      r"|\bforever\b|\bhow many years\b"),
+        ("rights", r"\bhow (?:do|can|would) i (?:request|ask for|get|see|obtain|access|make)\b"),
         ("collecting", r"\bhow (?:do|does) (?:you|u|the school) (?:collect|get|obtain|gather)\b"
                        r"|\bwhere (?:do|does) (?:you|u|the school) get\b"),
-        ("recipients", r"\bwho (?:else )?(?:sees|can see|has access|gets|receives)\b"),
+        ("recipients", r"\bwho (?:else )?(?:sees|can see|has access|gets|receives)\b"
+                       r"|\b(?:do|does|will|would|can) (?:the |a |an |any |your )?(?:\w+ ){1,3}"
+                       r"(?:get|see|receive|have access to)\b(?: \w+){0,3} (?:my|our|his|her|their"
+                       r"|any|pupil|student|child)"),
         ("contact", r"\bwho (?:do|should|can) i (?:speak|talk|write|contact|ask)\b"),
     )
 ]  # fmt: skip
@@ -178,7 +187,8 @@ def search(notice: dict[str, Any], question: str, limit: int = 3) -> list[dict[s
 
 
 def _search(index: Index, question: str, terms: list[str]) -> list[dict[str, Any]]:
-    cued = {topic for topic, rx in _CUES if rx.search(question)}
+    said = " ".join(normalise(question).split())
+    cued = {topic for topic, rx in _CUES if rx.search(question) or rx.search(said)}
     wanted = cued or {TOPIC_OF[t] for t in terms if t in TOPIC_OF}
     near = set().union(*(_NEAR.get(t, set()) for t in wanted)) if wanted else set()
     meaningful = {t for t in terms if not is_generic(t)}

@@ -30,7 +30,8 @@ TEXT_SPEAK = {
 }  # fmt: skip
 
 PHRASES = [
-    (r"data protection officer|data protection lead|\bd\.?p\.?o\.?\b", " dpo "),
+    (r"data protection (?:officer|lead|person|contact|manager|co-?ordinator)|\bd\.?p\.?o\.?\b",
+     " dpo "),
     (r"information commissioner(?:'?s)?(?: office)?|\bi\.?c\.?o\.?\b", " ico "),
     (r"closed[- ]circuit(?: television)?|security cameras?|\bcctv\b", " cctv "),
     (r"department for education|\bd\.?f\.?e\.?\b", " dfe "),
@@ -53,7 +54,7 @@ SYNONYMS = {
     "photo": ("photo", "photograph", "picture", "image", "video", "film", "filming", "selfie"),
     "keep": ("keep", "kept", "retain", "retention", "store", "stor", "howlong", "delet", "destroy",
              "eras", "dispos", "archiv", "shred"),
-    "share": ("share", "shar", "give", "giv", "gave", "pass", "disclos", "send", "sent",
+    "share": ("share", "shar", "give", "giv", "gave", "given", "pass", "disclos", "send", "sent",
               "recipient", "thirdparty", "transfer", "provid", "hand"),
     "complain": ("complain", "complaint", "concern", "unhappy", "grievanc", "ico"),
     "dpo": ("dpo",),
@@ -68,7 +69,8 @@ SYNONYMS = {
     "access": ("access", "copy", "subjectaccess"),
     "medical": ("medical", "health", "allergi", "allergy", "medicin", "nurse", "doctor",
                 "medication", "nhs"),
-    "exam": ("exam", "test", "result", "grade", "sat", "assessment", "attainment", "mark"),
+    "exam": ("exam", "examin", "test", "result", "grade", "sat", "assessment", "attainment",
+             "mark"),
     "attend": ("attend", "attendanc", "absenc", "absent", "late"),
     "behaviour": ("behaviour", "behavior", "exclusion", "exclud", "detention", "sanction"),
     "consent": ("consent", "permission", "agree", "withdraw", "opt"),
@@ -76,7 +78,9 @@ SYNONYMS = {
     "collect": ("collect", "hold", "gather", "obtain", "record"),
     "category": ("categori", "type", "kind", "sort"),
     "online": ("online",),
-    "police": ("police", "court", "law enforcement"),
+    "police": ("police", "law enforcement"),
+    "correct": ("correct", "rectif", "rectifi", "inaccurat", "wrong", "incorrect", "amend", "fix",
+                "mistak", "error"),
     "council": ("localauthority", "council"),
 }  # fmt: skip
 
@@ -103,7 +107,8 @@ _GENERIC_CONCEPTS = {
     "polici", "policy", "set", "amount", "way", "place", "thing", "lot", "peopl", "much", "many",
     "new", "old", "good", "bad", "happen", "go", "come", "make", "take", "look", "find", "help",
     "work", "tim", "today", "tomorrow", "date", "class", "teacher", "staff", "parent", "famili",
-    "process", "nam", "name", "number", "part", "follow", "includ", "els", "else",
+    "process", "nam", "name", "number", "part", "follow", "includ", "els", "else", "leav",
+    "leave", "left",
 }  # fmt: skip
 
 
@@ -147,3 +152,8 @@ def tokens(text: str) -> list[str]:
 
 def is_generic(token: str) -> bool:
     return token in _GENERIC_CONCEPTS
+
+
+def is_concept(token: str) -> bool:
+    """A synonym group's own token ("cctv", "share"): never a typo for another word."""
+    return token in SYNONYMS

@@ -23,9 +23,10 @@ def question_set() -> dict:
     return yaml.safe_load((FIXTURES / "questions.yaml").read_text(encoding="utf-8"))
 
 
-def cases() -> list[tuple[str, str, str]]:
+def cases(part: str = "questions") -> list[tuple[str, str, str]]:
+    """The question set ("questions") or the later, untuned "held_out" questions."""
     data = question_set()
-    return [(data["notices"][n], q, expect) for n, q, expect in data["questions"]]
+    return [(data["notices"][n], q, expect) for n, q, expect in data.get(part) or []]
 
 
 def verdict(notice_name: str, question: str, expect: str | None) -> tuple[bool, str]:
@@ -42,9 +43,9 @@ def verdict(notice_name: str, question: str, expect: str | None) -> tuple[bool, 
     return ok, said
 
 
-def accuracy() -> tuple[float, list[str]]:
+def accuracy(part: str = "questions") -> tuple[float, list[str]]:
     misses = []
-    all_cases = cases()
+    all_cases = cases(part)
     for notice_name, question, expect in all_cases:
         ok, said = verdict(notice_name, question, expect)
         if not ok:
@@ -53,7 +54,8 @@ def accuracy() -> tuple[float, list[str]]:
 
 
 if __name__ == "__main__":
-    share, missed = accuracy()
-    for miss in missed:
-        print("  ", miss)
-    print(f"questions: {share:.1%} of {len(cases())} right")
+    for part in ("questions", "held_out", "held_out_2"):
+        share, missed = accuracy(part)
+        for miss in missed:
+            print("  ", miss)
+        print(f"{part}: {share:.1%} of {len(cases(part))} right")
