@@ -16,7 +16,11 @@ _ROLES = [
     for role, pattern in (
         ("Data Protection Officer", r"data protection officer|\bDPO\b"),
         ("Headteacher", r"\bhead ?teacher\b|\bhead of school\b|\bprincipal\b"),
-        ("School office", r"\bschool office\b|\b(?:school )?administrator\b|\boffice manager\b"),
+        (
+            "School office",
+            r"\bschool office\b|\b(?:school )?administrator\b|\boffice manager\b"
+            r"|\bschool business manager\b|\bbusiness manager\b",
+        ),
     )
 ]
 _NAME = re.compile(

@@ -78,7 +78,7 @@ def split_list(text: str) -> list[str]:
         saved.append(match[0])
         return f"\x00{len(saved) - 1}\x00"
 
-    masked = re.sub(r"\([^()]*\)", hide, text)
+    masked = re.sub(r"\([^()]*\)", hide, re.sub(r"\s+and\s*/\s*or\s+", " and/or ", text))
     parts: list[str] = []
     for chunk in re.split(r"\s*[,;]\s*|\s+(?:as well as|and/or)\s+", masked):
         chunk = re.sub(r"^(?:and|or)\s+", "", chunk.strip())

@@ -385,7 +385,8 @@ def normalise_text(text: str) -> str:
 
     Idempotent, so the parser can call it on text that came from read_notice.
     """
-    lines = _tab_tables(text.replace("\r\n", "\n").replace("\r", "\n").splitlines())
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").splitlines()
+    lines = _tab_tables(_indented_items(lines))
     lines = [line.strip() for line in "\n".join(lines).translate(_CHARS).splitlines()]
     lines = _semicolon_items(_split_inline_bullets(lines))
     out: list[str] = []
@@ -463,9 +464,27 @@ def _tab_tables(lines: list[str]) -> list[str]:
     return out
 
 
+_MARKER_CELL = re.compile(r"^(?:\(?[a-zA-Z0-9]{1,3}[.)]|[-–*·•o\uf0b7\uf0a7])$")
+
+
 def _is_tab_row(line: str) -> bool:
+    """Cells separated by tabs; not "a)<tab>item" or "•<tab>item" (a list item with a tab)."""
     cells = [c for c in line.strip().split("\t") if c.strip()]
-    return len(cells) >= 2 and not _BULLET.match(line.strip()) and not line.startswith("\t")
+    if len(cells) < 2 or _MARKER_CELL.match(cells[0].strip()):
+        return False
+    return not _BULLET.match(line.strip()) and not line.startswith("\t")
+
+
+def _indented_items(lines: list[str]) -> list[str]:
+    """Lines indented by a tab are list items whose bullet glyph was lost in copying from Word."""
+    out = []
+    for line in lines:
+        text = line.strip()
+        if line.startswith("\t") and text and not _BULLET.match(text) and "\t" not in text:
+            out.append("- " + text)
+        else:
+            out.append(line)
+    return out
 
 
 def _next_number(one: str, other: str) -> bool:

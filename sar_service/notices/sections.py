@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from sar_service.notices.reader import strip_emphasis
-from sar_service.notices.vocabulary import SECTION_TOPICS, heading_topic
+from sar_service.notices.vocabulary import SECTION_TOPICS, heading_topic, is_known_heading
 
 TOPICS = SECTION_TOPICS  # a section's topic is one of these or "other"
 
@@ -40,6 +40,12 @@ _LEAD_INS = [
                        r"|\bwe (?:collect|hold|keep|process|record)\b"),
     )
 ]  # fmt: skip
+# A lead-in whose subject is the DfE: "The law allows the Department to share … including:".
+_DEPARTMENT_ACTS = re.compile(
+    r"\b(?:the )?(?:department|dfe|government)\b(?: for education)?(?: \(dfe\))?"
+    r" (?:\w+ ){0,2}(?:to )?(?:share|shares|uses?|collects?|releases?)\b",
+    re.I,
+)
 # An item that is an Article of the UK GDPR, a lawful basis, or a law: a list of those is
 # the notice's lawful bases or legislation, whatever its lead-in says.
 _BASIS_ITEM = re.compile(
@@ -77,7 +83,7 @@ def _is_inline_heading(first: str, second: str) -> bool:
         and not first.endswith(":")
         and _is_heading(first, False)
         and (second.startswith("- ") or second[:1].isupper())
-        and words[-1].lower() not in _CONNECTORS
+        and (words[-1].lower() not in _CONNECTORS or is_known_heading(first))
     )
 
 
@@ -185,6 +191,10 @@ def classify_list(lead_in: str, topic: str, items: list[str] | None = None) -> t
         if max(bases, laws) * 2 > len(items):
             return ("lawful_bases" if bases >= laws else "legislation"), "items"
     last = sentences(lead_in)[-1] if lead_in else ""
+    if topic == "dfe" and not re.match(r"\W*we\b", last, re.I):
+        return "other", "heading"  # what the DfE shares or uses, not the school
+    if _DEPARTMENT_ACTS.search(last):
+        return "other", "lead_in"
     kind = next((k for k, rx in _LEAD_INS if rx.search(last)), None)
     if kind:
         return kind, "lead_in"

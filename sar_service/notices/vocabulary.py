@@ -17,7 +17,7 @@ import re
 
 # Topic names: the parser's TOPICS are these, in this order, plus "other".
 SECTION_TOPICS = (
-    "general", "lawful_bases", "retention", "recipients", "sources", "rights", "contact",
+    "dfe", "general", "lawful_bases", "retention", "recipients", "sources", "rights", "contact",
     "collecting", "purposes", "categories", "cctv", "photographs", "biometrics", "transfers",
     "automated", "complaints",
 )  # fmt: skip
@@ -27,6 +27,14 @@ _OPEN = r"(?:the |our |your |a |an )?"
 
 # (topic, phrasing) checked in order against the start of the heading.
 PHRASINGS: list[tuple[str, str]] = [
+    # What the DfE does with the data (the model notice's closing sections): not the school's.
+    (
+        "dfe",
+        r"sharing by the department|how (?:the )?government uses|how the department uses"
+        r"|department for education(?: \(dfe\))?$|dfe$|(?:the )?national pupil database"
+        r"|the npd|how to find out what personal information (?:the )?dfe"
+        r"|data collection requirements",
+    ),
     ("cctv", r"cctv|closed[- ]circuit|(?:security |surveillance )?cameras?\b"),
     ("photographs", r"(?:use of )?(?:photo(?:graph)?s?|images?|videos?|filming|pictures?)\b"),
     ("biometrics", r"(?:use of )?biometric|fingerprint|cashless catering"),

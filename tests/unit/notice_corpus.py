@@ -17,17 +17,27 @@ from sar_service.notices.parser import parse_notice
 from sar_service.notices.reader import read_notice
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "notices" / "corpus"
+# Typed by hand (not generated), as copied out of real notices' layouts: the DfE 2023
+# template with tab-indented items, and a trust's web page pasted as text.
+HANDWRITTEN = CORPUS.parent / "handwritten"
 KINDS = ("categories", "purposes", "recipients")
 
 
 @cache
 def expectations() -> dict[str, dict]:
-    return json.loads((CORPUS / "expectations.json").read_text(encoding="utf-8"))
+    out = {}
+    for folder in (CORPUS, HANDWRITTEN):
+        out |= json.loads((folder / "expectations.json").read_text(encoding="utf-8"))
+    return out
+
+
+def path_of(name: str) -> Path:
+    return CORPUS / name if (CORPUS / name).exists() else HANDWRITTEN / name
 
 
 @cache
 def parsed(name: str) -> dict:
-    path = CORPUS / name
+    path = path_of(name)
     return parse_notice(read_notice(path.read_bytes(), path.name))
 
 

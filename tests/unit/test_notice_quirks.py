@@ -216,3 +216,36 @@ def test_a_tab_separated_table_copied_from_word_is_a_list_of_recipients():
         "Our local authority – safeguarding",
         "Ofsted – inspections",
     ]
+
+
+def test_items_indented_by_a_tab_are_a_list_when_words_bullets_were_lost():
+    """The DfE template copied out of Word: each item starts with a tab, its glyph gone."""
+    parsed = parse(
+        "The categories of pupil information that we process include:\n"
+        "\tpersonal identifiers and contacts (such as name and address)\n"
+        "\tmedical and administration (such as doctors information, child health, dental health, "
+        "allergies, medication and dietary requirements)\n\n"
+        "Why we collect and use pupil information\n"
+        "We collect and use pupil information, for the following purposes:\n"
+        "a)\tto support pupil learning\nb)\tto keep children safe\n"
+    )
+    assert texts(parsed, "categories") == [
+        "Personal identifiers and contacts (such as name and address)",
+        "Medical and administration (such as doctors information, child health, dental health, "
+        "allergies, medication and dietary requirements)",
+    ]
+    assert texts(parsed, "purposes") == ["To support pupil learning", "To keep children safe"]
+
+
+def test_what_the_dfe_shares_is_not_the_schools_categories_or_recipients():
+    parsed = parse(
+        "Who we share pupil information with\n\nWe routinely share pupil information with:\n"
+        "- our local authority\n- the Department for Education (DfE)\n\n"
+        "Sharing by the Department\n\nThe law allows the Department to share pupils' personal "
+        "data with certain third parties, including:\n- schools\n- researchers\n"
+    )
+    assert texts(parsed, "recipients") == [
+        "Our local authority",
+        "The Department for Education (DfE)",
+    ]
+    assert texts(parsed, "categories") == []
