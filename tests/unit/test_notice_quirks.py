@@ -249,3 +249,13 @@ def test_what_the_dfe_shares_is_not_the_schools_categories_or_recipients():
         "The Department for Education (DfE)",
     ]
     assert texts(parsed, "categories") == []
+
+
+def test_the_icos_helpline_is_not_a_school_contact():
+    parsed = parse(
+        "Complaints\n\nYou can also complain to the Information Commissioner's Office: report a "
+        "concern online at https://ico.org.uk/make-a-complaint/ or call 0303 123 1113.\n\n"
+        "Contact us\n\nPlease contact our Data Protection Officer: Ms Priya Nair, "
+        "dpo@riverbend.example.org.uk, 01632 963 100.\n"
+    )
+    assert [c["phone"] for c in parsed["contacts"]] == ["01632 963 100"]
