@@ -37,7 +37,7 @@ def pdf_to_text(data: bytes) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             reader.decrypt("")
-        pages = [_page_text(page) for page in reader.pages]
+        pages = [_page_text(page).translate(_LIGATURES) for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise NoticeFormatError(DAMAGED) from exc
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken files
@@ -58,6 +58,8 @@ def _page_text(page) -> str:
 
 
 _GAP = re.compile(r"\S(\s{8,})\S")
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\xad": None})  # fmt: skip
 
 
 def _layout_lines(raw: list[str]) -> list[str]:
@@ -135,7 +137,8 @@ def reflow(lines: list[str]) -> str:
         if _BULLET.match(line) or _ITEM.match(line) or "\t" in line:
             out.append(line)
         elif out and out[-1] and not heading and _continues(printed, line, width):
-            out[-1] = f"{out[-1]} {line}"
+            hyphenated = re.search(r"[a-z]-$", out[-1]) and line[:1].islower()
+            out[-1] = f"{out[-1][:-1]}{line}" if hyphenated else f"{out[-1]} {line}"
         elif heading:
             out += ["", line, ""]
         else:

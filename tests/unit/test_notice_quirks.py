@@ -259,3 +259,14 @@ def test_the_icos_helpline_is_not_a_school_contact():
         "dpo@riverbend.example.org.uk, 01632 963 100.\n"
     )
     assert [c["phone"] for c in parsed["contacts"]] == ["01632 963 100"]
+
+
+def test_pdf_words_split_by_a_hyphen_at_the_line_end_are_joined():
+    from sar_service.notices.pdf import reflow
+
+    text = reflow([
+        "Storing pupil data",
+        "We hold pupil data securely for the set amount of time shown in our data reten-",
+        "tion schedule, then delete it.",
+    ])  # fmt: skip
+    assert "data retention schedule, then delete it." in text
