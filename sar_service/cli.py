@@ -139,7 +139,7 @@ def calendar(s, school_slug: str, file: Path) -> None:
 @click.option("--school", "school_slug", required=True)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_notice_cmd(s, school_slug: str, file: Path) -> None:
-    """Parse a privacy notice (.txt, .md, .docx), store it for the school, print JSON."""
+    """Parse a privacy notice (.pdf, .docx, .html, .txt, .md), store it, print JSON."""
     from sar_service.notices import store
     from sar_service.notices.reader import NoticeFormatError
 

@@ -143,6 +143,7 @@ REQUEST_TYPES: dict[str, RequestType] = {
                 r"\b(?:all|any) (?:the )?(?:info|information|data|records?)\b"
                 r".*\b(?:on|about|for)\b",
                 r"\bfind out what\b",
+                r"\b(?:send|give|email|post)\b.*\b(?:me|us)\b.*\b(?:everything|all)\b",
                 r"\baccess (?:to )?(?:my|his|her|their|the)?\s*"
                 r"(?:info|information|data|records?)\b",
             ),

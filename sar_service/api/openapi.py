@@ -85,6 +85,28 @@ def _schemas() -> dict:
                 },
             ]
         },
+        "QuestionIn": {
+            "type": "object",
+            "required": ["question"],
+            "properties": {
+                "question": {"type": "string", "minLength": 1, "maxLength": 2000},
+                "language": {"type": "string", "description": "BCP 47 tag, e.g. pl"},
+            },
+        },
+        "Answer": {
+            "type": "object",
+            "required": ["intent", "answered", "answer", "quote", "section"],
+            "properties": {
+                "intent": {
+                    "type": "string",
+                    "description": "question, or the request type the message starts",
+                },
+                "answered": {"type": "boolean"},
+                "answer": {"type": "string", "description": "what the parent is shown"},
+                "quote": {"type": ["string", "null"], "description": "the notice's words"},
+                "section": {"type": ["string", "null"], "description": "its section heading"},
+            },
+        },
         "Receipt": {
             "type": "object",
             "properties": {
@@ -165,6 +187,23 @@ def spec() -> dict:
                         "201": _json(_ref("Receipt"), "Created"),
                         "404": _problem("No such school"),
                         "422": _problem("Invalid request"),
+                    },
+                }
+            },
+            "/schools/{slug}/questions": {
+                "post": {
+                    "summary": "Ask a question the school's privacy notice may answer (public)",
+                    "description": "Answered from the notice, or routed to the request it "
+                    "starts. Nothing is stored: an unanswered question is not queued.",
+                    "parameters": [_param("slug", {"type": "string"}, "path", True)],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("QuestionIn")}},
+                    },
+                    "responses": {
+                        "200": _json(_ref("Answer"), "Answered, or not"),
+                        "400": _problem("Bad input"),
+                        "404": _problem("No such school"),
                     },
                 }
             },

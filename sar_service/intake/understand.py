@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from sar_service.intake import rights
+from sar_service.intake.asking import asks_about
 from workflows.request_types import REQUEST_TYPES
 
 #: type -> phrase patterns, from each RequestType's ``keywords``.
@@ -68,7 +69,8 @@ def understand(text: str, offers_educational_record: bool = True) -> Understandi
     if "educational_record" in found and "access" in found and not _asks_everything(text):
         found.discard("access")
     result.types = [t for t in rights.RIGHTS if t in found]
-    result.is_question = not result.types and _looks_like_question(text)
+    # "How do I complain?" asks about a right: it is answered, not started (see asking).
+    result.is_question = asks_about(text) or (not result.types and _looks_like_question(text))
     return result
 
 

@@ -77,7 +77,18 @@ def _actions_taken(session: Session, case: Case, actions) -> set[str]:
 def why_not(session: Session, case: Case, kind: str) -> str | None:
     """Why ``kind`` makes no sense for this case (a sentence for staff), or None."""
     needed = [KIND_FOR_ACTION[kind]] if kind in KIND_FOR_ACTION else []
-    return _why_not(case, kind, _actions_taken(session, case, needed) if needed else set())
+    reason = _why_not(case, kind, _actions_taken(session, case, needed) if needed else set())
+    return reason or _notice_not_ready(session, case, kind)
+
+
+def _notice_not_ready(session: Session, case: Case, kind: str) -> str | None:
+    """A letter that quotes the privacy notice waits until staff confirmed its unsure lists."""
+    if kind != "access_response":
+        return None
+    from sar_service.notices.review import letters_blocker
+
+    reason = letters_blocker(session, case.school)
+    return f"'{get_kind(kind).title}' cannot be written yet: {reason}." if reason else None
 
 
 def _why_not(case: Case, kind: str, taken: set[str]) -> str | None:
@@ -94,6 +105,8 @@ def _why_not(case: Case, kind: str, taken: set[str]) -> str | None:
 
 def available_kinds(session: Session, case: Case) -> list[str]:
     """The kinds of letter that make sense for this case now (for the 'Create letter' form)."""
+    # The privacy-notice check is left to why_not at generation time: offering the kind
+    # costs no query, and asking for it says what to confirm first.
     taken = _actions_taken(session, case, KIND_FOR_ACTION.values())
     return [kind for kind in KIND_NAMES if _why_not(case, kind, taken) is None]
 

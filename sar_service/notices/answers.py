@@ -6,10 +6,12 @@ relied on. So an answer is built from the parsed notice (see
 matching passage; when nothing in the notice fits, :func:`answer_question`
 returns None and the bot says it doesn't know and offers to ask the school.
 
-Matching is deliberately simple and predictable: a small map of words and
-phrases to topics ("share", "pass on" -> who the school shares with; "how
-long", "keep" -> retention; ...), plus the overlap of ordinary words. A
-passage is one paragraph, or one list with its lead-in line, of a section.
+The passage comes from ``retrieval`` (BM25 over stemmed words with a synonym
+list, so "do you use CCTV?" finds the sentence saying how long footage is
+kept). A small map of words to topics ("share", "pass on" -> who the school
+shares with; "how long" -> retention) decides when a plain-English summary of
+an extracted list answers better than the quote. A passage is one paragraph,
+or one list with its lead-in line, of a section.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sar_service.notices import retrieval
 from workflows.request_types import REQUEST_TYPES
 
 # Topic -> words and phrases a parent might use. Order breaks ties.
@@ -114,37 +117,40 @@ def question_topics(question: str) -> list[str]:
 
 def find_passages(notice: dict[str, Any], question: str, limit: int = 2) -> list[dict[str, Any]]:
     """The passages that best answer the question: {heading, text, score, topic}, best first."""
-    topics = question_topics(question)
-    terms = _terms(question)
-    if not topics and len(terms) < 2:
-        return []
-    found = []
-    for section in notice.get("sections", []):
-        topic = section.get("topic", "other")
-        for text in section["text"].split("\n\n"):
-            score = _score(notice, question, text, topic, topics)
-            if score >= MIN_SCORE:
-                found.append({"heading": section["heading"], "text": text, "score": score,
-                              "topic": topic})  # fmt: skip
-    found.sort(key=lambda passage: -passage["score"])
-    return found[:limit]
+    return retrieval.search(notice, question, limit)
 
 
 def answer_question(notice: dict[str, Any], question: str) -> dict[str, str] | None:
-    """A short plain-English answer and the passage behind it, or None if the notice is silent."""
-    passages = find_passages(notice, question, limit=1)
+    """A short plain-English answer, the passage and its section; None if the notice is silent.
+
+    The passage is found by retrieval (BM25, see ``retrieval``). When it sits in
+    the section the question is about and that section has a list the reader
+    extracted (recipients, purposes, retention, the DPO…), the answer is said in
+    plain words from the list; otherwise the notice's own words are quoted.
+    """
+    passages = retrieval.search(notice, question, limit=1)
+    topics = question_topics(question)
+    if not passages and topics[:1] == ["contact"] and notice.get("contacts"):
+        # Asked for someone the notice does not name: say so, and who it does name.
+        passages = retrieval.search(notice, "contact the school office email phone", limit=1)
     if not passages:
         return None
     passage = passages[0]
-    topics = question_topics(question)
-    answer = _BUILDERS[topics[0]](notice, question) if topics else None
+    terms = passage["terms"]
+    quote = retrieval.best_lines(passage["text"], terms)
+    answer = None
+    if topics and topics[0] in _BUILDERS and passage["topic"] in (topics[0], "general", "other"):
+        answer = _BUILDERS[topics[0]](notice, question)
     if answer is None:
-        if topics and passage["topic"] != topics[0]:
-            return None
-        answer = (
-            f"The school's privacy notice says: \u201c{_quote(passage['text'], question)}\u201d"
-        )
-    return {"answer": answer, "passage": passage["text"], "heading": passage["heading"]}
+        where = f" under \u201c{passage['heading']}\u201d" if passage["heading"] else ""
+        answer = f"The school's privacy notice says{where}: \u201c{quote}\u201d"
+    return {
+        "answer": answer,
+        "passage": passage["text"],
+        "heading": passage["heading"],
+        "quote": quote,
+        "topic": passage["topic"],
+    }
 
 
 # --- scoring -----------------------------------------------------------------

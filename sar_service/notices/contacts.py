@@ -16,7 +16,11 @@ _ROLES = [
     for role, pattern in (
         ("Data Protection Officer", r"data protection officer|\bDPO\b"),
         ("Headteacher", r"\bhead ?teacher\b|\bhead of school\b|\bprincipal\b"),
-        ("School office", r"\bschool office\b|\b(?:school )?administrator\b|\boffice manager\b"),
+        (
+            "School office",
+            r"\bschool office\b|\b(?:school )?administrator\b|\boffice manager\b"
+            r"|\bschool business manager\b|\bbusiness manager\b",
+        ),
     )
 ]
 _NAME = re.compile(
@@ -50,7 +54,7 @@ def contacts(texts: list[str]) -> list[dict[str, Any]]:
             email, phone = _EMAIL.search(window), _PHONE.search(window)
             if name_text or email or phone or _ASKED.search(text[max(start - 40, 0) : start]):
                 _merge(found, role, name_text, email and email[0], phone and phone[0])
-    for text in texts:
+    for text in [_not_the_ico(t) for t in texts]:
         for email in _EMAIL.findall(text):
             if all(c["email"] != email for c in found.values()):
                 _merge(found, _role_for_email(email), None, email, None)
@@ -58,6 +62,15 @@ def contacts(texts: list[str]) -> list[dict[str, Any]]:
             if all(c["phone"] != phone for c in found.values()):
                 _merge(found, "Contact", None, None, phone)
     return list(found.values())
+
+
+_ICO = re.compile(r"information commissioner|\bico\b", re.I)
+
+
+def _not_the_ico(text: str) -> str:
+    """The text without sentences about the ICO: its helpline is not the school's number."""
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    return " ".join(s for s in sentences if not _ICO.search(s))
 
 
 def _role_for_email(email: str) -> str:

@@ -56,6 +56,20 @@ def label_key(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", _DETERMINERS.sub("", label.lower())).strip()
 
 
+def _split_and(chunk: str) -> list[str]:
+    """ "monitor and report on progress and provide care" -> two parts: a one-word side
+    ("monitor", "name and address") stays joined to its neighbour."""
+    pieces = re.split(r"\s+(and|or)\s+", chunk)
+    out, buffer = [], pieces[0]
+    for joiner, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if len(buffer.split()) < 2 or len(piece.split()) < 2:
+            buffer = f"{buffer} {joiner} {piece}"
+        else:
+            out.append(buffer)
+            buffer = piece
+    return [*out, buffer]
+
+
 def split_list(text: str) -> list[str]:
     """Split "a, b and c d as well as e" into its parts, never inside brackets."""
     saved: list[str] = []
@@ -64,12 +78,10 @@ def split_list(text: str) -> list[str]:
         saved.append(match[0])
         return f"\x00{len(saved) - 1}\x00"
 
-    masked = re.sub(r"\([^()]*\)", hide, text)
+    masked = re.sub(r"\([^()]*\)", hide, re.sub(r"\s+and\s*/\s*or\s+", " and/or ", text))
     parts: list[str] = []
     for chunk in re.split(r"\s*[,;]\s*|\s+(?:as well as|and/or)\s+", masked):
         chunk = re.sub(r"^(?:and|or)\s+", "", chunk.strip())
-        pair = re.split(r"\s+(?:and|or)\s+", chunk)
-        two_words_each = len(pair) > 1 and all(len(p.split()) >= 2 for p in pair)
-        parts += pair if two_words_each else [chunk]
+        parts += _split_and(chunk)
     restore = [re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m[1])], p) for p in parts]
     return [p.strip() for p in restore if p.strip()]

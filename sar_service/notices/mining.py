@@ -14,7 +14,7 @@ import re
 from typing import Any, TypeGuard
 
 from sar_service.notices.labels import clean, label_key, short_label, split_list
-from sar_service.notices.sections import list_kind, sentences
+from sar_service.notices.sections import classify_list, sentences
 from workflows.request_types import REQUEST_TYPES
 
 ITEM_KINDS = ("categories", "purposes", "recipients", "sources", "rights", "legislation")
@@ -59,8 +59,10 @@ _NOT_ORG = {
     "if", "whether", "when", "where", "how", "that", "which", "who", "whom", "what", "why",
     "because", "unless", "so",
     "as", "please", "us", "you", "them", "it", "anyone", "anybody", "everyone", "this", "these",
-    "those", "parents", "parent", "carers", "pupils", "yourself",
+    "those", "parents", "parent", "carers", "pupils", "yourself", "your", "and",
 }  # fmt: skip
+# Sending data abroad is a transfer, not a recipient: "to a country outside the UK".
+_ABROAD = _rx(r"\bcountr(?:y|ies)\b|\boutside the (?:uk|eea|european)|\babroad\b|\boverseas\b")
 _RIGHT_PROSE = _rx(
     r"\bright to\b|information commissioner|\bico\b|\bsubject access\b|\bopts? out\b"
     r"|\bwithdraw\w*\b.*\bconsent\b|(?:receive|request|have|get|ask for|see) a copy of"
@@ -91,7 +93,9 @@ _LAW = re.compile(
 
 def _org_fragments(rest: str) -> list[str]:
     """Organisation names from the words after "with"/"to"/"from"."""
-    out = []
+    out: list[str] = []
+    if _ABROAD.search(rest):
+        return out
     for part in split_list(_REST_END.split(rest, maxsplit=1)[0]):
         words = clean(part).split()
         if words and len(words) <= 8 and words[0].lower() not in _NOT_ORG:
@@ -117,6 +121,9 @@ class Found:
         self.retention: list[str] = []
         self.onward: list[dict[str, Any]] = []
         self.listed_recipients = False
+        # How each kind's items were found: "lead_in"/"heading"/"items" lists, "guess", "prose".
+        self.origins: dict[str, list[str]] = {k: [] for k in ITEM_KINDS}
+        self.origin = "prose"
 
     def add(self, kind: str, text: str, label: str | None = None) -> dict[str, Any] | None:
         """Keep a new item; None if it is empty or already known under that label."""
@@ -127,6 +134,7 @@ class Found:
             return None
         self.keys[kind].add(key)
         self.items[kind].append({"label": label, "text": text})
+        self.origins[kind].append(self.origin)
         return self.items[kind][-1]
 
     def add_right(self, text: str, from_prose: bool) -> None:
@@ -148,9 +156,13 @@ class Found:
 
     def take_list(self, unit: dict[str, Any], topic: str) -> None:
         self.take_prose(unit["lead_in"], topic)
-        kind = list_kind(unit["lead_in"], topic)
+        kind, self.origin = classify_list(unit["lead_in"], topic, unit["items"])
         self.listed_recipients |= kind == "recipients"
-        for item in unit["items"]:
+        self.take_items(kind, unit["items"])
+        self.origin = "prose"
+
+    def take_items(self, kind: str, items: list[str]) -> None:
+        for item in items:
             if kind == "retention":
                 self.add_retention(clean(item))
             elif kind == "rights":
@@ -194,6 +206,7 @@ class Found:
 
     def finish(self) -> dict[str, list[dict[str, Any]]]:
         if not self.listed_recipients:
+            self.origin = "prose"
             for item in self.onward:
                 self.add("recipients", item["text"], item["label"])
         return self.items

@@ -28,6 +28,10 @@ whether the notice lists it under a heading or buries it in a sentence.
 - ``urls`` (in order), ``school_name`` (str or None).
 - ``sections``: ``{"heading", "text", "topic"}`` in order -- the passages the
   bot quotes; ``topic`` is one of TOPICS or "other".
+- ``topics``: what it says about CCTV, photographs, biometrics, transfers
+  abroad and automated decisions (``features``): sentences per feature.
+- ``confidence``: per reviewed list, ``{"level": "high"|"low", "reason"}``.
+- each recipient also has ``kind``: "body" (a named organisation) or "class".
 
 How: the text is cut into headings, paragraphs and lists. A list is classified
 by its lead-in sentence ("... we may share information about you with:"),
@@ -47,7 +51,9 @@ from __future__ import annotations
 from typing import Any
 
 from sar_service.notices.bases import lawful_bases
+from sar_service.notices.confidence import confidence
 from sar_service.notices.contacts import contacts
+from sar_service.notices.features import features
 from sar_service.notices.mining import ITEM_KINDS, Found
 from sar_service.notices.reader import normalise_text
 from sar_service.notices.school import school_name, urls
@@ -69,8 +75,10 @@ def parse_notice(text: str) -> dict[str, Any]:
             else:
                 found.take_prose(unit["para"], section["topic"])
     items = found.finish()
+    for item in items["recipients"]:
+        item["kind"] = recipient_kind(item["label"])
     texts = [unit_text(unit) for section in sections for unit in section["units"]]
-    return {
+    parsed = {
         **{kind: items[kind] for kind in ITEM_KINDS},
         "lawful_bases": lawful_bases(sections),
         "retention": found.retention,
@@ -85,4 +93,19 @@ def parse_notice(text: str) -> dict[str, Any]:
             }
             for s in sections
         ],
+        "topics": features(sections),
     }
+    parsed["confidence"] = confidence(parsed, found.origins)  # type: ignore[assignment]
+    return parsed
+
+
+_GENERIC_WORDS = {"the", "our", "a", "an", "and", "of", "for", "in", "to", "school", "schools"}
+
+
+def recipient_kind(label: str) -> str:
+    """ "body" for a named organisation (Ofsted, NHS, Arbor Education), else "class" of them."""
+    if label in ("Local authority", "Department for Education (DfE)", "Ofsted"):
+        return "body"
+    words = [w for w in label.split()[1:] if w.lower() not in _GENERIC_WORDS]
+    named = any(w[:1].isupper() or w.isupper() for w in words) or label.split()[0].isupper()
+    return "body" if named else "class"

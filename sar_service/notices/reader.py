@@ -1,7 +1,9 @@
-"""Turn an uploaded privacy notice (.txt, .md or .docx) into plain text.
+"""Turn an uploaded privacy notice (.pdf, .docx, .html, .txt or .md) into plain text.
 
-Schools upload whatever they have: a Word document, a Markdown page copied
-from their website, or a text file saved by Notepad (often in Windows-1252).
+Schools upload whatever they have: a PDF saved from Word, a Word document, a
+web page saved from their site, a Markdown page, or a text file saved by
+Notepad (often in Windows-1252). PDFs and web pages are read by ``pdf`` and
+``html``.
 The parser wants one shape, so every format comes out as plain text where:
 
 - a heading stands alone on its line, with a blank line before and after
@@ -34,12 +36,16 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-ACCEPTED = "a Word document (.docx), a text file (.txt) or a Markdown file (.md)"
+from sar_service.notices.errors import NoticeFormatError
+from sar_service.notices.html import html_to_text, looks_like_html
+from sar_service.notices.pdf import pdf_to_text
+
+__all__ = ["NoticeFormatError", "read_notice", "read_pasted", "normalise_text"]
+
+ACCEPTED = (
+    "a PDF, a Word document (.docx), a web page (.html), a text file (.txt) or a Markdown file"
+)
 MAX_BYTES = 10 * 1024 * 1024
-
-
-class NoticeFormatError(ValueError):
-    """The upload cannot be read as a privacy notice; the message says why, for a person."""
 
 
 def read_notice(data: bytes, filename: str) -> str:
@@ -58,10 +64,16 @@ def read_notice(data: bytes, filename: str) -> str:
     return text
 
 
+def read_pasted(text: str) -> str:
+    """Text pasted into the settings page: web text as it is, or page source as HTML."""
+    if not text or not text.strip():
+        raise NoticeFormatError("Paste the text of the privacy notice.")
+    data = text.encode("utf-8")
+    return read_notice(data, "pasted.html" if looks_like_html(text) else "pasted.txt")
+
+
 def _unknown_extension_message(suffix: str) -> str:
     """Say what to do instead, for the formats people most often try."""
-    if suffix == ".pdf":
-        return f"PDF files can't be read. Please upload {ACCEPTED}, or paste the text."
     if suffix in {".doc", ".rtf", ".odt", ".pages"}:
         return f"{suffix} files can't be read. Please open it and save it as a Word .docx file."
     if not suffix:
@@ -72,7 +84,7 @@ def _unknown_extension_message(suffix: str) -> str:
 # --- plain text --------------------------------------------------------------
 
 _SIGNATURES = (
-    (b"%PDF", "This file is a PDF, not a text file. Please upload the text as .txt or .docx."),
+    (b"%PDF", "This file is a PDF, not a text file. Please name it .pdf and upload it again."),
     (b"PK\x03\x04", "This file is a Word document or zip file. If it is Word, name it .docx."),
     (b"\xd0\xcf\x11\xe0", "This file is an old Word (.doc) file. Please save it as .docx."),
 )
@@ -313,7 +325,26 @@ def _table_lines(rows: list[list[str]], has_header: bool) -> list[str]:
     return out + ["- " + " – ".join(row) for row in rows] + [""]
 
 
+def _pdf(data: bytes) -> str:
+    if not data.lstrip().startswith(b"%PDF"):
+        raise NoticeFormatError("This file is not a PDF, although its name ends .pdf.")
+    return pdf_to_text(data)
+
+
+def _html(data: bytes) -> str:
+    head = data[:2048].decode("ascii", "ignore").lower()
+    charset = re.search(r"charset=[\"']?([\w-]+)", head)
+    try:
+        text = data.decode(charset[1]) if charset else _decode_text(data)
+    except (LookupError, UnicodeDecodeError):
+        text = _decode_text(data)
+    return html_to_text(text)
+
+
 _CONVERTERS: dict[str, Callable[[bytes], str]] = {
+    ".pdf": _pdf,
+    ".html": _html,
+    ".htm": _html,
     ".txt": _decode_text,
     ".text": _decode_text,
     ".md": _markdown_to_text,
@@ -340,7 +371,11 @@ _CHARS = str.maketrans(
     }
 )
 _GLYPHS = "•◦▪▫●○■□►▸‣⁃∙·➢✓\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8"
-_BULLET = re.compile(rf"^(?:[{_GLYPHS}]\s*|[-–—*+]\s+|[-–—*+]$)")
+_BULLET = re.compile(rf"^(?:[{_GLYPHS}]\s*|[-–—*+]\s+|[-–—*+]$|o\s+(?=\S))")
+# Bullets run together in one paragraph: "We hold: • name • address • photos".
+_INLINE = re.compile(rf"\s+[{_GLYPHS}]\s+")
+# An item that ends with ";" (or "; and"/"; or") on a line of its own, without a bullet.
+_SEMICOLON_ITEM = re.compile(r";(?:\s+(?:and|or))?$")
 _NUMBERED = re.compile(r"^(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|\d{1,2}(?:\.\d{1,2})+)\s+(?=\S)")
 _LETTERED = re.compile(r"^(?:\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\)|[ivxIVX]{1,4}[.)])\s+(?=\S)")
 
@@ -350,7 +385,10 @@ def normalise_text(text: str) -> str:
 
     Idempotent, so the parser can call it on text that came from read_notice.
     """
-    lines = [line.strip() for line in text.translate(_CHARS).splitlines()]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").splitlines()
+    lines = _tab_tables(_indented_items(lines))
+    lines = [line.strip() for line in "\n".join(lines).translate(_CHARS).splitlines()]
+    lines = _semicolon_items(_split_inline_bullets(lines))
     out: list[str] = []
     pending_bullet = False
     for index, line in enumerate(lines):
@@ -370,6 +408,83 @@ def normalise_text(text: str) -> str:
             out.append("- " + line if pending_bullet and line else line)
             pending_bullet = pending_bullet and not line
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def _split_inline_bullets(lines: list[str]) -> list[str]:
+    """A paragraph with two or more bullet glyphs inside it becomes a lead-in and items."""
+    out: list[str] = []
+    for line in lines:
+        parts = _INLINE.split(line)
+        if len(parts) >= 3 and all(p.strip() for p in parts[1:]):
+            lead, items = parts[0].strip(), parts[1:]
+            out += ([lead] if lead and not _BULLET.match(lead) else []) + ["- " + x for x in items]
+            if lead and _BULLET.match(lead):
+                out.insert(len(out) - len(items), "- " + _BULLET.sub("", lead, count=1))
+        else:
+            out.append(line)
+    return out
+
+
+def _semicolon_items(lines: list[str]) -> list[str]:
+    """Runs of two or more lines ending ";" (and the line that ends the run) are list items."""
+    out = list(lines)
+    index = 0
+    while index < len(out):
+        run = index
+        while run < len(out) and out[run] and _SEMICOLON_ITEM.search(out[run]):
+            run += 1
+        if run - index >= 2 or (run - index == 1 and index and out[index - 1].endswith(":")):
+            last = run if run < len(out) and out[run] and not out[run].endswith(":") else run - 1
+            for i in range(index, last + 1):
+                if not (
+                    _BULLET.match(out[i]) or _NUMBERED.match(out[i]) or _LETTERED.match(out[i])
+                ):
+                    out[i] = "- " + out[i]
+            index = last + 1
+        else:
+            index += 1
+    return out
+
+
+def _tab_tables(lines: list[str]) -> list[str]:
+    """Tab-separated rows (a table copied out of Word): header as lead-in, rows as items."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        run = index
+        while run < len(lines) and _is_tab_row(lines[run]):
+            run += 1
+        if run - index >= 2:
+            rows = [[c.strip() for c in x.split("\t") if c.strip()] for x in lines[index:run]]
+            out += _table_lines(rows, has_header=True)
+            index = run
+        else:
+            out.append(lines[index])
+            index += 1
+    return out
+
+
+_MARKER_CELL = re.compile(r"^(?:\(?[a-zA-Z0-9]{1,3}[.)]|[-–*·•o\uf0b7\uf0a7])$")
+
+
+def _is_tab_row(line: str) -> bool:
+    """Cells separated by tabs; not "a)<tab>item" or "•<tab>item" (a list item with a tab)."""
+    cells = [c for c in line.strip().split("\t") if c.strip()]
+    if len(cells) < 2 or _MARKER_CELL.match(cells[0].strip()):
+        return False
+    return not _BULLET.match(line.strip()) and not line.startswith("\t")
+
+
+def _indented_items(lines: list[str]) -> list[str]:
+    """Lines indented by a tab are list items whose bullet glyph was lost in copying from Word."""
+    out = []
+    for line in lines:
+        text = line.strip()
+        if line.startswith("\t") and text and not _BULLET.match(text) and "\t" not in text:
+            out.append("- " + text)
+        else:
+            out.append(line)
+    return out
 
 
 def _next_number(one: str, other: str) -> bool:

@@ -12,46 +12,51 @@ import re
 from typing import Any
 
 from sar_service.notices.reader import strip_emphasis
+from sar_service.notices.vocabulary import SECTION_TOPICS, heading_topic, is_known_heading
 
-# A section's topic: one of these (the order of _HEADING_TOPICS) or "other".
-TOPICS = (
-    "general", "lawful_bases", "retention", "recipients", "sources", "rights",
-    "contact", "collecting", "purposes", "categories",
-)  # fmt: skip
+TOPICS = SECTION_TOPICS  # a section's topic is one of these or "other"
 
-# Checked in order, against a heading; the first that matches is its topic.
-_HEADING_TOPICS = [
-    (topic, re.compile(pattern, re.I))
-    for topic, pattern in (
-        ("general", r"privacy notice|^how we use (?:\w+ )?(?:information|data)$"),
-        ("lawful_bases", r"lawful|legal bas[ie]s|basis for|grounds for"),
-        ("retention", r"\b(?:keep|kept|stor(?:e|ed|ing|age)|retain|retention|how long|delet)"),
-        ("recipients", r"\bshar(?:e|ed|ing)\b|recipient|disclos|who (?:we|do we) give|third part"),
-        ("sources", r"\bsources?\b|where (?:we|do we) get|comes? from|obtain"),
-        ("rights", r"\brights?\b|requesting access|access to (?:your|personal|their)|complain"),
-        ("contact", r"\bcontact|further information|more information|\bdpo\b|data protection off"),
-        ("collecting", r"^collecting\b|data collection"),
-        ("purposes", r"\bwhy\b|purpose|what we (?:do with|use)|how we use|reasons?\b|\buse of\b"),
-        ("categories", r"categor|what (?:\w+ )*(?:information|data)|types? of|(?:collect|hold)"),
-    )
-]
 # Checked in order, against the last sentence before a list.
 _LEAD_INS = [
     (kind, re.compile(pattern, re.I))
     for kind, pattern in (
         ("other", r"^(?:the )?(?:dfe|department|npd|ico)\b|\bassessment of\W*$"),
+        ("categories", r"\bincludes?(?:,? but (?:is |are )?not (?:restricted|limited) to)?\W*$"
+                       r"|\bincluding\W*$|\bcategor(?:y|ies) of (?:\w+ )?(?:information|data)\b"),
+        ("purposes", r"^(?:the )?purposes? (?:are|is|include)\b|\bfor the following purposes\b"
+                     r"|\b(?:use|uses|process|processes)\b(?: [\w']+){0,3}? (?:data|information)"
+                     r"(?: (?:in order|so as))?(?: to)?\W*$"),
         ("recipients", r"\b(?:share|pass|give|disclose|provide|send)\w*\b.*\b(?:with|to)\W*$"),
         ("recipients", r"\brecipients?\b|who we share"),
         ("sources", r"\b(?:receive|obtain|get|collect|come)\w*\b.*\bfrom\W*$|\bsources?\b"),
-        ("legislation", r"\blegislation\b|\b(?:laws|acts|regulations)\b"),
+        ("legislation", r"\blegislation\b|\b(?:laws|acts|regulations)\W*$"),
         ("lawful_bases", r"\blawful\b|\blegal bas[ie]s\b|\b(?:where|when)\W*$"),
-        ("rights", r"\bright to\b|\brights\b"),
+        ("rights", r"\bright to\b|\brights\b|\bthe right\W*$"),
         ("retention", r"\b(?:keep|retain|store)\b.*\b(?:for|until)\W*$|\bretention\b"),
         ("purposes", r"\b(?:use|process)\w* (?:\w+ ){0,4}?(?:data|information) to\b"),
         ("purposes", r"\bpurposes?\b|\b(?:use|process)\w*\b.*\bto\W*$|\bin order to\W*$"),
-        ("categories", r"\bcategor|\btypes? of\b|\bsuch as\W*$"),
+        ("legislation", r"\b(?:laws|acts|regulations)\b"),
+        ("categories", r"\bcategor|\b(?:types?|kinds?) of\b|\bsuch as\W*$"
+                       r"|\bwe (?:collect|hold|keep|process|record)\b"),
     )
-]
+]  # fmt: skip
+# A lead-in whose subject is the DfE: "The law allows the Department to share … including:".
+_DEPARTMENT_ACTS = re.compile(
+    r"\b(?:the )?(?:department|dfe|government)\b(?: for education)?(?: \(dfe\))?"
+    r" (?:\w+ ){0,2}(?:to )?(?:share|shares|uses?|collects?|releases?)\b",
+    re.I,
+)
+# An item that is an Article of the UK GDPR, a lawful basis, or a law: a list of those is
+# the notice's lawful bases or legislation, whatever its lead-in says.
+_BASIS_ITEM = re.compile(
+    r"\bart(?:icle|\.)?\s*[69]\b|^\W*(?:legal obligation|public (?:task|interest)|consent"
+    r"|vital interests?|legitimate interests?|contract)\b",
+    re.I,
+)
+_LAW_ITEM = re.compile(
+    r"\b(?:Act|Regulations?|Order|Directive|Code of Practice)\b(?:\s+\(?\d{4}\)?)?"
+    r"(?:\s*\([^)]{0,40}\))?\s*(?:[;,.]|\s+(?:and|or))*\s*$|^(?:the\s+)?(?:UK\s+)?GDPR\b"
+)
 _LIST_TOPICS = {"categories", "purposes", "recipients", "sources", "rights", "retention"}
 
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>\s]{1,500})>")
@@ -78,7 +83,7 @@ def _is_inline_heading(first: str, second: str) -> bool:
         and not first.endswith(":")
         and _is_heading(first, False)
         and (second.startswith("- ") or second[:1].isupper())
-        and words[-1].lower() not in _CONNECTORS
+        and (words[-1].lower() not in _CONNECTORS or is_known_heading(first))
     )
 
 
@@ -156,7 +161,7 @@ def build_sections(text: str) -> list[dict[str, Any]]:
 def _heading_topic(heading: str) -> str:
     if not heading:
         return "general"
-    return next((t for t, rx in _HEADING_TOPICS if rx.search(heading)), "other")
+    return heading_topic(heading) or "other"
 
 
 def unit_text(unit: dict[str, Any]) -> str:
@@ -172,12 +177,29 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text) if s.strip()]
 
 
-def list_kind(lead_in: str, topic: str) -> str:
-    """What a list holds: its lead-in sentence decides, else its section's topic."""
+def list_kind(lead_in: str, topic: str, items: list[str] | None = None) -> str:
+    """What a list holds: Articles or laws are that; else its lead-in decides, else its topic."""
+    return classify_list(lead_in, topic, items)[0]
+
+
+def classify_list(lead_in: str, topic: str, items: list[str] | None = None) -> tuple[str, str]:
+    """(kind, how it was decided): "items", "lead_in", "heading" or "guess"."""
+    items = items or []
+    if items:
+        bases = sum(1 for item in items if _BASIS_ITEM.search(item))
+        laws = sum(1 for item in items if _LAW_ITEM.search(item))
+        if max(bases, laws) * 2 > len(items):
+            return ("lawful_bases" if bases >= laws else "legislation"), "items"
     last = sentences(lead_in)[-1] if lead_in else ""
+    if topic == "dfe" and not re.match(r"\W*we\b", last, re.I):
+        return "other", "heading"  # what the DfE shares or uses, not the school
+    if _DEPARTMENT_ACTS.search(last):
+        return "other", "lead_in"
     kind = next((k for k, rx in _LEAD_INS if rx.search(last)), None)
     if kind:
-        return kind
+        return kind, "lead_in"
     if topic in _LIST_TOPICS:
-        return topic
-    return "categories" if re.search(r"\binclud\w*\W*$", last, re.I) else "other"
+        return topic, "heading"
+    if re.search(r"\binclud\w*\W*$", last, re.I):
+        return "categories", "guess"
+    return "other", "guess"

@@ -15,6 +15,7 @@ def init_app(app) -> None:
         views_auth,
         views_case,
         views_new_case,
+        views_notice,
         views_queue,
         views_settings,
     )

@@ -13,7 +13,7 @@ from sar_service.db import session
 from sar_service.letters.build import art15_settings
 from sar_service.models import Membership, School, User
 from sar_service.models.user import ROLES
-from sar_service.notices import store
+from sar_service.notices import review, store
 from sar_service.staff import bp, forms
 from sar_service.staff import settings_data as data
 from sar_service.staff.access import dpo_school_or_404, me, my_schools
@@ -37,7 +37,8 @@ def _render(school: School, errors=None, status: int = 200, values=None):
         art15_fields=data.ART15_SETTINGS,
         art15=art15_settings(school),
         notice=notice,
-        notice_summary=store.summary(notice.data) if notice else None,
+        notice_summary=store.summary(review.effective(notice)) if notice else None,
+        notice_pending=review.pending(notice) if notice else [],
         me_id=me().id,
     ), status
 
@@ -181,17 +182,22 @@ def settings_art15(slug: str):
 
 @bp.post("/settings/<slug>/notice")
 def settings_notice(slug: str):
+    """Import a new version (an uploaded file or pasted text), then review it."""
     school = dpo_school_or_404(slug)
     upload = request.files.get("notice")
     raw = upload.read(store.MAX_NOTICE_BYTES + 1) if upload else b""
-    if upload is None or not raw:
-        return _render(
-            school, {"notice": "Choose the privacy notice file (.docx, .txt or .md)."}, 422
-        )
+    pasted = (request.form.get("notice_text") or "")[: store.MAX_NOTICE_BYTES]
+    if not raw and not pasted.strip():
+        message = "Choose the privacy notice file (.pdf, .docx, .html, .txt or .md), or paste it."
+        return _render(school, {"notice": message}, 422)
     try:
-        store.import_notice(session(), school, raw, upload.filename or "notice", me().name)
+        if raw and upload is not None:
+            store.import_notice(session(), school, raw, upload.filename or "notice", me().name)
+        else:
+            store.import_pasted(session(), school, pasted, me().name)
     except ValueError as exc:  # NoticeFormatError is a ValueError
         session().rollback()
         return _render(school, {"notice": str(exc)}, 422)
     session().commit()
-    return _done(school, "Privacy notice imported.", "notice")
+    flask.flash("Privacy notice imported. Check what was read from it.", "success")
+    return redirect(url_for("staff.notice_review", slug=school.slug))

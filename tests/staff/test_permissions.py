@@ -117,6 +117,10 @@ SCOPED = [
     ("post", SETTINGS + "/reminders", {"reminders": ""}, DPO_FORM),
     ("post", SETTINGS + "/notice", {}, DPO_FORM),
     ("post", SETTINGS + "/art15", {}, DPO_FORM),
+    # the notice review: this school has no notice yet, so back to settings / not found
+    ("get", SETTINGS + "/notice/review", None, DPO_REDIRECT),
+    ("post", SETTINGS + "/notice/review/categories", {"items": "x"},
+        _row(MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     # letter wording and logo (letters blueprint)
     ("get", SETTINGS + "/letters", None, DPO_PAGE),
     ("get", SETTINGS + "/letters/acknowledgement", None, DPO_PAGE),
