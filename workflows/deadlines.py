@@ -99,10 +99,11 @@ def _plural(n: int, word: str) -> str:
 # --- the one-month clock ------------------------------------------------------------------
 
 
-def _scan(events: Iterable[ClockEvent]) -> tuple[dict[str, date], list[tuple[date, int]], bool]:
-    """One pass: latest date of each start kind, clarification events, extended or not."""
+def _scan(events: Iterable[ClockEvent]) -> tuple[dict[str, date], list[tuple[date, bool]], bool]:
+    """One pass: latest date of each start kind, clarification events (in the order given),
+    extended or not."""
     starts: dict[str, date] = {}
-    clarifications: list[tuple[date, int]] = []
+    clarifications: list[tuple[date, bool]] = []
     extended = False
     for event in events:
         kind, on = event.kind, event.on
@@ -111,36 +112,47 @@ def _scan(events: Iterable[ClockEvent]) -> tuple[dict[str, date], list[tuple[dat
                 starts[kind] = on
         elif kind == EXTENDED:
             extended = True
-        else:  # answers sort before requests on the same day: 0, 1
-            clarifications.append((on, 0 if kind == CLARIFICATION_RECEIVED else 1))
+        elif kind in (CLARIFICATION_REQUESTED, CLARIFICATION_RECEIVED):
+            clarifications.append((on, kind == CLARIFICATION_REQUESTED))
     return starts, clarifications, extended
 
 
-def _pauses(clarifications: list[tuple[date, int]]) -> tuple[list[tuple[date, date]], date | None]:
-    """Pair each request for clarification with the next answer, in date order.
+def _pauses(clarifications: list[tuple[date, bool]]) -> tuple[list[tuple[date, date]], date | None]:
+    """Turn questions and answers into paused spans, each day paused at most once.
 
-    Returns the closed spans (both ends inclusive, never overlapping) and the
-    start of a still-open pause. A repeat request while paused or an answer with
-    no question is ignored; an answer then a new question on the same day closes
-    the pause and opens another from the next day, so no day counts twice.
+    Days are taken in date order. A question opens a pause unless one is open;
+    an answer closes the open pause (an answer with no question is ignored). On
+    a day with both questions and answers the day is paused once and the pause
+    closes that day, whatever order they were recorded in, unless a question is
+    still outstanding: the next day with any clarification event has answers
+    only, or, on the last such day, the last event recorded was a question. Then
+    a new pause runs from the next day. Returns closed spans (inclusive, never
+    overlapping) and the first day of a still-open pause.
     """
-    clarifications.sort()
+    by_day: dict[date, list[bool]] = {}
+    for day, is_request in clarifications:
+        flags = by_day.setdefault(day, [False, False])
+        flags[0 if is_request else 1] = True
+    days = sorted(by_day)
+    last_is_request = bool(clarifications) and clarifications[-1][1]
     spans: list[tuple[date, date]] = []
     open_from: date | None = None
-    floor = date.min
-    i, count = 0, len(clarifications)
-    while i < count:
-        day, is_request = clarifications[i]
-        if is_request:
-            if open_from is None:
-                open_from = max(day, floor)
-        elif open_from is not None:
-            spans.append((open_from, day))
-            open_from, floor = None, day + ONE_DAY
-        elif i + 1 < count and clarifications[i + 1] == (day, 1):  # asked, answered same day
-            spans.append((max(day, floor), day))
-            floor, i = day + ONE_DAY, i + 1
-        i += 1
+    for i, day in enumerate(days):
+        has_request, has_answer = by_day[day]
+        if not has_answer:
+            open_from = day if open_from is None else open_from
+            continue
+        if open_from is None and not has_request:
+            continue  # an answer with no question
+        spans.append((day if open_from is None or open_from > day else open_from, day))
+        open_from = None
+        if has_request:
+            if i + 1 < len(days):
+                outstanding = by_day[days[i + 1]] == [False, True]
+            else:
+                outstanding = last_is_request
+            if outstanding:
+                open_from = day + ONE_DAY
     return spans, open_from
 
 

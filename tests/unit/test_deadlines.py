@@ -292,9 +292,9 @@ def test_pause_spanning_a_month_end() -> None:
 
 
 def test_pause_asked_and_answered_the_same_day_counts_one_day() -> None:
-    events = [received(D(2026, 3, 2)), answered(D(2026, 3, 5)), asked(D(2026, 3, 5))]
+    events = [received(D(2026, 3, 2)), asked(D(2026, 3, 5)), answered(D(2026, 3, 5))]
     deadline = statutory_deadline(events)
-    assert deadline.paused_days == 1
+    assert (deadline.paused_days, deadline.paused) == (1, False)
     assert "1 day added" in text(deadline)
 
 
@@ -596,3 +596,35 @@ def test_days_remaining(today: date, remaining: int) -> None:
 )
 def test_rag(today: date, colour: str) -> None:
     assert rag(D(2026, 4, 10), today, WorkingCalendar()) == colour
+
+
+# --- issue 11 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("asked", "answered", "asked", "answered"),
+        ("answered", "asked", "asked", "answered"),
+        ("asked", "asked", "answered", "answered"),
+        ("answered", "answered", "asked", "asked", "answered"),
+    ],
+)
+def test_item1_same_day_questions_and_answers_close_the_pause(order) -> None:
+    """Received Mon 2 Nov 2026; asked and answered twice on Thu 5 Nov: whatever the order
+    the same-day events were recorded in, once the last of them is an answer the pause is
+    closed, 5 November counts once, and the date no longer moves day by day."""
+    make = {"asked": asked, "answered": answered}
+    events = [received(D(2026, 11, 2)), *(make[k](D(2026, 11, 5)) for k in order)]
+    for as_of in (D(2026, 11, 5), D(2026, 12, 20), D(2027, 1, 30)):
+        deadline = statutory_deadline(events, as_of=as_of)
+        assert deadline.due == D(2026, 12, 3)
+        assert (deadline.paused_days, deadline.paused) == (1, False)
+
+
+def test_item1_a_question_left_unanswered_on_a_busy_day_closes_with_the_next_answer() -> None:
+    events = [received(D(2026, 11, 2)), answered(D(2026, 11, 5)), asked(D(2026, 11, 5))]
+    waiting = statutory_deadline(events, as_of=D(2026, 11, 9))
+    assert waiting.paused and waiting.paused_days == 5  # 5 to 9 November, each once
+    done = statutory_deadline([*events, answered(D(2026, 11, 9))], as_of=D(2027, 1, 30))
+    assert (done.paused, done.paused_days, done.due) == (False, 5, D(2026, 12, 7))
