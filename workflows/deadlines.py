@@ -71,6 +71,7 @@ class Deadline:
     explanation: list[str] = field(default_factory=list)
     clock: str = ONE_MONTH
     uses_fallback: bool = False  # school days counted without term dates for some days
+    types: tuple[str, ...] = ()  # the rights this clock covers (workflows.case_clocks)
 
     @property
     def provisional(self) -> bool:
@@ -178,12 +179,15 @@ def statutory_deadline(
     as_of: date | None = None,
     calendar: WorkingCalendar | None = None,
     explain: bool = True,
+    pausable: bool = True,
 ) -> Deadline:
     """The one-month clock (access, rectification, erasure, restriction, objection).
 
     Clock start, + 1 month (3 if extended) with the month-end rule, + paused
     days, then forward to a working day (rule 7). An open pause counts through
     `as_of` (or only its first day without one) and makes the result provisional.
+    `pausable=False` is a right the Art 12A pause does not apply to (all but
+    access): clarifications are explained but never move it.
     `explain=False` skips the sentences for bulk recomputation.
     """
     cal = calendar or ENGLAND_AND_WALES
@@ -191,6 +195,9 @@ def statutory_deadline(
     if RECEIVED not in starts:
         raise ValueError("the clock needs a 'received' event")
     start = max(starts.values())
+    asked_on = sorted({on for on, is_request in clarifications if is_request})
+    if not pausable:
+        clarifications = []
     spans, open_from = _pauses(clarifications)
     open_until = (as_of or open_from) if open_from is not None else None
     paused_days = _paused_days(spans, start)
@@ -210,6 +217,8 @@ def statutory_deadline(
         return deadline
     lines = _start_lines(starts, start) + _period_lines(start, nominal, extended)
     lines += _pause_lines(spans, open_from, open_until, start, nominal, paused_days)
+    if not pausable and asked_on:
+        lines.append(_no_pause_line(asked_on))
     lines += _due_lines(deadline, nominal + timedelta(days=paused_days), cal)
     return Deadline(
         due, start, nominal, original_due, paused_days, deadline.paused, extended, lines
@@ -266,6 +275,15 @@ def _pause_lines(
     return lines
 
 
+def _no_pause_line(asked_on: list[date]) -> str:
+    """Why a clarification did not move a right other than access (rule 6)."""
+    days = ", ".join(long_date(d) for d in asked_on)
+    return (
+        f"Clarification was asked on {days}, but the clock does not pause for this right: "
+        "the Article 12A pause is for access requests only, so the clock ran on."
+    )
+
+
 def _closed_pause_line(first: date, last: date, start: date) -> str:
     """'Paused from … to … while we waited for clarification: 8 days added.'"""
     head = f"Paused from {long_date(first)} to {long_date(last)} while we waited for clarification"
@@ -317,7 +335,11 @@ def _due_lines(deadline: Deadline, landing: date, cal: WorkingCalendar) -> list[
 
 
 def can_extend(
-    events: Iterable[ClockEvent], on: date, *, calendar: WorkingCalendar | None = None
+    events: Iterable[ClockEvent],
+    on: date,
+    *,
+    calendar: WorkingCalendar | None = None,
+    pausable: bool = True,
 ) -> tuple[bool, str]:
     """Whether the deadline may be extended on `on`, with the reason in plain English.
 
@@ -330,14 +352,20 @@ def can_extend(
             "The deadline has already been extended by two further months, the most the law "
             "allows, so it cannot be extended again."
         )
-    current = statutory_deadline(events, as_of=on, calendar=calendar, explain=False)
+    current = statutory_deadline(
+        events, as_of=on, calendar=calendar, explain=False, pausable=pausable
+    )
     if on > current.original_due:
         return False, (
             f"The original deadline was {long_date(current.original_due)}. An extension must be "
             "decided, and the requester told why, within the first month, so it is too late now."
         )
     extended = statutory_deadline(
-        [*events, ClockEvent(EXTENDED, on)], as_of=on, calendar=calendar, explain=False
+        [*events, ClockEvent(EXTENDED, on)],
+        as_of=on,
+        calendar=calendar,
+        explain=False,
+        pausable=pausable,
     )
     return True, (
         f"The deadline can be extended until the end of {long_date(current.original_due)}. "

@@ -1,4 +1,4 @@
-"""Bridge from a case row to the pure statutory clocks in ``workflows.deadlines``."""
+"""Bridge from a case row to the pure statutory clocks in ``workflows.case_clocks``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ from datetime import date
 from functools import lru_cache
 
 from sar_service.models import Case, School
-from workflows import deadlines
-from workflows.request_types import REQUEST_TYPES, uses_one_month_clock
+from workflows import case_clocks, deadlines
+from workflows.request_types import REQUEST_TYPES
+
+#: Titles for the case page, by clock kind.
+CLOCK_TITLES = {
+    deadlines.ONE_MONTH: "Statutory time limit (one calendar month)",
+    deadlines.SCHOOL_DAYS: "Educational record (15 school days)",
+    deadlines.COMPLAINT: "Acknowledge the complaint",
+}
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +37,7 @@ def school_calendar(school: School) -> deadlines.SchoolCalendar:
 
 
 def clock_inputs(case: Case) -> list[deadlines.ClockEvent]:
+    """The case's clock events in the order they were recorded (same-day ties need it)."""
     events = [deadlines.ClockEvent("received", case.received_on)]
     events += [deadlines.ClockEvent(e.kind, e.on) for e in case.clock_events]
     return events
@@ -37,37 +45,52 @@ def clock_inputs(case: Case) -> list[deadlines.ClockEvent]:
 
 @dataclass(frozen=True)
 class CaseClocks:
-    """Every clock that applies to a case, with the reasons for each date."""
+    """Every clock a case runs (one per distinct rule among its rights), with reasons."""
 
-    statutory: deadlines.Deadline | None
-    school_days: deadlines.Deadline | None
-    complaint: deadlines.Deadline | None
+    all: tuple[deadlines.Deadline, ...]
+
+    def of_kind(self, kind: str) -> list[deadlines.Deadline]:
+        return [d for d in self.all if d.clock == kind]
+
+    @property
+    def statutory(self) -> deadlines.Deadline | None:
+        """The one-month clock letters quote: the access clock if there is one."""
+        months = self.of_kind(deadlines.ONE_MONTH)
+        return next((d for d in months if "access" in d.types), months[0] if months else None)
+
+    @property
+    def school_days(self) -> deadlines.Deadline | None:
+        return next(iter(self.of_kind(deadlines.SCHOOL_DAYS)), None)
+
+    @property
+    def complaint(self) -> deadlines.Deadline | None:
+        return next(iter(self.of_kind(deadlines.COMPLAINT)), None)
 
     @property
     def primary(self) -> deadlines.Deadline | None:
         return self.statutory or self.school_days or self.complaint
 
     @property
+    def earliest(self) -> deadlines.Deadline | None:
+        return case_clocks.earliest(self.all)
+
+    @property
     def earliest_due(self) -> date | None:
-        dates = [d.due for d in (self.statutory, self.school_days, self.complaint) if d]
-        return min(dates) if dates else None
+        first = self.earliest
+        return first.due if first else None
 
 
 def compute(case: Case, as_of: date, explain: bool = True) -> CaseClocks:
-    types = case.types
-    events = clock_inputs(case)
-    statutory = school_days = complaint = None
-    if uses_one_month_clock(types):
-        statutory = deadlines.statutory_deadline(
-            events, as_of=as_of, calendar=working_calendar(), explain=explain
-        )
-    if "educational_record" in types:
-        school_days = deadlines.educational_record_deadline(
-            case.received_on, school_calendar(case.school)
-        )
-    if "complaint" in types:
-        complaint = deadlines.complaint_acknowledgement_deadline(case.received_on)
-    return CaseClocks(statutory, school_days, complaint)
+    needs_terms = "educational_record" in case.types
+    found = case_clocks.compute(
+        case.types,
+        clock_inputs(case),
+        as_of=as_of,
+        calendar=working_calendar(),
+        school_calendar=school_calendar(case.school) if needs_terms else None,
+        explain=explain,
+    )
+    return CaseClocks(tuple(found))
 
 
 def refresh(case: Case, as_of: date) -> CaseClocks:
@@ -78,9 +101,14 @@ def refresh(case: Case, as_of: date) -> CaseClocks:
     case.clock_started_on = primary.clock_start if primary else case.received_on
     case.school_days_due_date = clocks.school_days.due if clocks.school_days else None
     case.next_due_date = clocks.earliest_due
-    case.extended = bool(clocks.statutory and clocks.statutory.extended)
-    case.paused = bool(clocks.statutory and clocks.statutory.paused)
+    case.extended = any(d.extended for d in clocks.all)
+    case.paused = any(d.paused for d in clocks.all)
     return clocks
+
+
+def clock_title(d: deadlines.Deadline) -> str:
+    """'Statutory time limit (one calendar month): Access…' for the case page."""
+    return f"{CLOCK_TITLES.get(d.clock, d.clock)}: {', '.join(type_labels(list(d.types)))}"
 
 
 def type_labels(types: list[str]) -> list[str]:

@@ -179,7 +179,7 @@ def _effective_date(case: Case, on: date | None) -> date:
 def _check_guard(t: Transition, case: Case, on: date) -> None:
     if not t.guard:
         return
-    why_not = GUARDS[t.guard](clocks.clock_inputs(case), on, clocks.working_calendar())
+    why_not = GUARDS[t.guard](case.types, clocks.clock_inputs(case), on, clocks.working_calendar())
     if why_not:
         raise NotAllowed(why_not)
 

@@ -69,7 +69,8 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
         },
         "details": case.details,
         "competence": case.competence,
-        "clocks": _clocks(computed),
+        "due_date": _iso(computed.earliest_due) or out["due_date"],
+        "clocks": [_clock(d) for d in computed.all],
         "events": [_event(e) for e in case.events],
         "allowed_actions": [t.action for t in allowed_actions(case, role)],
     }
@@ -84,16 +85,19 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
     return out
 
 
-def _clocks(c: clocks.CaseClocks) -> dict[str, Any]:
-    out = {}
-    for name, d in (
-        ("statutory", c.statutory),
-        ("school_days", c.school_days),
-        ("complaint", c.complaint),
-    ):
-        if d:
-            out[name] = {"due_date": d.due.isoformat(), "explanation": list(d.explanation)}
-    return out
+def _clock(d: deadlines.Deadline) -> dict[str, Any]:
+    """One clock as INTERFACES.md describes it, with the reasons for its date."""
+    return {
+        "kind": d.clock,
+        "types": list(d.types),
+        "due_date": d.due.isoformat(),
+        "clock_started_on": d.clock_start.isoformat(),
+        "paused_days": d.paused_days,
+        "paused": d.paused,
+        "extended": d.extended,
+        "was_overdue_on": None,
+        "explanation": list(d.explanation),
+    }
 
 
 def _event(e) -> dict[str, Any]:

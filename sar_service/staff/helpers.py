@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sar_service.cases.clocks import type_labels, working_calendar
+from sar_service.cases.clocks import clock_title, type_labels, working_calendar
 from sar_service.clock import LONDON, today
 from workflows import deadlines
 from workflows.calendars import long_date as _long_date
@@ -60,6 +60,7 @@ def layout_helpers():
         "days_words": days_words,
         "status_label": status_label,
         "type_labels": type_labels,
+        "clock_title": clock_title,
         "london": london,
         "isodate": isodate,
         "rag": rag,

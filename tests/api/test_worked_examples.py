@@ -81,7 +81,8 @@ def test_identity_restarts_the_clock(client, staff, school):
     case = act(client, staff, ref, "verify_identity", "2026-03-19")
     assert case["due_date"] == "2026-04-20"
     assert case["clock_started_on"] == "2026-03-19"
-    assert any("19 March 2026" in line for line in case["clocks"]["statutory"]["explanation"])
+    (clock,) = case["clocks"]
+    assert any("19 March 2026" in line for line in clock["explanation"])
 
 
 def test_extension_to_three_months(client, staff, school):
@@ -121,12 +122,12 @@ def test_educational_record_school_days(client, staff, school, db):
 def test_educational_record_and_access_show_both_clocks(client, staff, school):
     ref = log(client, staff, school, "2026-03-02", types=("access", "educational_record"))
     case = read(client, staff, ref, "2026-03-02")
-    assert case["due_date"] == "2026-04-02"
-    assert case["school_days_due_date"] is not None
-    assert set(case["clocks"]) == {"statutory", "school_days"}
-    assert any(
-        "term dates" in line.lower() for line in case["clocks"]["school_days"]["explanation"]
-    )
+    clocks = {c["kind"]: c for c in case["clocks"]}
+    assert set(clocks) == {"one_month", "school_days"}
+    assert clocks["one_month"]["due_date"] == "2026-04-02"
+    assert clocks["school_days"]["due_date"] == case["school_days_due_date"]
+    assert case["due_date"] == min(c["due_date"] for c in case["clocks"])
+    assert any("term dates" in line.lower() for line in clocks["school_days"]["explanation"])
 
 
 def test_extension_refused_after_first_month(client, staff, school):
@@ -140,3 +141,40 @@ def test_extension_refused_after_first_month(client, staff, school):
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     assert "month" in response.get_json()["detail"].lower()
+
+
+def clocks_by_types(case) -> dict[tuple[str, ...], dict]:
+    return {tuple(c["types"]): c for c in case["clocks"]}
+
+
+def test_item2_each_right_has_its_own_clock_and_only_access_pauses(client, staff, school):
+    ref = log(client, staff, school, "2026-03-02", types=("access", "erasure"))
+    act(client, staff, ref, "request_clarification", "2026-03-05", reason="Which years?")
+    case = act(client, staff, ref, "clarification_received", "2026-03-12")
+    clocks = clocks_by_types(case)
+    assert clocks[("access",)] | {"explanation": None} == {
+        "kind": "one_month",
+        "types": ["access"],
+        "due_date": "2026-04-10",
+        "clock_started_on": "2026-03-02",
+        "paused_days": 8,
+        "paused": False,
+        "extended": False,
+        "was_overdue_on": None,
+        "explanation": None,
+    }
+    assert (clocks[("erasure",)]["due_date"], clocks[("erasure",)]["paused_days"]) == (
+        "2026-04-02",
+        0,
+    )
+    assert case["due_date"] == "2026-04-02"
+
+
+def test_item2_a_clarification_does_not_move_the_educational_record_date(client, staff, school):
+    ref = log(client, staff, school, "2026-03-02", types=("access", "educational_record"))
+    before = read(client, staff, ref, "2026-03-02")["school_days_due_date"]
+    act(client, staff, ref, "request_clarification", "2026-03-05", reason="Which years?")
+    case = act(client, staff, ref, "clarification_received", "2026-03-20")
+    clocks = {c["kind"]: c for c in case["clocks"]}
+    assert clocks["school_days"]["due_date"] == before == case["school_days_due_date"]
+    assert clocks["one_month"]["paused_days"] == 16

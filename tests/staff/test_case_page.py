@@ -215,3 +215,17 @@ def test_the_id_a_parent_uploaded_is_on_the_case_for_staff_who_see_requesters(
     sign_in_as(other_web, team, "viewer")
     assert "/evidence/" not in other_web.get(url(case)).text  # the timeline still says it came
     assert other_web.get(link.group(1)).status_code == 403
+
+
+def test_item2_case_page_shows_one_clock_per_rule(frozen, web, team, factory, db):
+    """Access pauses, erasure does not: the page shows both clocks and why each differs."""
+    from sar_service.cases import machine
+
+    case = factory.case(team.school, date(2026, 3, 2), types=("access", "erasure"))
+    request = machine.Request("request_clarification", on=date(2026, 3, 5), reason="Which years?")
+    machine.apply(db, case, request, machine.Actor.staff(team.caseworker.user, case))
+    db.commit()
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert "Access to personal data (SAR)" in html and ": Erasure" in html
+    assert "the Article 12A pause is for access requests only" in html

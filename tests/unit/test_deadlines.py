@@ -628,3 +628,32 @@ def test_item1_a_question_left_unanswered_on_a_busy_day_closes_with_the_next_ans
     assert waiting.paused and waiting.paused_days == 5  # 5 to 9 November, each once
     done = statutory_deadline([*events, answered(D(2026, 11, 9))], as_of=D(2027, 1, 30))
     assert (done.paused, done.paused_days, done.due) == (False, 5, D(2026, 12, 7))
+
+
+def test_item2_the_pause_is_for_access_only() -> None:
+    from workflows import case_clocks
+
+    events = [received(D(2026, 3, 2)), asked(D(2026, 3, 5)), answered(D(2026, 3, 12))]
+    found = case_clocks.compute(["access", "erasure", "educational_record"], events)
+    by_types = {c.types: c for c in found}
+    access, erasure = by_types[("access",)], by_types[("erasure",)]
+    assert (access.clock, access.due, access.paused_days) == ("one_month", D(2026, 4, 10), 8)
+    assert (erasure.clock, erasure.due, erasure.paused_days) == ("one_month", D(2026, 4, 2), 0)
+    assert "does not pause" in text(erasure) and "access requests only" in text(erasure)
+    school = by_types[("educational_record",)]
+    assert school.due == educational_record_deadline(D(2026, 3, 2), SchoolCalendar()).due
+    assert case_clocks.earliest(found).due == school.due
+
+
+def test_item2_rights_sharing_a_rule_share_a_clock() -> None:
+    from workflows import case_clocks
+
+    found = case_clocks.compute(["rectification", "erasure", "access"], [received(D(2026, 3, 2))])
+    assert [c.types for c in found] == [("access",), ("rectification", "erasure")]
+
+
+def test_item2_the_pause_lengthens_the_month_for_extension_notice_on_access_only() -> None:
+    events = [received(D(2026, 3, 2)), asked(D(2026, 3, 5)), answered(D(2026, 3, 12))]
+    assert can_extend(events, D(2026, 4, 10))[0]
+    assert not can_extend(events, D(2026, 4, 10), pausable=False)[0]
+    assert can_extend(events, D(2026, 4, 2), pausable=False)[0]
