@@ -157,6 +157,34 @@ def _pauses(clarifications: list[tuple[date, bool]]) -> tuple[list[tuple[date, d
     return spans, open_from
 
 
+def _in_time(
+    spans: list[tuple[date, date]],
+    open_from: date | None,
+    start: date,
+    nominal: date,
+    cal: WorkingCalendar,
+) -> tuple[list[tuple[date, date]], date | None, list[tuple[date, date]]]:
+    """Drop pauses asked after the time limit had ended: they cannot stop a clock that has
+    already run out (once overdue, always overdue). Returns the spans kept, the open pause
+    if kept, and (day asked, due date then) for each dropped one."""
+    kept: list[tuple[date, date]] = []
+    late: list[tuple[date, date]] = []
+    added = 0
+    for first, last in spans:
+        due_then = cal.next_working_day(nominal + timedelta(days=added))
+        if first > due_then:
+            late.append((first, due_then))
+            continue
+        kept.append((first, last))
+        added += _counted(first, last, start)
+    if open_from is not None:
+        due_then = cal.next_working_day(nominal + timedelta(days=added))
+        if open_from > due_then:
+            late.append((open_from, due_then))
+            open_from = None
+    return kept, open_from, late
+
+
 def _counted(first: date, last: date, clock_start: date) -> int:
     """Days in first..last (inclusive) on or after the clock start."""
     return max(0, (last - max(first, clock_start)).days + 1)
@@ -199,11 +227,12 @@ def statutory_deadline(
     if not pausable:
         clarifications = []
     spans, open_from = _pauses(clarifications)
+    nominal = add_months(start, 3 if extended else 1)
+    spans, open_from, late = _in_time(spans, open_from, start, nominal, cal)
     open_until = (as_of or open_from) if open_from is not None else None
     paused_days = _paused_days(spans, start)
     if open_from is not None:
         paused_days += _counted(open_from, open_until, start)
-    nominal = add_months(start, 3 if extended else 1)
     due = cal.next_working_day(nominal + timedelta(days=paused_days))
     original_due = (
         cal.next_working_day(add_months(start, 1) + timedelta(days=paused_days))
@@ -219,6 +248,7 @@ def statutory_deadline(
     lines += _pause_lines(spans, open_from, open_until, start, nominal, paused_days)
     if not pausable and asked_on:
         lines.append(_no_pause_line(asked_on))
+    lines += [_late_pause_line(first, due_then) for first, due_then in late]
     lines += _due_lines(deadline, nominal + timedelta(days=paused_days), cal)
     return Deadline(
         due, start, nominal, original_due, paused_days, deadline.paused, extended, lines
@@ -273,6 +303,14 @@ def _pause_lines(
         after = nominal + timedelta(days=paused_days)
         lines.append(f"Adding {_plural(paused_days, 'paused day')} gives {long_date(after)}.")
     return lines
+
+
+def _late_pause_line(first: date, due_then: date) -> str:
+    """A clarification asked once the time limit had ended does not move it."""
+    return (
+        f"Clarification was asked on {long_date(first)}, after the time limit had ended on "
+        f"{long_date(due_then)}, so it does not pause the clock: the response was already late."
+    )
 
 
 def _no_pause_line(asked_on: list[date]) -> str:

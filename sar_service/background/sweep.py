@@ -13,13 +13,14 @@ import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sar_service.background import outbox, queues
 from sar_service.cases import clocks
 from sar_service.clock import london_date
-from sar_service.models import Case
+from sar_service.models import Case, CaseClock
+from workflows.states import ACTIVE
 
 #: Further steps, each "module:function(session, at, report, dry_run)", imported when run.
 STEPS: list[str] = ["sar_service.notify.reminders:sweep_step"]
@@ -71,9 +72,26 @@ def run(session: Session, at: datetime, dry_run: bool = False) -> SweepReport:
 
 
 def refresh_paused(session: Session, at: datetime, report: SweepReport) -> None:
-    """A paused clock's provisional due date moves on by a day each day."""
+    """A paused clock's provisional due date moves on by a day each day; an open case past
+    a clock's due date is recorded as overdue (once, for good)."""
     today = london_date(at)
-    for case in session.scalars(select(Case).where(Case.paused.is_(True))):
+    late = (
+        select(CaseClock.case_id)
+        .join(Case, Case.id == CaseClock.case_id)
+        .where(
+            CaseClock.due_date < today,
+            CaseClock.was_overdue_on.is_(None),
+            Case.status.in_([s.value for s in ACTIVE]),
+        )
+    )
+    unrecorded = (  # cases logged before clocks had rows
+        Case.was_overdue_on.is_(None)
+        & (Case.next_due_date < today)
+        & Case.status.in_([s.value for s in ACTIVE])
+    )
+    for case in session.scalars(
+        select(Case).where(or_(Case.paused.is_(True), Case.id.in_(late), unrecorded))
+    ):
         before = case.due_date
         clocks.refresh(case, as_of=today)
         if case.due_date != before:

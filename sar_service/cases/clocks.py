@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sar_service.models import Case, School
+from sar_service.models import Case, CaseClock, School
 from workflows import case_clocks, deadlines
+from workflows.calendars import ONE_DAY
 from workflows.request_types import REQUEST_TYPES
+from workflows.states import ACTIVE
 
 #: Titles for the case page, by clock kind.
 CLOCK_TITLES = {
@@ -93,9 +95,42 @@ def compute(case: Case, as_of: date, explain: bool = True) -> CaseClocks:
     return CaseClocks(tuple(found))
 
 
+def row_key(d: deadlines.Deadline) -> tuple[str, str]:
+    """How a clock is matched to its ``case_clocks`` row: its kind and the rights it covers."""
+    return d.clock, ",".join(d.types)
+
+
+def rows_by_key(case: Case) -> dict[tuple[str, str], CaseClock]:
+    return {(row.kind, row.types): row for row in case.clock_rows}
+
+
+def was_overdue_on(case: Case, d: deadlines.Deadline) -> date | None:
+    row = rows_by_key(case).get(row_key(d))
+    return row.was_overdue_on if row else None
+
+
 def refresh(case: Case, as_of: date) -> CaseClocks:
-    """Recompute the cached dates on the case row from its clock events."""
+    """Recompute the cached dates on the case row and its clock rows from its clock events.
+
+    A clock whose due date has passed while the case was still open is recorded
+    as overdue from the day after that date, once and for good: nothing that
+    happens later clears it (LEGAL.md, "Once overdue, always recorded").
+    """
     clocks = compute(case, as_of)
+    rows = rows_by_key(case)
+    active = case.status is None or case.status in {s.value for s in ACTIVE}
+    for d in clocks.all:
+        row = rows.get(row_key(d))
+        if row is None:
+            kind, types = row_key(d)
+            row = CaseClock(kind=kind, types=types, due_date=d.due)
+            case.clock_rows.append(row)
+        row.due_date, row.paused_days, row.extended = d.due, d.paused_days, d.extended
+        if active and as_of > d.due and row.was_overdue_on is None:
+            row.was_overdue_on = d.due + ONE_DAY
+    overdue = [row.was_overdue_on for row in case.clock_rows if row.was_overdue_on]
+    if overdue and case.was_overdue_on is None:
+        case.was_overdue_on = min(overdue)
     primary = clocks.primary
     case.due_date = primary.due if primary else None
     case.clock_started_on = primary.clock_start if primary else case.received_on

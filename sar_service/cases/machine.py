@@ -129,6 +129,7 @@ def _transition(
 ) -> CaseEvent:
     current = Status(case.status)
     _check_allowed(t, current, actor)
+    clocks.refresh(case, as_of=today())  # record an overdue clock before anything moves it
     on = _effective_date(case, req.on)
     reason = (req.reason or "").strip()
     if t.needs_reason and not reason:

@@ -70,7 +70,8 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
         "details": case.details,
         "competence": case.competence,
         "due_date": _iso(computed.earliest_due) or out["due_date"],
-        "clocks": [_clock(d) for d in computed.all],
+        "clocks": [_clock(d, clocks.was_overdue_on(case, d)) for d in computed.all],
+        "was_overdue_on": _iso(case.was_overdue_on),
         "events": [_event(e) for e in case.events],
         "allowed_actions": [t.action for t in allowed_actions(case, role)],
     }
@@ -85,7 +86,7 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
     return out
 
 
-def _clock(d: deadlines.Deadline) -> dict[str, Any]:
+def _clock(d: deadlines.Deadline, overdue_on: date | None) -> dict[str, Any]:
     """One clock as INTERFACES.md describes it, with the reasons for its date."""
     return {
         "kind": d.clock,
@@ -95,7 +96,7 @@ def _clock(d: deadlines.Deadline) -> dict[str, Any]:
         "paused_days": d.paused_days,
         "paused": d.paused,
         "extended": d.extended,
-        "was_overdue_on": None,
+        "was_overdue_on": _iso(overdue_on),
         "explanation": list(d.explanation),
     }
 

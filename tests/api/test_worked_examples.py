@@ -178,3 +178,34 @@ def test_item2_a_clarification_does_not_move_the_educational_record_date(client,
     clocks = {c["kind"]: c for c in case["clocks"]}
     assert clocks["school_days"]["due_date"] == before == case["school_days_due_date"]
     assert clocks["one_month"]["paused_days"] == 16
+
+
+def test_item6_once_overdue_always_recorded(client, staff, school, app, db):
+    from sar_service.background import sweep
+    from sar_service.clock import LONDON
+    from sar_service.models import Case
+
+    ref = log(client, staff, school, "2026-09-01")
+    with at("2026-10-02"):
+        sweep.run(db, datetime(2026, 10, 2, 6, tzinfo=LONDON))
+    case = read(client, staff, ref, "2026-10-02")
+    assert [c["was_overdue_on"] for c in case["clocks"]] == ["2026-10-02"]
+    assert case["was_overdue_on"] == "2026-10-02"
+    act(client, staff, ref, "request_clarification", "2026-10-02", reason="Which years?")
+    case = act(client, staff, ref, "clarification_received", "2026-10-13")
+    assert case["due_date"] == "2026-10-01", "a pause after the deadline adds nothing"
+    case = act(client, staff, ref, "verify_identity", "2026-10-13")
+    assert case["clocks"][0]["was_overdue_on"] == "2026-10-02"
+    db.expire_all()
+    assert db.query(Case).filter_by(reference=ref).one().was_overdue_on.isoformat() == (
+        "2026-10-02"
+    )
+
+
+def test_item6_overdue_is_recorded_when_the_next_action_is_taken_without_a_sweep(
+    client, staff, school
+):
+    ref = log(client, staff, school, "2026-09-01")
+    case = act(client, staff, ref, "request_clarification", "2026-12-02", reason="Which?")
+    assert case["clocks"][0]["was_overdue_on"] == "2026-10-02"
+    assert case["due_date"] == "2026-10-01"

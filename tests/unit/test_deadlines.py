@@ -657,3 +657,12 @@ def test_item2_the_pause_lengthens_the_month_for_extension_notice_on_access_only
     assert can_extend(events, D(2026, 4, 10))[0]
     assert not can_extend(events, D(2026, 4, 10), pausable=False)[0]
     assert can_extend(events, D(2026, 4, 2), pausable=False)[0]
+
+
+def test_item6_a_clarification_asked_after_the_deadline_adds_no_days() -> None:
+    events = [received(D(2026, 9, 1)), asked(D(2026, 10, 2)), answered(D(2026, 10, 13))]
+    deadline = statutory_deadline(events, as_of=D(2026, 10, 20))
+    assert (deadline.due, deadline.paused_days) == (D(2026, 10, 1), 0)
+    assert "after the time limit had ended" in text(deadline)
+    waiting = statutory_deadline(events[:2], as_of=D(2026, 10, 20))
+    assert (waiting.due, waiting.paused) == (D(2026, 10, 1), False)
