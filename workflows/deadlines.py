@@ -27,10 +27,12 @@ FEE_RECEIVED = "fee_received"
 CLARIFICATION_REQUESTED = "clarification_requested"
 CLARIFICATION_RECEIVED = "clarification_received"
 EXTENDED = "extended"
+IDENTITY_REQUESTED = "identity_requested"
 
 #: The clock starts on the latest of these (LEGAL.md rule 1).
 START_KINDS = frozenset({RECEIVED, IDENTITY_VERIFIED, AUTHORITY_CONFIRMED, FEE_RECEIVED})
 KINDS = START_KINDS | {CLARIFICATION_REQUESTED, CLARIFICATION_RECEIVED, EXTENDED}
+KINDS |= {IDENTITY_REQUESTED}
 
 #: Names of the clocks, as in workflows/request_types.py.
 ONE_MONTH, SCHOOL_DAYS, COMPLAINT = "one_month", "school_days", "complaint"
@@ -100,22 +102,44 @@ def _plural(n: int, word: str) -> str:
 # --- the one-month clock ------------------------------------------------------------------
 
 
-def _scan(events: Iterable[ClockEvent]) -> tuple[dict[str, date], list[tuple[date, bool]], bool]:
-    """One pass: latest date of each start kind, clarification events (in the order given),
-    extended or not."""
-    starts: dict[str, date] = {}
+def _scan(
+    events: Iterable[ClockEvent], cal: WorkingCalendar
+) -> tuple[dict[str, date], list[tuple[date, bool]], bool, list[tuple[date, str, date]]]:
+    """One pass: latest lawful date of each start kind, clarification events (in the order
+    given), extended or not, and the restarts refused as too late (rule 1 and "What the
+    record may not do": identity asked for after the period ended cannot reopen it)."""
+    received: date | None = None
+    later: list[tuple[date, str]] = []
+    id_asked: list[date] = []
     clarifications: list[tuple[date, bool]] = []
     extended = False
     for event in events:
         kind, on = event.kind, event.on
-        if kind in START_KINDS:
-            if kind not in starts or on > starts[kind]:
-                starts[kind] = on
+        if kind == RECEIVED:
+            received = on if received is None else max(received, on)
+        elif kind in START_KINDS:
+            later.append((on, kind))
+        elif kind == IDENTITY_REQUESTED:
+            id_asked.append(on)
         elif kind == EXTENDED:
             extended = True
-        elif kind in (CLARIFICATION_REQUESTED, CLARIFICATION_RECEIVED):
+        else:
             clarifications.append((on, kind == CLARIFICATION_REQUESTED))
-    return starts, clarifications, extended
+    starts: dict[str, date] = {}
+    refused: list[tuple[date, str, date]] = []
+    if received is None:
+        return starts, clarifications, extended, refused
+    starts[RECEIVED] = current = received
+    for on, kind in sorted(later):
+        period_end = cal.next_working_day(add_months(current, 1))
+        asked = [d for d in id_asked if d <= on] if kind == IDENTITY_VERIFIED else []
+        claimed = max(asked) if asked else on
+        if on > current and claimed > period_end:
+            refused.append((on, kind, period_end))
+            continue
+        starts[kind] = on
+        current = max(current, on)
+    return starts, clarifications, extended, refused
 
 
 def _pauses(clarifications: list[tuple[date, bool]]) -> tuple[list[tuple[date, date]], date | None]:
@@ -219,7 +243,7 @@ def statutory_deadline(
     `explain=False` skips the sentences for bulk recomputation.
     """
     cal = calendar or ENGLAND_AND_WALES
-    starts, clarifications, extended = _scan(events)
+    starts, clarifications, extended, refused = _scan(events, cal)
     if RECEIVED not in starts:
         raise ValueError("the clock needs a 'received' event")
     start = max(starts.values())
@@ -244,7 +268,8 @@ def statutory_deadline(
     )
     if not explain:
         return deadline
-    lines = _start_lines(starts, start) + _period_lines(start, nominal, extended)
+    lines = _start_lines(starts, start) + [_late_start_line(*r) for r in refused]
+    lines += _period_lines(start, nominal, extended)
     lines += _pause_lines(spans, open_from, open_until, start, nominal, paused_days)
     if not pausable and asked_on:
         lines.append(_no_pause_line(asked_on))
@@ -266,6 +291,16 @@ def _start_lines(starts: dict[str, date], start: date) -> list[str]:
         tail = ", so the clock restarted that day." if on == start else "."
         lines.append(f"{_RESTART_WORDING[kind]} {long_date(on)}{tail}")
     return lines
+
+
+def _late_start_line(on: date, kind: str, period_end: date) -> str:
+    """A restart the record claims too late to count (identity asked for after the end)."""
+    what = "it was asked for" if kind == IDENTITY_VERIFIED else "that was"
+    return (
+        f"{_RESTART_WORDING[kind]} {long_date(on)}, but {what} after the time limit had "
+        f"ended on {long_date(period_end)}, so the clock did not restart: the response was "
+        "already late."
+    )
 
 
 def _period_lines(start: date, nominal: date, extended: bool) -> list[str]:

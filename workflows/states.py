@@ -112,7 +112,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         {Status.RECEIVED, Status.IN_PROGRESS},
         Status.AWAITING_IDENTITY,
         STAFF,
-        "We cannot be sure who is asking. The time limit starts again when ID arrives.",
+        "Ask at the start if you cannot be sure who is asking: the time limit starts again "
+        "when the ID arrives. Not possible once the time limit has ended; late in it, say why.",
+        clock_event="identity_requested",
+        guard="identity_in_time",
         effects=("letter:identity_request",),
     ),
     _t(
@@ -121,8 +124,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         _IDENTITY_PENDING,
         Status.IN_PROGRESS,
         STAFF,
-        "Record the date the requester's ID was seen; the clock starts that day if later.",
+        "The date is the day the ID arrived: the clock restarts that day if it was asked for "
+        "in time. Also record the day it was checked.",
         clock_event="identity_verified",
+        fields=("checked_on",),
         effects=("gather:start",),
     ),
     _t(

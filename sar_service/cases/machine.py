@@ -19,7 +19,7 @@ from sar_service.background import outbox
 from sar_service.cases import clocks
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, ClockEvent, Membership, User
-from workflows.guards import GUARDS
+from workflows.guards import GUARDS, identity_request_needs_reason
 from workflows.states import (
     BY_ACTION,
     FINISHED,
@@ -54,6 +54,16 @@ class Conflict(TransitionError):
 class InvalidInput(TransitionError):
     status = 422
     title = "Invalid input"
+
+
+#: Extra inputs an action may take besides its date and reason (API body keys, form fields).
+EXTRA_INPUTS = (
+    "assignee",
+    "competent",
+    "child_consulted",
+    "child_consented",
+    "checked_on",
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +145,13 @@ def _transition(
     if t.needs_reason and not reason:
         raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
     _check_guard(t, case, on)
-    data = _apply_fields(session, t, case, req.data, reason, on)
+    if t.action == "request_identity" and not reason:
+        late = identity_request_needs_reason(
+            case.types, clocks.clock_inputs(case), on, clocks.working_calendar()
+        )
+        if late:
+            raise InvalidInput(late, "reason")
+    data = _apply_fields(session, t, case, req.data, reason, on, actor.label)
     _check_clock_order(t, case, on)
 
     target = t.target_from(current, case.paused_from_status)
@@ -193,7 +209,38 @@ def _check_clock_order(t: Transition, case: Case, on: date) -> None:
         raise InvalidInput("The answer cannot arrive before the question was asked.", "on")
 
 
-def _apply_fields(session, t: Transition, case: Case, data: dict, reason: str, on: date) -> dict:
+def _identity_record(case: Case, data: dict, received_on: date, checked_by: str) -> dict:
+    """When ID was asked for, when it arrived (the clock date) and when and by whom checked."""
+    checked_on = _date_field(data.get("checked_on"), "checked_on") or today()
+    if checked_on < received_on or checked_on > today():
+        raise InvalidInput(
+            "The ID can only be checked on or after the day it arrived, and not in the future.",
+            "checked_on",
+        )
+    asked = [e.on for e in case.clock_events if e.kind == "identity_requested"]
+    return {
+        "identity_requested_on": max(asked).isoformat() if asked else None,
+        "identity_received_on": received_on.isoformat(),
+        "identity_checked_on": checked_on.isoformat(),
+        "checked_by": checked_by,
+    }
+
+
+def _date_field(value: Any, name: str) -> date | None:
+    """A date given as an extra input (ISO text or a date), or None if not given."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput("Give the date as YYYY-MM-DD.", name) from None
+
+
+def _apply_fields(
+    session, t: Transition, case: Case, data: dict, reason: str, on: date, actor_label: str = ""
+) -> dict:
     """Handle the extra inputs an action takes; return what to record in the audit event."""
     data = data or {}
     if t.action == "assign":
@@ -201,6 +248,10 @@ def _apply_fields(session, t: Transition, case: Case, data: dict, reason: str, o
         before = case.assignee.email if case.assignee else None
         case.assignee = user
         return {"assignee": user.email, "previous_assignee": before}
+    if t.action == "request_identity":
+        return {"identity_requested_on": on.isoformat(), "requested_by": actor_label}
+    if t.action == "verify_identity":
+        return _identity_record(case, data, on, actor_label)
     if t.action == "record_competence":
         decision = {
             "competent": bool(data.get("competent")),

@@ -22,7 +22,7 @@ LINKED_LIMIT = 20
 
 #: What the date field means for actions where "the date" is a specific fact.
 DATE_LABELS = {
-    "verify_identity": "Date the ID was seen",
+    "verify_identity": "Date the ID arrived (the clock restarts that day)",
     "clarification_received": "Date the answer arrived",
     "request_clarification": "Date the question was asked",
     "respond": "Date the response was sent",
@@ -40,6 +40,10 @@ REASON_LABELS = {
     "record_fee": "Why a fee applies",
     "send_back": "What needs to change",
     "reopen": "Why the case is reopened",
+}
+#: Extra inputs some actions take: (label, HTML input type).
+INPUT_LABELS = {
+    "checked_on": ("Date the ID was checked", "date"),
 }
 FLAG_LABELS = {
     "competent": "The child is competent to make their own decision",
@@ -94,6 +98,12 @@ class CasePage:
     @property
     def identity_seen_on(self) -> list[date]:
         return [e.on for e in self.case.clock_events if e.kind == "identity_verified"]
+
+    @property
+    def identity_records(self) -> list[CaseEvent]:
+        """Identity asked for and received/checked, oldest first, with who recorded each."""
+        wanted = {"request_identity", "verify_identity"}
+        return [e for e in reversed(self.events) if e.action in wanted]
 
     @property
     def last_event_id(self) -> int:
@@ -191,5 +201,6 @@ def form_defaults(t: Transition, today: date, given: dict[str, Any] | None) -> d
         "on": given.get("on") or today.isoformat(),
         "reason": given.get("reason", ""),
         "assignee": given.get("assignee", ""),
+        **{name: given.get(name, "") for name in INPUT_LABELS},
         **{flag: bool(given.get(flag)) for flag in FLAG_LABELS},
     }

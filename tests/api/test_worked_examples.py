@@ -209,3 +209,51 @@ def test_item6_overdue_is_recorded_when_the_next_action_is_taken_without_a_sweep
     case = act(client, staff, ref, "request_clarification", "2026-12-02", reason="Which?")
     assert case["clocks"][0]["was_overdue_on"] == "2026-10-02"
     assert case["due_date"] == "2026-10-01"
+
+
+def refused(client, staff, reference, action, on, **extra):
+    with at(on):
+        response = client.post(
+            f"/api/v1/cases/{reference}/actions",
+            json={"action": action, "on": on, **extra},
+            headers=staff.headers,
+        )
+    assert response.status_code in (409, 422), response.get_json()
+    return response
+
+
+def test_item3_identity_after_the_deadline_is_refused_and_the_breach_stays(client, staff, school):
+    ref = log(client, staff, school, "2026-09-01")
+    response = refused(client, staff, ref, "request_identity", "2026-12-02", reason="Forgot")
+    assert response.status_code == 409
+    assert "ended" in response.get_json()["detail"]
+    case = act(client, staff, ref, "verify_identity", "2026-12-02")
+    assert case["due_date"] == "2026-10-01"
+    assert case["clocks"][0]["was_overdue_on"] == "2026-10-02"
+
+
+def test_item3_identity_late_in_the_period_needs_a_reason(client, staff, school):
+    ref = log(client, staff, school, "2026-09-01")
+    response = refused(client, staff, ref, "request_identity", "2026-09-25")
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["reason"]
+    act(client, staff, ref, "request_identity", "2026-09-25", reason="Address changed")
+
+
+def test_item3_identity_requested_received_and_checked_are_recorded(client, staff, school):
+    ref = log(client, staff, school, "2026-03-10")
+    act(client, staff, ref, "request_identity", "2026-03-10")
+    with at("2026-03-23"):
+        response = client.post(
+            f"/api/v1/cases/{ref}/actions",
+            json={"action": "verify_identity", "on": "2026-03-19", "checked_on": "2026-03-23"},
+            headers=staff.headers,
+        )
+    case = response.get_json()
+    assert response.status_code == 200, case
+    assert case["due_date"] == "2026-04-20"
+    event = case["events"][-1]
+    assert event["data"]["identity_requested_on"] == "2026-03-10"
+    assert event["data"]["identity_received_on"] == "2026-03-19"
+    assert event["data"]["identity_checked_on"] == "2026-03-23"
+    assert event["data"]["checked_by"] == staff.user.name

@@ -229,3 +229,17 @@ def test_item2_case_page_shows_one_clock_per_rule(frozen, web, team, factory, db
     html = web.get(url(case)).text
     assert "Access to personal data (SAR)" in html and ": Erasure" in html
     assert "the Article 12A pause is for access requests only" in html
+
+
+def test_item3_identity_asked_arrived_and_checked_are_shown(frozen, web, team, case):
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert 'name="checked_on"' in html and "Date the ID arrived" in html
+    response = web.post(
+        url(case) + "/actions",
+        {**_form(html, "verify_identity"), "on": "2026-03-12", "checked_on": "2026-03-13"},
+    )
+    assert response.status_code in (302, 303), response.text
+    html = web.get(url(case)).text
+    assert "ID arrived on Thursday 12 March 2026 (the clock date)" in html
+    assert f"checked on Friday 13 March 2026 by {team.caseworker.user.name}" in html

@@ -666,3 +666,29 @@ def test_item6_a_clarification_asked_after_the_deadline_adds_no_days() -> None:
     assert "after the time limit had ended" in text(deadline)
     waiting = statutory_deadline(events[:2], as_of=D(2026, 10, 20))
     assert (waiting.due, waiting.paused) == (D(2026, 10, 1), False)
+
+
+def test_item3_identity_asked_after_the_deadline_does_not_reopen_it() -> None:
+    from workflows.deadlines import IDENTITY_REQUESTED
+
+    events = [
+        received(D(2026, 9, 1)),
+        ClockEvent(IDENTITY_REQUESTED, D(2026, 12, 2)),
+        ClockEvent(IDENTITY_VERIFIED, D(2026, 12, 2)),
+    ]
+    deadline = statutory_deadline(events)
+    assert (deadline.clock_start, deadline.due) == (D(2026, 9, 1), D(2026, 10, 1))
+    assert "after the time limit had ended" in text(deadline)
+    unasked = statutory_deadline([events[0], events[2]])
+    assert unasked.due == D(2026, 10, 1)
+
+
+def test_item3_identity_asked_in_time_restarts_the_clock_when_it_arrives() -> None:
+    from workflows.deadlines import IDENTITY_REQUESTED
+
+    events = [
+        received(D(2026, 9, 1)),
+        ClockEvent(IDENTITY_REQUESTED, D(2026, 9, 3)),
+        ClockEvent(IDENTITY_VERIFIED, D(2026, 10, 20)),  # arrived after 1 Oct: still the start
+    ]
+    assert statutory_deadline(events).due == D(2026, 11, 20)
