@@ -19,6 +19,7 @@ from sar_service.background import outbox
 from sar_service.cases import clocks
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, ClockEvent, Membership, User
+from workflows.calendars import long_date
 from workflows.guards import GUARDS, identity_request_needs_reason
 from workflows.states import (
     BY_ACTION,
@@ -202,11 +203,20 @@ def _check_guard(t: Transition, case: Case, on: date) -> None:
 
 
 def _check_clock_order(t: Transition, case: Case, on: date) -> None:
-    if t.clock_event != "clarification_received":
-        return
-    asked = [e.on for e in case.clock_events if e.kind == "clarification_requested"]
-    if asked and on < max(asked):
-        raise InvalidInput("The answer cannot arrive before the question was asked.", "on")
+    """Clarification events are recorded in date order, so pauses can never overlap."""
+    if t.clock_event == "clarification_received":
+        asked = [e.on for e in case.clock_events if e.kind == "clarification_requested"]
+        if asked and on < max(asked):
+            raise InvalidInput("The answer cannot arrive before the question was asked.", "on")
+    if t.clock_event == "clarification_requested":
+        kinds = {"clarification_requested", "clarification_received"}
+        latest = max((e.on for e in case.clock_events if e.kind in kinds), default=None)
+        if latest is not None and on < latest:
+            raise InvalidInput(
+                f"An earlier clarification was recorded up to {long_date(latest)}. A new "
+                "question cannot be dated before that: pauses must not overlap.",
+                "on",
+            )
 
 
 def _identity_record(case: Case, data: dict, received_on: date, checked_by: str) -> dict:
