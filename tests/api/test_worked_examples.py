@@ -257,3 +257,94 @@ def test_item3_identity_requested_received_and_checked_are_recorded(client, staf
     assert event["data"]["identity_received_on"] == "2026-03-19"
     assert event["data"]["identity_checked_on"] == "2026-03-23"
     assert event["data"]["checked_by"] == staff.user.name
+
+
+def test_item7_a_question_dated_inside_an_earlier_pause_is_refused(client, staff, school):
+    ref = log(client, staff, school, "2026-03-02")
+    act(client, staff, ref, "request_clarification", "2026-03-10", reason="Which years?")
+    act(client, staff, ref, "clarification_received", "2026-03-12")
+    response = refused(
+        client, staff, ref, "request_clarification", "2026-03-05", reason="Backdated"
+    )
+    assert "overlap" in response.get_json()["detail"]
+    case = read(client, staff, ref, "2026-03-12")
+    assert (case["clocks"][0]["paused_days"], case["due_date"]) == (3, "2026-04-07")
+
+
+def outbox_kinds(db, reference) -> list[str]:
+    from sar_service.models import Case, OutboxJob
+
+    case = db.query(Case).filter_by(reference=reference).one()
+    return [row.args.get("kind") for row in db.query(OutboxJob).filter_by(case_id=case.id)]
+
+
+def test_item4_a_backdated_extension_needs_how_and_when_notice_was_given(client, staff, school, db):
+    ref = log(client, staff, school, "2026-10-02")  # due Monday 2 November 2026
+    response = refused(client, staff, ref, "extend", "2026-12-02", reason="Complex")
+    assert response.status_code == 409
+    response = refused(client, staff, ref, "extend", "2026-10-20", reason="Complex")
+    assert response.status_code == 422
+    assert "notice_via" in response.get_json()["errors"]
+    with at("2026-12-02"):
+        response = client.post(
+            f"/api/v1/cases/{ref}/actions",
+            json={
+                "action": "extend",
+                "on": "2026-10-20",
+                "reason": "Complex",
+                "notice_via": "email",
+                "notice_on": "2026-11-25",
+                "notice_detail": "Email to the parent",
+            },
+            headers=staff.headers,
+        )
+    assert response.status_code == 422, "notice given after the first month ended"
+    with at("2026-12-02"):
+        response = client.post(
+            f"/api/v1/cases/{ref}/actions",
+            json={
+                "action": "extend",
+                "on": "2026-10-20",
+                "reason": "Complex",
+                "notice_via": "email",
+                "notice_on": "2026-10-21",
+                "notice_detail": "Email from the office to the parent, 21 October",
+            },
+            headers=staff.headers,
+        )
+    case = response.get_json()
+    assert response.status_code == 200, case
+    assert case["due_date"] == "2027-01-04"
+    event = case["events"][-1]
+    assert event["on"] == "2026-10-20" and event["at"].startswith("2026-12-02")
+    assert event["actor"] == staff.user.name
+    assert event["data"]["notice_via"] == "email" and event["data"]["notice_on"] == "2026-10-21"
+    assert "extension_notice" not in outbox_kinds(db, ref), "no letter today claiming October"
+
+
+def test_item4_no_extension_notice_letter_once_the_first_month_has_ended(client, staff, school):
+    ref = log(client, staff, school, "2026-10-02")
+    act(client, staff, ref, "extend", "2026-10-20", reason="Complex")
+    with at("2026-12-02"):
+        response = client.post(
+            f"/api/v1/cases/{ref}/letters", json={"kind": "extension_notice"}, headers=staff.headers
+        )
+    assert response.status_code in (409, 422), response.get_json()
+    assert "first month" in str(response.get_json())
+
+
+def test_item5_actions_that_apply_to_no_clock_are_not_offered_and_are_refused(
+    client, staff, school
+):
+    ref = log(client, staff, school, "2026-03-02", types=("educational_record",))
+    case = read(client, staff, ref, "2026-03-02")
+    assert "extend" not in case["allowed_actions"]
+    assert "request_clarification" not in case["allowed_actions"]
+    for action in ("extend", "request_clarification"):
+        response = refused(client, staff, ref, action, "2026-03-03", reason="Because")
+        assert response.status_code == 409
+        assert "educational record" in response.get_json()["detail"].lower()
+    erasure = log(client, staff, school, "2026-03-02", types=("erasure",))
+    case = read(client, staff, erasure, "2026-03-02")
+    assert "extend" in case["allowed_actions"]
+    assert "request_clarification" not in case["allowed_actions"]
