@@ -65,7 +65,12 @@ def compute(
     for rule, names in grouped(types):
         if rule.kind == deadlines.ONE_MONTH:
             found = deadlines.statutory_deadline(
-                events, as_of=as_of, calendar=calendar, explain=explain, pausable=rule.pausable
+                events,
+                as_of=as_of,
+                calendar=calendar,
+                explain=explain,
+                pausable=rule.pausable,
+                extendable=rule.extendable,
             )
         elif rule.kind == deadlines.SCHOOL_DAYS:
             found = deadlines.educational_record_deadline(

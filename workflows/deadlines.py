@@ -232,6 +232,7 @@ def statutory_deadline(
     calendar: WorkingCalendar | None = None,
     explain: bool = True,
     pausable: bool = True,
+    extendable: bool = True,
 ) -> Deadline:
     """The one-month clock (access, rectification, erasure, restriction, objection).
 
@@ -243,9 +244,13 @@ def statutory_deadline(
     `explain=False` skips the sentences for bulk recomputation.
     """
     cal = calendar or ENGLAND_AND_WALES
+    events = list(events)
     starts, clarifications, extended, refused = _scan(events, cal)
     if RECEIVED not in starts:
         raise ValueError("the clock needs a 'received' event")
+    late_extension = None
+    if extended:
+        extended, late_extension = _extension_in_time(events, cal, pausable, extendable)
     start = max(starts.values())
     asked_on = sorted({on for on, is_request in clarifications if is_request})
     if not pausable:
@@ -274,6 +279,8 @@ def statutory_deadline(
     if not pausable and asked_on:
         lines.append(_no_pause_line(asked_on))
     lines += [_late_pause_line(first, due_then) for first, due_then in late]
+    if late_extension:
+        lines.append(late_extension)
     lines += _due_lines(deadline, nominal + timedelta(days=paused_days), cal)
     return Deadline(
         due, start, nominal, original_due, paused_days, deadline.paused, extended, lines
@@ -338,6 +345,25 @@ def _pause_lines(
         after = nominal + timedelta(days=paused_days)
         lines.append(f"Adding {_plural(paused_days, 'paused day')} gives {long_date(after)}.")
     return lines
+
+
+def _extension_in_time(
+    events: list[ClockEvent], cal: WorkingCalendar, pausable: bool, extendable: bool
+) -> tuple[bool, str | None]:
+    """Whether a recorded extension applies to this clock, and if not, why (rule 5)."""
+    if not extendable:
+        return False, "An extension was recorded, but this time limit cannot be extended."
+    when = min(e.on for e in events if e.kind == EXTENDED)
+    others = [e for e in events if e.kind != EXTENDED]
+    month = statutory_deadline(
+        others, as_of=when, calendar=cal, explain=False, pausable=pausable
+    ).original_due
+    if when <= month:
+        return True, None
+    return False, (
+        f"An extension was recorded on {long_date(when)}, after this clock's first month had "
+        f"ended on {long_date(month)}, so it does not apply to it."
+    )
 
 
 def _late_pause_line(first: date, due_then: date) -> str:

@@ -10,6 +10,7 @@ from datetime import date
 
 from workflows import case_clocks, deadlines
 from workflows.calendars import long_date
+from workflows.request_types import REQUEST_TYPES
 
 
 def can_extend(types, events: list[deadlines.ClockEvent], on: date, calendar) -> str | None:
@@ -60,6 +61,36 @@ def identity_request_needs_reason(types, events, on: date, calendar) -> str | No
             f"{long_date(clock.due)}) has passed, so say why it is being asked for now."
         )
     return None
+
+
+def _labels(types) -> str:
+    names = [REQUEST_TYPES[t].label.lower() for t in types if t in REQUEST_TYPES]
+    return ", ".join(names) or "this case"
+
+
+#: Clock events that only make sense on a clock of a certain rule, and why not otherwise.
+_NEEDS = {
+    deadlines.CLARIFICATION_REQUESTED: (
+        lambda rule: rule.pausable,
+        "The clarification pause (Article 12A) is for access requests only; the time limit "
+        "for {labels} does not stop. Ask the requester if you need to, but the clock runs on.",
+    ),
+    deadlines.EXTENDED: (
+        lambda rule: rule.extendable,
+        "The time limit for {labels} cannot be extended: only the one-month clock of access, "
+        "rectification, erasure, restriction and objection requests can be.",
+    ),
+}
+
+
+def not_applicable(clock_event: str | None, types) -> str | None:
+    """Why an action that moves a clock applies to none of the case's clocks, or None."""
+    if clock_event not in _NEEDS:
+        return None
+    test, why = _NEEDS[clock_event]
+    if any(test(rule) for rule, _ in case_clocks.grouped(types)):
+        return None
+    return why.format(labels=_labels(types))
 
 
 GUARDS = {"can_extend": can_extend, "identity_in_time": identity_in_time}

@@ -20,7 +20,7 @@ from sar_service.cases import clocks
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, ClockEvent, Membership, User
 from workflows.calendars import long_date
-from workflows.guards import GUARDS, identity_request_needs_reason
+from workflows.guards import GUARDS, identity_request_needs_reason, not_applicable
 from workflows.states import (
     BY_ACTION,
     FINISHED,
@@ -99,7 +99,11 @@ def allowed_actions(case: Case, role: str | None) -> list[Transition]:
     """The transitions this role may make now (drives buttons and the API)."""
     if role is None:
         return []
-    return [t for t in transitions_from(Status(case.status)) if role in t.roles]
+    return [
+        t
+        for t in transitions_from(Status(case.status))
+        if role in t.roles and not_applicable(t.clock_event, case.types) is None
+    ]
 
 
 def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent:
@@ -140,6 +144,9 @@ def _transition(
 ) -> CaseEvent:
     current = Status(case.status)
     _check_allowed(t, current, actor)
+    why_not = not_applicable(t.clock_event, case.types)
+    if why_not:
+        raise NotAllowed(why_not)
     clocks.refresh(case, as_of=today())  # record an overdue clock before anything moves it
     on = _effective_date(case, req.on)
     reason = (req.reason or "").strip()

@@ -692,3 +692,20 @@ def test_item3_identity_asked_in_time_restarts_the_clock_when_it_arrives() -> No
         ClockEvent(IDENTITY_VERIFIED, D(2026, 10, 20)),  # arrived after 1 Oct: still the start
     ]
     assert statutory_deadline(events).due == D(2026, 11, 20)
+
+
+def test_item5_an_extension_applies_only_to_clocks_still_in_their_first_month() -> None:
+    from workflows import case_clocks
+
+    events = [
+        received(D(2026, 3, 2)),
+        asked(D(2026, 3, 5)),
+        answered(D(2026, 3, 12)),
+        ClockEvent(EXTENDED, D(2026, 4, 8)),  # access month runs to 10 April, erasure's to 2
+    ]
+    access, erasure = case_clocks.compute(["access", "erasure"], events)
+    assert (access.extended, access.due) == (True, D(2026, 6, 10))
+    assert (erasure.extended, erasure.due) == (False, D(2026, 4, 2))
+    assert "does not apply to it" in text(erasure)
+    (school,) = case_clocks.compute(["educational_record"], events)
+    assert not school.extended
