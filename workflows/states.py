@@ -176,10 +176,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         ACTIVE,
         None,
         STAFF,
-        "Complex or numerous requests. Tell the requester with reasons within the first month.",
+        "Complex or numerous requests. Tell the requester with reasons within the first month. "
+        "Dated in the past: say how and when they were told (no letter is written today).",
         needs_reason=True,
         clock_event="extended",
         guard="can_extend",
+        fields=("notice_via", "notice_on", "notice_detail"),
         effects=("letter:extension_notice",),
     ),
     _t(

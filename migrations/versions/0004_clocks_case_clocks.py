@@ -38,9 +38,15 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("was_overdue_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("clock_events", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("recorded_by", sa.String(length=200), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("clock_events", schema=None) as batch_op:
+        batch_op.drop_column("recorded_by")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_column("was_overdue_on")
     with op.batch_alter_table("case_clocks", schema=None) as batch_op:

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sar_service.background import outbox
 from sar_service.cases import clocks
 from sar_service.clock import now, today
-from sar_service.models import Case, CaseEvent, ClockEvent, Membership, User
+from sar_service.models import Case, CaseEvent, ClockEvent, Document, Membership, User
 from workflows.calendars import long_date
 from workflows.guards import GUARDS, identity_request_needs_reason, not_applicable
 from workflows.states import (
@@ -64,7 +64,12 @@ EXTRA_INPUTS = (
     "child_consulted",
     "child_consented",
     "checked_on",
+    "notice_via",
+    "notice_on",
+    "notice_detail",
 )
+#: How notice of an extension recorded after the fact may have been given.
+NOTICE_VIA = ("letter", "email", "post")
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,8 @@ def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent
         ) from exc
     for effect in t.effects:
         kind, _, arg = effect.partition(":")
+        if effect == "letter:extension_notice" and event.effective_on < today():
+            continue  # notice was given offline then; never a letter today claiming that day
         outbox.add(
             session,
             f"{kind}:{case.id}:{arg}:{event.id}",
@@ -164,7 +171,7 @@ def _transition(
 
     target = t.target_from(current, case.paused_from_status)
     if t.clock_event:
-        case.clock_events.append(ClockEvent(kind=t.clock_event, on=on))
+        case.clock_events.append(ClockEvent(kind=t.clock_event, on=on, recorded_by=actor.label))
     _move(case, current, target, t, on)
     case.updated_at = now()  # every transition updates the row, so its version always moves
     clocks.refresh(case, as_of=max(on, today()))
@@ -243,6 +250,52 @@ def _identity_record(case: Case, data: dict, received_on: date, checked_by: str)
     }
 
 
+def _extension_notice_record(session, case: Case, data: dict, on: date) -> dict:
+    """An extension dated in the past is a claim: it needs how and when notice was given."""
+    via = str(data.get("notice_via") or "").strip()
+    if via not in NOTICE_VIA:
+        raise InvalidInput(
+            "This extension is dated in the past: say how the requester was told "
+            "(letter, email or post) and on which day.",
+            "notice_via",
+        )
+    notice_on = _date_field(data.get("notice_on"), "notice_on")
+    if notice_on is None or notice_on < on or notice_on > today():
+        raise InvalidInput(
+            "Give the day the requester was told: on or after the extension, not in the future.",
+            "notice_on",
+        )
+    why_not = GUARDS["can_extend"](
+        case.types, clocks.clock_inputs(case), notice_on, clocks.working_calendar()
+    )
+    if why_not:
+        raise InvalidInput(f"The notice was given too late. {why_not}", "notice_on")
+    detail = str(data.get("notice_detail") or "").strip()[:500]
+    if via == "letter":
+        letter = session.scalar(
+            select(Document.id).where(
+                Document.case_id == case.id,
+                Document.kind == "letter",
+                Document.letter_kind == "extension_notice",
+            )
+        )
+        if letter is None:
+            raise InvalidInput(
+                "No extension notice letter is on this case. If the notice went by email or "
+                "post outside the service, choose that and describe it.",
+                "notice_via",
+            )
+        detail = detail or f"Extension notice letter {letter} on this case"
+    elif not detail:
+        raise InvalidInput("Describe the notice: who sent it, to whom, and how.", "notice_detail")
+    return {
+        "notice_via": via,
+        "notice_on": notice_on.isoformat(),
+        "notice_detail": detail,
+        "recorded_on": today().isoformat(),
+    }
+
+
 def _date_field(value: Any, name: str) -> date | None:
     """A date given as an extra input (ISO text or a date), or None if not given."""
     if value in (None, ""):
@@ -267,6 +320,8 @@ def _apply_fields(
         return {"assignee": user.email, "previous_assignee": before}
     if t.action == "request_identity":
         return {"identity_requested_on": on.isoformat(), "requested_by": actor_label}
+    if t.action == "extend" and on < today():
+        return _extension_notice_record(session, case, data, on)
     if t.action == "verify_identity":
         return _identity_record(case, data, on, actor_label)
     if t.action == "record_competence":

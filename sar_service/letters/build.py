@@ -17,8 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service.cases import clocks
+from sar_service.clock import today as clock_today
 from sar_service.models import Case, CaseEvent, School
 from sar_service.notices.store import current_notice
+from workflows.calendars import long_date
 
 from .context import LetterContext, Letterhead, NoticeFacts
 from .kinds import KIND_NAMES, get_kind
@@ -96,6 +98,23 @@ def _why_not(case: Case, kind: str, taken: set[str]) -> str | None:
         action = KIND_FOR_ACTION[kind]
         if action not in taken:
             return f"'{title}' cannot be written yet: {_ACTION_WORDS[action]}."
+    if kind == "extension_notice":
+        return _extension_notice_too_late(case)
+    return None
+
+
+def _extension_notice_too_late(case: Case) -> str | None:
+    """A notice written today must not claim it was given within a month that has ended."""
+    today = clock_today()
+    statutory = clocks.compute(case, as_of=max(today, case.received_on), explain=False).statutory
+    if statutory is None or not statutory.extended:
+        return "No time limit on this case has been extended, so there is nothing to notify."
+    if today > statutory.original_due:
+        return (
+            "Notice of an extension must be given within the first month, which ended on "
+            f"{long_date(statutory.original_due)}. A letter written today cannot say it was "
+            "given in time; record how and when the notice was given on the extension instead."
+        )
     return None
 
 

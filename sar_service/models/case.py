@@ -132,6 +132,8 @@ class ClockEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))
     on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    #: Who recorded it: a date in the past is a claim, and the record keeps whose.
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class CaseEvent(Base):

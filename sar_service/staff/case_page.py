@@ -44,7 +44,12 @@ REASON_LABELS = {
 #: Extra inputs some actions take: (label, HTML input type).
 INPUT_LABELS = {
     "checked_on": ("Date the ID was checked", "date"),
+    "notice_via": ("If dated in the past: how the requester was told", "select"),
+    "notice_on": ("If dated in the past: the day they were told", "date"),
+    "notice_detail": ("If dated in the past: which letter or email, from whom", "text"),
 }
+#: Choices of the select inputs above.
+INPUT_CHOICES = {"notice_via": ("", "letter", "email", "post")}
 FLAG_LABELS = {
     "competent": "The child is competent to make their own decision",
     "child_consulted": "The child was consulted",

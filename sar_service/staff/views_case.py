@@ -44,6 +44,7 @@ def render(case: Case, status: int = 200, **extra):
         reason_labels=page_data.REASON_LABELS,
         flag_labels=page_data.FLAG_LABELS,
         input_labels=page_data.INPUT_LABELS,
+        input_choices=page_data.INPUT_CHOICES,
         event_label=page_data.event_label,
         upload_kinds=EVIDENCE_KINDS,
         **extra,
