@@ -16,7 +16,14 @@ from workflows.calendars import SchoolCalendar, WorkingCalendar
 from workflows.request_types import REQUEST_TYPES
 
 #: The order clocks are listed in: the one-month clocks first, access before the others.
-KIND_ORDER = (deadlines.ONE_MONTH, deadlines.SCHOOL_DAYS, deadlines.COMPLAINT)
+KIND_ORDER = (
+    deadlines.ONE_MONTH,
+    deadlines.EXAM_MARKS,
+    deadlines.SCHOOL_DAYS,
+    deadlines.COMPLAINT,
+)
+#: The right whose clock becomes the exam-marks clock once a results day is recorded.
+EXAM_MARKS_RIGHT = "access"
 
 
 @dataclass(frozen=True)
@@ -28,19 +35,26 @@ class Rule:
     extendable: bool = False
 
 
-def rule_of(name: str) -> Rule:
-    """The clock rule of one request type."""
+def rule_of(name: str, exam_marks: bool = False) -> Rule:
+    """The clock rule of one request type (access asks for exam marks: their own limit)."""
+    if exam_marks and name == EXAM_MARKS_RIGHT:
+        return Rule(deadlines.EXAM_MARKS)
     t = REQUEST_TYPES[name]
     one_month = t.clock == deadlines.ONE_MONTH
     return Rule(t.clock, t.pausable and one_month, t.extendable and one_month)
 
 
-def grouped(types: Iterable[str]) -> list[tuple[Rule, tuple[str, ...]]]:
+def is_exam_marks(events: Iterable[deadlines.ClockEvent]) -> bool:
+    """A results day on record makes the access request one for exam marks."""
+    return any(e.kind == deadlines.RESULTS_ANNOUNCED for e in events)
+
+
+def grouped(types: Iterable[str], exam_marks: bool = False) -> list[tuple[Rule, tuple[str, ...]]]:
     """The case's rights grouped by rule, in a stable order (access first)."""
     groups: dict[Rule, list[str]] = {}
     for name in types:
         if name in REQUEST_TYPES:
-            groups.setdefault(rule_of(name), []).append(name)
+            groups.setdefault(rule_of(name, exam_marks), []).append(name)
     return sorted(
         ((rule, tuple(names)) for rule, names in groups.items()),
         key=lambda item: (KIND_ORDER.index(item[0].kind), not item[0].pausable),
@@ -62,7 +76,7 @@ def compute(
     if received is None:
         raise ValueError("the clocks need a 'received' event")
     out = []
-    for rule, names in grouped(types):
+    for rule, names in grouped(types, is_exam_marks(events)):
         if rule.kind == deadlines.ONE_MONTH:
             found = deadlines.statutory_deadline(
                 events,
@@ -72,6 +86,8 @@ def compute(
                 pausable=rule.pausable,
                 extendable=rule.extendable,
             )
+        elif rule.kind == deadlines.EXAM_MARKS:
+            found = deadlines.exam_marks_deadline(events, calendar=calendar, explain=explain)
         elif rule.kind == deadlines.SCHOOL_DAYS:
             found = deadlines.educational_record_deadline(
                 received, school_calendar or SchoolCalendar(), explain=explain

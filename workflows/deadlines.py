@@ -28,14 +28,17 @@ CLARIFICATION_REQUESTED = "clarification_requested"
 CLARIFICATION_RECEIVED = "clarification_received"
 EXTENDED = "extended"
 IDENTITY_REQUESTED = "identity_requested"
+RESULTS_ANNOUNCED = "results_announced"  # exam marks: the day results are announced
 
 #: The clock starts on the latest of these (LEGAL.md rule 1).
 START_KINDS = frozenset({RECEIVED, IDENTITY_VERIFIED, AUTHORITY_CONFIRMED, FEE_RECEIVED})
 KINDS = START_KINDS | {CLARIFICATION_REQUESTED, CLARIFICATION_RECEIVED, EXTENDED}
-KINDS |= {IDENTITY_REQUESTED}
+KINDS |= {IDENTITY_REQUESTED, RESULTS_ANNOUNCED}
 
 #: Names of the clocks, as in workflows/request_types.py.
 ONE_MONTH, SCHOOL_DAYS, COMPLAINT = "one_month", "school_days", "complaint"
+EXAM_MARKS = "exam_marks"
+EXAM_MARKS_MONTHS, EXAM_MARKS_DAYS = 5, 40
 EDUCATIONAL_RECORD_SCHOOL_DAYS = 15
 COMPLAINT_ACKNOWLEDGEMENT_DAYS = 30
 
@@ -74,6 +77,8 @@ class Deadline:
     clock: str = ONE_MONTH
     uses_fallback: bool = False  # school days counted without term dates for some days
     types: tuple[str, ...] = ()  # the rights this clock covers (workflows.case_clocks)
+    #: Dates the due date is the earliest of, with what each is (exam marks), for display.
+    candidates: tuple[tuple[str, date], ...] = ()
 
     @property
     def provisional(self) -> bool:
@@ -121,6 +126,8 @@ def _scan(
             later.append((on, kind))
         elif kind == IDENTITY_REQUESTED:
             id_asked.append(on)
+        elif kind == RESULTS_ANNOUNCED:
+            continue
         elif kind == EXTENDED:
             extended = True
         else:
@@ -474,6 +481,52 @@ def can_extend(
 
 
 # --- other clocks -------------------------------------------------------------------------
+
+
+def exam_marks_deadline(
+    events: Iterable[ClockEvent],
+    *,
+    calendar: WorkingCalendar | None = None,
+    explain: bool = True,
+) -> Deadline:
+    """Exam marks asked for before results were announced (DPA 2018 Sch 2 para 25).
+
+    Due by the earlier of 5 months from the clock start and 40 days from the day
+    the results are announced. Neither date is moved off a weekend or bank
+    holiday (the earlier, safer reading), and the clarification pause and the
+    extension do not apply: this is the special time limit instead of the month.
+    """
+    cal = calendar or ENGLAND_AND_WALES
+    events = list(events)
+    starts, _, _, refused = _scan(events, cal)
+    if RECEIVED not in starts:
+        raise ValueError("the clock needs a 'received' event")
+    start = max(starts.values())
+    announced = max(e.on for e in events if e.kind == RESULTS_ANNOUNCED)
+    five = add_months(start, EXAM_MARKS_MONTHS)
+    forty = announced + timedelta(days=EXAM_MARKS_DAYS)
+    due = min(five, forty)
+    candidates = (
+        ("5 months from the clock start", five),
+        ("40 days from the announcement of results", forty),
+    )
+    lines: list[str] = []
+    if explain:
+        lines = _start_lines(starts, start) + [_late_start_line(*r) for r in refused]
+        lines += [
+            "This request is for exam marks, made before the results were announced, so a "
+            "special time limit applies instead of one month: the earlier of 5 months from the "
+            "clock start and 40 days from the announcement of the results.",
+            f"5 months from the clock start is {long_date(five)}.",
+            f"The results are announced on {long_date(announced)}; 40 days later is "
+            f"{long_date(forty)}.",
+            f"The response is due by the end of {long_date(due)}, the earlier of the two. It is "
+            "not moved off weekends or bank holidays, and the clarification pause and the "
+            "extension do not apply to it.",
+        ]
+    return Deadline(
+        due, start, due, due, explanation=lines, clock=EXAM_MARKS, candidates=candidates
+    )
 
 
 def educational_record_deadline(

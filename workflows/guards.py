@@ -15,7 +15,8 @@ from workflows.request_types import REQUEST_TYPES
 
 def can_extend(types, events: list[deadlines.ClockEvent], on: date, calendar) -> str | None:
     """Extension is possible once, within the first month, on a clock that can be extended."""
-    rules = [rule for rule, _ in case_clocks.grouped(types) if rule.extendable]
+    groups = case_clocks.grouped(types, case_clocks.is_exam_marks(events))
+    rules = [rule for rule, _ in groups if rule.extendable]
     if not rules:
         return (
             "None of this case's time limits can be extended: only the one-month clock of "
@@ -71,24 +72,30 @@ def _labels(types) -> str:
 #: Clock events that only make sense on a clock of a certain rule, and why not otherwise.
 _NEEDS = {
     deadlines.CLARIFICATION_REQUESTED: (
-        lambda rule: rule.pausable,
+        lambda rule, names: rule.pausable,
         "The clarification pause (Article 12A) is for access requests only; the time limit "
         "for {labels} does not stop. Ask the requester if you need to, but the clock runs on.",
     ),
     deadlines.EXTENDED: (
-        lambda rule: rule.extendable,
+        lambda rule, names: rule.extendable,
         "The time limit for {labels} cannot be extended: only the one-month clock of access, "
         "rectification, erasure, restriction and objection requests can be.",
+    ),
+    deadlines.RESULTS_ANNOUNCED: (
+        lambda rule, names: case_clocks.EXAM_MARKS_RIGHT in names,
+        "Exam marks are asked for under the right of access; this case ({labels}) has no "
+        "access request.",
     ),
 }
 
 
-def not_applicable(clock_event: str | None, types) -> str | None:
+def not_applicable(clock_event: str | None, types, events=()) -> str | None:
     """Why an action that moves a clock applies to none of the case's clocks, or None."""
     if clock_event not in _NEEDS:
         return None
     test, why = _NEEDS[clock_event]
-    if any(test(rule) for rule, _ in case_clocks.grouped(types)):
+    groups = case_clocks.grouped(types, case_clocks.is_exam_marks(events))
+    if any(test(rule, names) for rule, names in groups):
         return None
     return why.format(labels=_labels(types))
 

@@ -185,6 +185,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects=("letter:extension_notice",),
     ),
     _t(
+        "record_results_day",
+        "Exam marks: record results day",
+        ACTIVE - {Status.AWAITING_SIGNOFF},
+        None,
+        STAFF,
+        "Only for exam marks asked for before the results were announced. The date is the "
+        "day the results are (or will be) announced: the reply is due by the earlier of 5 "
+        "months from the clock start and 40 days from that day.",
+        clock_event="results_announced",
+    ),
+    _t(
         "assign",
         "Assign",
         ACTIVE | {Status.RESPONDED},

@@ -15,6 +15,7 @@ from workflows.states import ACTIVE
 #: Titles for the case page, by clock kind.
 CLOCK_TITLES = {
     deadlines.ONE_MONTH: "Statutory time limit (one calendar month)",
+    deadlines.EXAM_MARKS: "Exam marks (special time limit)",
     deadlines.SCHOOL_DAYS: "Educational record (15 school days)",
     deadlines.COMPLAINT: "Acknowledge the complaint",
 }

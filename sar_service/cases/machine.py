@@ -68,6 +68,8 @@ EXTRA_INPUTS = (
     "notice_on",
     "notice_detail",
 )
+#: Actions whose date may be ahead of today (results days are published in advance).
+FUTURE_DATES_ALLOWED = frozenset({"record_results_day"})
 #: How notice of an extension recorded after the fact may have been given.
 NOTICE_VIA = ("letter", "email", "post")
 
@@ -104,10 +106,11 @@ def allowed_actions(case: Case, role: str | None) -> list[Transition]:
     """The transitions this role may make now (drives buttons and the API)."""
     if role is None:
         return []
+    events = clocks.clock_inputs(case)
     return [
         t
         for t in transitions_from(Status(case.status))
-        if role in t.roles and not_applicable(t.clock_event, case.types) is None
+        if role in t.roles and not_applicable(t.clock_event, case.types, events) is None
     ]
 
 
@@ -151,11 +154,11 @@ def _transition(
 ) -> CaseEvent:
     current = Status(case.status)
     _check_allowed(t, current, actor)
-    why_not = not_applicable(t.clock_event, case.types)
+    why_not = not_applicable(t.clock_event, case.types, clocks.clock_inputs(case))
     if why_not:
         raise NotAllowed(why_not)
     clocks.refresh(case, as_of=today())  # record an overdue clock before anything moves it
-    on = _effective_date(case, req.on)
+    on = _effective_date(case, req.on, future_ok=t.action in FUTURE_DATES_ALLOWED)
     reason = (req.reason or "").strip()
     if t.needs_reason and not reason:
         raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
@@ -174,7 +177,7 @@ def _transition(
         case.clock_events.append(ClockEvent(kind=t.clock_event, on=on, recorded_by=actor.label))
     _move(case, current, target, t, on)
     case.updated_at = now()  # every transition updates the row, so its version always moves
-    clocks.refresh(case, as_of=max(on, today()))
+    clocks.refresh(case, as_of=today())
     event = CaseEvent(
         actor_id=actor.user_id,
         actor_label=actor.label,
@@ -196,9 +199,9 @@ def _check_allowed(t: Transition, current: Status, actor: Actor) -> None:
         raise NotAllowed(f"Your role ({actor.role or 'none'}) cannot '{t.label}'.")
 
 
-def _effective_date(case: Case, on: date | None) -> date:
+def _effective_date(case: Case, on: date | None, future_ok: bool = False) -> date:
     on = on or today()
-    if on > today():
+    if on > today() and not future_ok:
         raise InvalidInput("The date cannot be in the future.", "on")
     if on < case.received_on:
         raise InvalidInput(

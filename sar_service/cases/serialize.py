@@ -97,6 +97,7 @@ def _clock(d: deadlines.Deadline, overdue_on: date | None) -> dict[str, Any]:
         "paused": d.paused,
         "extended": d.extended,
         "was_overdue_on": _iso(overdue_on),
+        "candidates": [{"what": what, "date": on.isoformat()} for what, on in d.candidates],
         "explanation": list(d.explanation),
     }
 

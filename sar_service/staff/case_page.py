@@ -30,6 +30,7 @@ DATE_LABELS = {
     "confirm_authority": "Date authority was confirmed",
     "record_competence": "Date of the decision",
     "withdraw": "Date it was withdrawn",
+    "record_results_day": "Day the results are (or will be) announced",
 }
 REASON_LABELS = {
     "extend": "Why the extension is needed (the requester will be told)",

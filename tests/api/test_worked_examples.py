@@ -152,7 +152,7 @@ def test_item2_each_right_has_its_own_clock_and_only_access_pauses(client, staff
     act(client, staff, ref, "request_clarification", "2026-03-05", reason="Which years?")
     case = act(client, staff, ref, "clarification_received", "2026-03-12")
     clocks = clocks_by_types(case)
-    assert clocks[("access",)] | {"explanation": None} == {
+    assert clocks[("access",)] | {"explanation": None, "candidates": None} == {
         "kind": "one_month",
         "types": ["access"],
         "due_date": "2026-04-10",
@@ -162,6 +162,7 @@ def test_item2_each_right_has_its_own_clock_and_only_access_pauses(client, staff
         "extended": False,
         "was_overdue_on": None,
         "explanation": None,
+        "candidates": None,
     }
     assert (clocks[("erasure",)]["due_date"], clocks[("erasure",)]["paused_days"]) == (
         "2026-04-02",
@@ -353,3 +354,23 @@ def test_item5_actions_that_apply_to_no_clock_are_not_offered_and_are_refused(
     case = read(client, staff, erasure, "2026-03-02")
     assert "extend" in case["allowed_actions"]
     assert "request_clarification" not in case["allowed_actions"]
+
+
+def test_item8_exam_marks_clock_shows_both_candidate_dates(client, staff, school):
+    ref = log(client, staff, school, "2026-05-04", types=("access", "erasure"))
+    with at("2026-05-06"):
+        response = client.post(
+            f"/api/v1/cases/{ref}/actions",
+            json={"action": "record_results_day", "on": "2026-08-20"},
+            headers=staff.headers,
+        )
+    case = response.get_json()
+    assert response.status_code == 200, case
+    marks = next(c for c in case["clocks"] if c["kind"] == "exam_marks")
+    assert (marks["types"], marks["due_date"]) == (["access"], "2026-09-29")
+    assert marks["candidates"] == [
+        {"what": "5 months from the clock start", "date": "2026-10-04"},
+        {"what": "40 days from the announcement of results", "date": "2026-09-29"},
+    ]
+    assert "request_clarification" not in case["allowed_actions"]
+    assert case["due_date"] == "2026-06-04"  # erasure's month comes first

@@ -108,7 +108,7 @@ def test_verify_identity_records_the_date_the_id_was_seen(web, team, case):
     form = _form(web.get(url(case)).text, "verify_identity")
     assert web.post(url(case) + "/actions", form | {"on": "2026-03-05"}).status_code == 302
     html = web.get(url(case)).text
-    assert "ID was seen on Thursday 5 March 2026" in html
+    assert "ID arrived on Thursday 5 March 2026" in html
     future = _form(html, "assign")
     bad = web.post(url(case) + "/actions", future | {"on": "2026-13-40"})
     assert bad.status_code == 422 and "Enter a date like 2026-03-02." in bad.text

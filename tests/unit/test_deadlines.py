@@ -709,3 +709,23 @@ def test_item5_an_extension_applies_only_to_clocks_still_in_their_first_month() 
     assert "does not apply to it" in text(erasure)
     (school,) = case_clocks.compute(["educational_record"], events)
     assert not school.extended
+
+
+def test_item8_exam_marks_are_due_by_the_earlier_of_five_months_and_forty_days() -> None:
+    from workflows import case_clocks
+    from workflows.deadlines import RESULTS_ANNOUNCED
+
+    asked_in_may = [received(D(2026, 5, 4)), ClockEvent(RESULTS_ANNOUNCED, D(2026, 8, 20))]
+    (marks,) = case_clocks.compute(["access"], asked_in_may)
+    assert (marks.clock, marks.types) == ("exam_marks", ("access",))
+    assert marks.due == D(2026, 9, 29)  # 40 days after 20 August; 5 months is 4 October
+    assert dict(marks.candidates) == {
+        "5 months from the clock start": D(2026, 10, 4),
+        "40 days from the announcement of results": D(2026, 9, 29),
+    }
+    assert "Thursday 20 August 2026" in text(marks) and "Sunday 4 October 2026" in text(marks)
+    asked_in_march = [received(D(2026, 3, 2)), ClockEvent(RESULTS_ANNOUNCED, D(2026, 8, 20))]
+    (early,) = case_clocks.compute(["access"], asked_in_march)
+    assert early.due == D(2026, 8, 2)  # 5 months from 2 March comes first
+    found = case_clocks.compute(["access", "erasure"], asked_in_may)
+    assert [c.clock for c in found] == ["one_month", "exam_marks"]
