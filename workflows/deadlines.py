@@ -41,6 +41,8 @@ EXAM_MARKS = "exam_marks"
 EXAM_MARKS_MONTHS, EXAM_MARKS_DAYS = 5, 40
 EDUCATIONAL_RECORD_SCHOOL_DAYS = 15
 COMPLAINT_ACKNOWLEDGEMENT_DAYS = 30
+#: DPA 2018 s.164A (complaints to the controller) is in force from this day.
+COMPLAINT_DUTY_FROM = date(2026, 6, 19)
 
 _RESTART_WORDING = {
     IDENTITY_VERIFIED: "Identity was confirmed on",
@@ -79,6 +81,8 @@ class Deadline:
     types: tuple[str, ...] = ()  # the rights this clock covers (workflows.case_clocks)
     #: Dates the due date is the earliest of, with what each is (exam marks), for display.
     candidates: tuple[tuple[str, date], ...] = ()
+    #: Something staff must act on before trusting the date (e.g. term dates run out).
+    warning: str = ""
 
     @property
     def provisional(self) -> bool:
@@ -541,8 +545,26 @@ def educational_record_deadline(
             first = day if counted == 1 else first
             fallback = fallback or not school_calendar.covers(day)
     lines = _school_day_lines(received_on, first, day, school_calendar, fallback) if explain else []
+    warning = ""
+    if fallback and school_calendar.terms:
+        last = school_calendar.terms[-1][1]
+        warning = (
+            f"The term dates set up end on {long_date(last)}, before school day 15: the days "
+            "after them were counted as weekdays, so this date is probably too early. Add the "
+            "school's next term dates to get the real deadline."
+            if day > last
+            else "The term dates set up do not cover every day counted, so this date may be "
+            "wrong. Add the missing term dates."
+        )
     return Deadline(
-        day, received_on, day, day, explanation=lines, clock=SCHOOL_DAYS, uses_fallback=fallback
+        day,
+        received_on,
+        day,
+        day,
+        explanation=lines,
+        clock=SCHOOL_DAYS,
+        uses_fallback=fallback,
+        warning=warning,
     )
 
 
@@ -573,14 +595,26 @@ def complaint_acknowledgement_deadline(
     lines: list[str] = []
     if explain:
         cal = calendar or ENGLAND_AND_WALES
-        lines = [
-            f"Complaint received {long_date(received_on)}. It must be acknowledged within 30 "
-            f"days, so by {long_date(due)}, and answered without undue delay."
-        ]
+        if received_on >= COMPLAINT_DUTY_FROM:
+            first = (
+                f"Complaint received {long_date(received_on)}. It must be acknowledged within "
+                f"30 days, so by {long_date(due)}, and answered without undue delay. The "
+                "acknowledgement is not the answer: say separately when the school will reply."
+            )
+        else:
+            first = (
+                f"Complaint received {long_date(received_on)}, before "
+                f"{long_date(COMPLAINT_DUTY_FROM)}, when the duty to acknowledge complaints "
+                "within 30 days (DPA 2018 s.164A) came into force: no statutory time limit "
+                f"applies, but acknowledging within 30 days, by {long_date(due)}, is good "
+                "practice."
+            )
+        lines = [first]
         if not cal.is_working_day(due):
             lines.append(
                 f"{cal.describe_day_off(due)}. The 30 days are not moved off weekends or bank "
-                f"holidays, so acknowledge by {long_date(cal.working_days_before(due, 1))}."
+                f"holidays, so acknowledge by {long_date(cal.working_days_before(due, 1))} at "
+                "the latest."
             )
     return Deadline(due, received_on, due, due, explanation=lines, clock=COMPLAINT)
 

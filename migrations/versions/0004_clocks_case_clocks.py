@@ -1,4 +1,5 @@
-"""clocks: one row per clock a case runs, and the day a case was first overdue
+"""clocks: one row per clock a case runs, the day a case was first overdue, who recorded
+each clock event, and room for the school kind "non_maintained_special"
 
 Revision ID: 0004_clocks
 Revises: 0003
@@ -38,6 +39,10 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("was_overdue_on", sa.Date(), nullable=True))
+    with op.batch_alter_table("schools", schema=None) as batch_op:
+        batch_op.alter_column(
+            "kind", existing_type=sa.String(length=20), type_=sa.String(length=30)
+        )
     with op.batch_alter_table("clock_events", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("recorded_by", sa.String(length=200), nullable=False, server_default="")
@@ -45,6 +50,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("schools", schema=None) as batch_op:
+        batch_op.alter_column(
+            "kind", existing_type=sa.String(length=30), type_=sa.String(length=20)
+        )
     with op.batch_alter_table("clock_events", schema=None) as batch_op:
         batch_op.drop_column("recorded_by")
     with op.batch_alter_table("cases", schema=None) as batch_op:

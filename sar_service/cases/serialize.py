@@ -98,6 +98,7 @@ def _clock(d: deadlines.Deadline, overdue_on: date | None) -> dict[str, Any]:
         "extended": d.extended,
         "was_overdue_on": _iso(overdue_on),
         "candidates": [{"what": what, "date": on.isoformat()} for what, on in d.candidates],
+        "warning": d.warning or None,
         "explanation": list(d.explanation),
     }
 

@@ -21,6 +21,7 @@ from sar_service.clock import today as clock_today
 from sar_service.models import Case, CaseEvent, School
 from sar_service.notices.store import current_notice
 from workflows.calendars import long_date
+from workflows.deadlines import COMPLAINT_DUTY_FROM
 
 from .context import LetterContext, Letterhead, NoticeFacts
 from .kinds import KIND_NAMES, get_kind
@@ -228,6 +229,9 @@ def letter_context(
         recipients_notified=list(extra.get("recipients_notified") or []),
         consent_withdrawn_for=_detail(case, "withdraw_consent", "consent"),
         complaint_summary=_detail(case, "complaint", "summary"),
+        school_days_due_date=case.school_days_due_date,
+        complaint_duty_in_force=case.received_on >= COMPLAINT_DUTY_FROM,
+        complaint_reply_by=extra.get("reply_by"),
         identity_documents=_identity_documents(school),
         signatory_name=signatory[0] if signatory else "The Data Protection Officer",
         signatory_role=signatory[1] if signatory else "",

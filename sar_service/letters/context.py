@@ -126,6 +126,12 @@ class LetterContext:
     automated_decisions: str = DEFAULT_AUTOMATED_DECISIONS
     transfers_abroad: str = DEFAULT_TRANSFERS_ABROAD
     extra: dict = field(default_factory=dict)
+    #: A request that is also for the educational record: its own 15-school-day date.
+    school_days_due_date: date | None = None
+    #: False for complaints received before DPA 2018 s.164A came into force (19 June 2026).
+    complaint_duty_in_force: bool = True
+    #: When the school aims to answer a complaint (never the acknowledgement limit).
+    complaint_reply_by: date | None = None
 
     @property
     def requester_is_pupil(self) -> bool:

@@ -7,6 +7,7 @@ to a sentence, empty when all is well.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from .build import OUTCOME_KINDS
@@ -39,6 +40,12 @@ def parse_extra(kind: str, body: dict[str, Any]) -> tuple[dict[str, Any], dict[s
         errors["outcome_reasons"] = (
             "Explain what was not done and why: the letter must give the reasons."
         )
+    reply_by = body.get("reply_by")
+    if reply_by not in (None, ""):
+        try:
+            extra["reply_by"] = date.fromisoformat(str(reply_by))
+        except ValueError:
+            errors["reply_by"] = "Give the date you aim to reply by as YYYY-MM-DD."
     _list_of_text(body, "recipients_notified", extra, errors)
     _withheld(body, extra, errors)
     return extra, errors

@@ -152,7 +152,7 @@ def test_item2_each_right_has_its_own_clock_and_only_access_pauses(client, staff
     act(client, staff, ref, "request_clarification", "2026-03-05", reason="Which years?")
     case = act(client, staff, ref, "clarification_received", "2026-03-12")
     clocks = clocks_by_types(case)
-    assert clocks[("access",)] | {"explanation": None, "candidates": None} == {
+    assert clocks[("access",)] | {"explanation": None, "candidates": None, "warning": None} == {
         "kind": "one_month",
         "types": ["access"],
         "due_date": "2026-04-10",
@@ -163,6 +163,7 @@ def test_item2_each_right_has_its_own_clock_and_only_access_pauses(client, staff
         "was_overdue_on": None,
         "explanation": None,
         "candidates": None,
+        "warning": None,
     }
     assert (clocks[("erasure",)]["due_date"], clocks[("erasure",)]["paused_days"]) == (
         "2026-04-02",
@@ -374,3 +375,34 @@ def test_item8_exam_marks_clock_shows_both_candidate_dates(client, staff, school
     ]
     assert "request_clarification" not in case["allowed_actions"]
     assert case["due_date"] == "2026-06-04"  # erasure's month comes first
+
+
+def test_item10_the_educational_record_is_for_parents_not_pupils(client, staff, school):
+    with at("2026-03-02"):
+        body = request_payload(("educational_record",)) | {
+            "school": school.slug,
+            "received_on": "2026-03-02",
+            "channel": "letter",
+        }
+        body["requester"] = body["requester"] | {"relationship": "pupil"}
+        response = client.post("/api/v1/cases", json=body, headers=staff.headers)
+    assert response.status_code == 422
+    assert "parent" in str(response.get_json()["errors"]).lower()
+
+
+def test_item10_non_maintained_special_schools_give_the_educational_record(factory, client):
+    special = factory.school("hillside", kind="non_maintained_special")
+    staff = factory.staff(special, "dpo")
+    ref = log(client, staff, special, "2026-03-02", types=("educational_record",))
+    assert read(client, staff, ref, "2026-03-02")["school_days_due_date"]
+    assert special.offers_educational_record
+
+
+def test_item10_the_term_warning_reaches_the_api(client, staff, school, db):
+    from sar_service import setup
+
+    setup.load_calendar(db, school.slug, "start,end,label\n2026-06-01,2026-07-22,Summer\n")
+    db.commit()
+    ref = log(client, staff, school, "2026-07-15", types=("educational_record",))
+    (clock,) = read(client, staff, ref, "2026-07-15")["clocks"]
+    assert "22 July 2026" in clock["warning"]

@@ -729,3 +729,12 @@ def test_item8_exam_marks_are_due_by_the_earlier_of_five_months_and_forty_days()
     assert early.due == D(2026, 8, 2)  # 5 months from 2 March comes first
     found = case_clocks.compute(["access", "erasure"], asked_in_may)
     assert [c.clock for c in found] == ["one_month", "exam_marks"]
+
+
+def test_item10_warns_when_the_term_calendar_runs_out_before_school_day_15() -> None:
+    summer = SchoolCalendar(terms=[(D(2026, 6, 1), D(2026, 7, 22))])
+    deadline = educational_record_deadline(D(2026, 7, 15), summer)
+    assert deadline.uses_fallback
+    assert "22 July 2026" in deadline.warning and "too early" in deadline.warning
+    covered = educational_record_deadline(D(2026, 3, 2), SchoolCalendar(terms=[SPRING_2026]))
+    assert covered.warning == ""
