@@ -117,9 +117,9 @@ def test_the_due_date_never_moves_later_without_a_lawful_recorded_event(events):
         after = statutory_deadline([*prefix, event], as_of=event.on, explain=False)
         if after.due > before.due:
             assert _lawful_if_later(before, prefix, event), (event, before.due, after.due)
-        if event.kind in (EXTENDED, CLARIFICATION_REQUESTED, IDENTITY_REQUESTED):
-            if event.on > before.due:  # too late to pause, extend or ask for ID
-                assert after.due <= before.due, (event, before.due, after.due)
+        too_late = event.on > before.due  # too late to pause, extend or ask for ID
+        if too_late and event.kind in (EXTENDED, CLARIFICATION_REQUESTED, IDENTITY_REQUESTED):
+            assert after.due <= before.due, (event, before.due, after.due)
 
 
 @settings(max_examples=200, deadline=None)
