@@ -70,7 +70,7 @@ def _labels(types) -> str:
 
 
 #: Clock events that only make sense on a clock of a certain rule, and why not otherwise.
-_NEEDS = {
+CLOCK_ACTION_NEEDS = {
     deadlines.CLARIFICATION_REQUESTED: (
         lambda rule, names: rule.pausable,
         "The clarification pause (Article 12A) is for access requests only; the time limit "
@@ -91,9 +91,9 @@ _NEEDS = {
 
 def not_applicable(clock_event: str | None, types, events=()) -> str | None:
     """Why an action that moves a clock applies to none of the case's clocks, or None."""
-    if clock_event not in _NEEDS:
+    if clock_event not in CLOCK_ACTION_NEEDS:
         return None
-    test, why = _NEEDS[clock_event]
+    test, why = CLOCK_ACTION_NEEDS[clock_event]
     groups = case_clocks.grouped(types, case_clocks.is_exam_marks(events))
     if any(test(rule, names) for rule, names in groups):
         return None

@@ -156,7 +156,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _PAUSABLE,
         Status.AWAITING_CLARIFICATION,
         STAFF,
-        "Only to identify what is wanted, not its format. Pauses the clock (Art 12A).",
+        "Only to identify what an access request is for, not its format. Pauses the access "
+        "clock (Art 12A); other rights' clocks run on.",
         needs_reason=True,
         clock_event="clarification_requested",
         effects=("letter:clarification_request",),
