@@ -243,3 +243,24 @@ def test_item3_identity_asked_arrived_and_checked_are_shown(frozen, web, team, c
     html = web.get(url(case)).text
     assert "ID arrived on Thursday 12 March 2026 (the clock date)" in html
     assert f"checked on Friday 13 March 2026 by {team.caseworker.user.name}" in html
+
+
+def test_items4_8_10_case_page_shows_backdating_exam_dates_and_term_warnings(
+    frozen, web, team, factory, db
+):
+    from sar_service import setup
+    from sar_service.cases import machine
+
+    setup.load_calendar(db, team.school.slug, "start,end,label\n2026-01-05,2026-03-20,Spring\n")
+    case = factory.case(team.school, date(2026, 3, 2), types=("access", "educational_record"))
+    actor = machine.Actor.staff(team.caseworker.user, case)
+    machine.apply(db, case, machine.Request("record_results_day", on=date(2026, 8, 20)), actor)
+    machine.apply(db, case, machine.Request("request_identity", on=date(2026, 3, 3)), actor)
+    db.commit()
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert "Exam marks (special time limit)" in html
+    assert "5 months from the clock start: Sunday 2 August 2026" in html
+    assert "40 days from the announcement of results: Tuesday 29 September 2026" in html
+    assert "The term dates set up end on Friday 20 March 2026, before school day 15" in html
+    assert "Recorded 16 March 2026, 10:00 by" in html and "about Tuesday 3 March 2026" in html
