@@ -142,10 +142,10 @@ def _scan(
         return starts, clarifications, extended, refused
     starts[RECEIVED] = current = received
     for on, kind in sorted(later):
-        period_end = cal.next_working_day(add_months(current, 1))
         asked = [d for d in id_asked if d <= on] if kind == IDENTITY_VERIFIED else []
         claimed = max(asked) if asked else on
-        if on > current and claimed > period_end:
+        period_end = _after(claimed, add_months(current, 1), cal) if on > current else None
+        if period_end is not None:
             refused.append((on, kind, period_end))
             continue
         starts[kind] = on
@@ -206,18 +206,27 @@ def _in_time(
     late: list[tuple[date, date]] = []
     added = 0
     for first, last in spans:
-        due_then = cal.next_working_day(nominal + timedelta(days=added))
-        if first > due_then:
+        due_then = _after(first, nominal + timedelta(days=added), cal)
+        if due_then is not None:
             late.append((first, due_then))
             continue
         kept.append((first, last))
         added += _counted(first, last, start)
     if open_from is not None:
-        due_then = cal.next_working_day(nominal + timedelta(days=added))
-        if open_from > due_then:
+        due_then = _after(open_from, nominal + timedelta(days=added), cal)
+        if due_then is not None:
             late.append((open_from, due_then))
             open_from = None
     return kept, open_from, late
+
+
+def _after(day: date, landing: date, cal: WorkingCalendar) -> date | None:
+    """The due date `landing` rolls to, if `day` is after it; else None (the hot path skips
+    rolling: a day on or before the landing date is never after the rolled one)."""
+    if day <= landing:
+        return None
+    due = cal.next_working_day(landing)
+    return due if day > due else None
 
 
 def _counted(first: date, last: date, clock_start: date) -> int:
@@ -263,12 +272,16 @@ def statutory_deadline(
     if extended:
         extended, late_extension = _extension_in_time(events, cal, pausable, extendable)
     start = max(starts.values())
-    asked_on = sorted({on for on, is_request in clarifications if is_request})
+    asked = clarifications
     if not pausable:
         clarifications = []
-    spans, open_from = _pauses(clarifications)
     nominal = add_months(start, 3 if extended else 1)
-    spans, open_from, late = _in_time(spans, open_from, start, nominal, cal)
+    spans: list[tuple[date, date]] = []
+    open_from = None
+    late: list[tuple[date, date]] = []
+    if clarifications:
+        spans, open_from = _pauses(clarifications)
+        spans, open_from, late = _in_time(spans, open_from, start, nominal, cal)
     open_until = (as_of or open_from) if open_from is not None else None
     paused_days = _paused_days(spans, start)
     if open_from is not None:
@@ -287,6 +300,7 @@ def statutory_deadline(
     lines = _start_lines(starts, start) + [_late_start_line(*r) for r in refused]
     lines += _period_lines(start, nominal, extended)
     lines += _pause_lines(spans, open_from, open_until, start, nominal, paused_days)
+    asked_on = sorted({on for on, is_request in asked if is_request})
     if not pausable and asked_on:
         lines.append(_no_pause_line(asked_on))
     lines += [_late_pause_line(first, due_then) for first, due_then in late]
