@@ -23,6 +23,7 @@ LINKED_LIMIT = 20
 #: What the date field means for actions where "the date" is a specific fact.
 DATE_LABELS = {
     "verify_identity": "Date the ID arrived (the clock restarts that day)",
+    "request_identity": "Date the ID was asked for",
     "clarification_received": "Date the answer arrived",
     "request_clarification": "Date the question was asked",
     "respond": "Date the response was sent",
