@@ -28,12 +28,14 @@ CLARIFICATION_REQUESTED = "clarification_requested"
 CLARIFICATION_RECEIVED = "clarification_received"
 EXTENDED = "extended"
 IDENTITY_REQUESTED = "identity_requested"
+#: The school closed a clarification request nobody answered: the pause ends that day.
+CLARIFICATION_LAPSED = "clarification_lapsed"
 RESULTS_ANNOUNCED = "results_announced"  # exam marks: the day results are announced
 
 #: The clock starts on the latest of these (LEGAL.md rule 1).
 START_KINDS = frozenset({RECEIVED, IDENTITY_VERIFIED, AUTHORITY_CONFIRMED, FEE_RECEIVED})
 KINDS = START_KINDS | {CLARIFICATION_REQUESTED, CLARIFICATION_RECEIVED, EXTENDED}
-KINDS |= {IDENTITY_REQUESTED, RESULTS_ANNOUNCED}
+KINDS |= {IDENTITY_REQUESTED, RESULTS_ANNOUNCED, CLARIFICATION_LAPSED}
 
 #: Names of the clocks, as in workflows/request_types.py.
 ONE_MONTH, SCHOOL_DAYS, COMPLAINT = "one_month", "school_days", "complaint"

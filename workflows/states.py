@@ -172,6 +172,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         clock_event="clarification_received",
     ),
     _t(
+        "clarification_lapsed",
+        "Close: clarification not answered",
+        {Status.AWAITING_CLARIFICATION},
+        Status.CLOSED,
+        STAFF,
+        "The requester did not answer within the period you set: the pause ends on this day "
+        "and the request is closed. Write to tell them they can ask again.",
+        needs_reason=True,
+        clock_event="clarification_lapsed",
+    ),
+    _t(
         "extend",
         "Extend by two months",
         ACTIVE,

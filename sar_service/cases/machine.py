@@ -221,12 +221,12 @@ def _check_guard(t: Transition, case: Case, on: date) -> None:
 
 def _check_clock_order(t: Transition, case: Case, on: date) -> None:
     """Clarification events are recorded in date order, so pauses can never overlap."""
-    if t.clock_event == "clarification_received":
+    if t.clock_event in ("clarification_received", "clarification_lapsed"):
         asked = [e.on for e in case.clock_events if e.kind == "clarification_requested"]
         if asked and on < max(asked):
             raise InvalidInput("The answer cannot arrive before the question was asked.", "on")
     if t.clock_event == "clarification_requested":
-        kinds = {"clarification_requested", "clarification_received"}
+        kinds = {"clarification_requested", "clarification_received", "clarification_lapsed"}
         latest = max((e.on for e in case.clock_events if e.kind in kinds), default=None)
         if latest is not None and on < latest:
             raise InvalidInput(

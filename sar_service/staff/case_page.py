@@ -24,6 +24,7 @@ LINKED_LIMIT = 20
 DATE_LABELS = {
     "verify_identity": "Date the ID arrived (the clock restarts that day)",
     "request_identity": "Date the ID was asked for",
+    "clarification_lapsed": "Date the request lapsed",
     "clarification_received": "Date the answer arrived",
     "request_clarification": "Date the question was asked",
     "respond": "Date the response was sent",
@@ -42,6 +43,7 @@ REASON_LABELS = {
     "record_fee": "Why a fee applies",
     "send_back": "What needs to change",
     "reopen": "Why the case is reopened",
+    "clarification_lapsed": "The period you gave, and how the requester will be told",
 }
 #: Extra inputs some actions take: (label, HTML input type).
 INPUT_LABELS = {

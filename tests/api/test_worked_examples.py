@@ -406,3 +406,16 @@ def test_item10_the_term_warning_reaches_the_api(client, staff, school, db):
     ref = log(client, staff, school, "2026-07-15", types=("educational_record",))
     (clock,) = read(client, staff, ref, "2026-07-15")["clocks"]
     assert "22 July 2026" in clock["warning"]
+
+
+def test_a_clarification_never_answered_lapses_and_the_pause_closes(client, staff, school):
+    ref = log(client, staff, school, "2026-03-02")
+    act(client, staff, ref, "request_clarification", "2026-03-05", reason="Which years?")
+    case = act(
+        client, staff, ref, "clarification_lapsed", "2026-04-05", reason="No answer in 30 days"
+    )
+    assert case["status"] == "closed" and case["paused"] is False
+    later = read(client, staff, ref, "2026-06-01")
+    (clock,) = later["clocks"]
+    assert (clock["paused"], clock["paused_days"]) == (False, 32)  # 5 March to 5 April
+    assert clock["due_date"] == later["due_date"] == "2026-05-05"
