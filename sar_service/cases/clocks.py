@@ -70,8 +70,13 @@ class CaseClocks:
         return next(iter(self.of_kind(deadlines.COMPLAINT)), None)
 
     @property
+    def exam_marks(self) -> deadlines.Deadline | None:
+        return next(iter(self.of_kind(deadlines.EXAM_MARKS)), None)
+
+    @property
     def primary(self) -> deadlines.Deadline | None:
-        return self.statutory or self.school_days or self.complaint
+        """The date letters and the case row quote first: the month, else exam marks, …"""
+        return self.statutory or self.exam_marks or self.school_days or self.complaint
 
     @property
     def earliest(self) -> deadlines.Deadline | None:

@@ -419,3 +419,14 @@ def test_a_clarification_never_answered_lapses_and_the_pause_closes(client, staf
     (clock,) = later["clocks"]
     assert (clock["paused"], clock["paused_days"]) == (False, 32)  # 5 March to 5 April
     assert clock["due_date"] == later["due_date"] == "2026-05-05"
+
+
+def test_item8_an_exam_marks_only_case_keeps_a_due_date(client, staff, school, db):
+    from sar_service.models import Case
+
+    ref = log(client, staff, school, "2026-05-04")
+    case = act(client, staff, ref, "record_results_day", "2026-05-04")
+    assert case["due_date"] == "2026-06-13"  # 40 days from 4 May
+    db.expire_all()
+    row = db.query(Case).filter_by(reference=ref).one()
+    assert (row.due_date, row.next_due_date) == (date(2026, 6, 13), date(2026, 6, 13))
