@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from sar_service import setup
 from sar_service.config import DEFAULT_PORT, Settings
+from sar_service.models.school import SCHOOL_KINDS
 
 
 def _app():
@@ -74,9 +75,7 @@ def init_cmd() -> None:
 @app_command("create-school")
 @click.option("--slug", required=True)
 @click.option("--name", required=True)
-@click.option(
-    "--kind", type=click.Choice(["maintained", "academy", "independent"]), default="maintained"
-)
+@click.option("--kind", type=click.Choice(list(SCHOOL_KINDS)), default="maintained")
 def create_school(s, slug: str, name: str, kind: str) -> None:
     """Add a school (a tenant)."""
     try:

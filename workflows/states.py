@@ -119,7 +119,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         {Status.RECEIVED, Status.IN_PROGRESS},
         Status.AWAITING_IDENTITY,
         STAFF,
-        "We cannot be sure who is asking. The time limit starts again when ID arrives.",
+        "Ask at the start if you cannot be sure who is asking: the time limit starts again "
+        "when the ID arrives. Not possible once the time limit has ended; late in it, say why.",
+        clock_event="identity_requested",
+        guard="identity_in_time",
         effects=(Effect.LETTER_IDENTITY_REQUEST,),
     ),
     _t(
@@ -128,8 +131,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         _IDENTITY_PENDING,
         Status.IN_PROGRESS,
         STAFF,
-        "Record the date the requester's ID was seen; the clock starts that day if later.",
+        "The date is the day the ID arrived: the clock restarts that day if it was asked for "
+        "in time. Also record the day it was checked.",
         clock_event="identity_verified",
+        fields=("checked_on",),
         effects=(Effect.GATHER_START,),
     ),
     _t(
@@ -158,7 +163,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _PAUSABLE,
         Status.AWAITING_CLARIFICATION,
         STAFF,
-        "Only to identify what is wanted, not its format. Pauses the clock (Art 12A).",
+        "Only to identify what an access request is for, not its format. Pauses the access "
+        "clock (Art 12A); other rights' clocks run on.",
         needs_reason=True,
         clock_event="clarification_requested",
         effects=(Effect.LETTER_CLARIFICATION_REQUEST,),
@@ -173,16 +179,40 @@ TRANSITIONS: tuple[Transition, ...] = (
         clock_event="clarification_received",
     ),
     _t(
+        "clarification_lapsed",
+        "Close: clarification not answered",
+        {Status.AWAITING_CLARIFICATION},
+        Status.CLOSED,
+        STAFF,
+        "The requester did not answer within the period you set: the pause ends on this day "
+        "and the request is closed. Write to tell them they can ask again.",
+        needs_reason=True,
+        clock_event="clarification_lapsed",
+    ),
+    _t(
         "extend",
         "Extend by two months",
         ACTIVE,
         None,
         STAFF,
-        "Complex or numerous requests. Tell the requester with reasons within the first month.",
+        "Complex or numerous requests. Tell the requester with reasons within the first month. "
+        "Dated in the past: say how and when they were told (no letter is written today).",
         needs_reason=True,
         clock_event="extended",
         guard="can_extend",
+        fields=("notice_via", "notice_on", "notice_detail"),
         effects=(Effect.LETTER_EXTENSION_NOTICE,),
+    ),
+    _t(
+        "record_results_day",
+        "Exam marks: record results day",
+        ACTIVE - {Status.AWAITING_SIGNOFF},
+        None,
+        STAFF,
+        "Only for exam marks asked for before the results were announced. The date is the "
+        "day the results are (or will be) announced: the reply is due by the earlier of 5 "
+        "months from the clock start and 40 days from that day.",
+        clock_event="results_announced",
     ),
     _t(
         "assign",

@@ -135,11 +135,7 @@ def act(reference: str):
         action=body["action"],
         on=on,
         reason=reason,
-        data={
-            k: body[k]
-            for k in ("assignee", "competent", "child_consulted", "child_consented")
-            if k in body
-        },
+        data={k: body[k] for k in machine.EXTRA_INPUTS if k in body},
         expected_version=version,
     )
     s = session()

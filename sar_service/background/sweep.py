@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from redis.exceptions import RedisError
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,7 +27,7 @@ from sar_service.background import outbox, queues, tasks
 from sar_service.cases import clocks
 from sar_service.clock import london_date
 from sar_service.db import commit_now
-from sar_service.models import Case, OutboxJob
+from sar_service.models import Case, CaseClock, OutboxJob
 from workflows.states import ACTIVE
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,8 @@ def run(session: Session, at: datetime, dry_run: bool = False) -> SweepReport:
 
 
 def refresh_paused(session: Session, at: datetime, report: SweepReport) -> None:
-    """A paused clock's provisional due date moves on by a day each day.
+    """A paused clock's provisional due date moves on by a day each day; an open case past
+    a clock's due date is recorded as overdue (once, for good).
 
     Only open cases: a finished case keeps no clock, so a case withdrawn while
     paused is no longer marked paused. Each case is updated in its own
@@ -95,12 +96,19 @@ def refresh_paused(session: Session, at: datetime, report: SweepReport) -> None:
     today = london_date(at)
     if not report.dry_run:
         _unpause_finished(session)
+    late = (
+        select(CaseClock.case_id)
+        .join(Case, Case.id == CaseClock.case_id)
+        .where(CaseClock.due_date < today, CaseClock.was_overdue_on.is_(None))
+    )
+    unrecorded = Case.was_overdue_on.is_(None) & (Case.next_due_date < today)  # pre-clock rows
+    due = or_(Case.paused.is_(True), Case.id.in_(late), unrecorded)
     after = 0
     while True:
         cases = list(
             session.scalars(
                 select(Case)
-                .where(Case.paused.is_(True), Case.status.in_(_ACTIVE), Case.id > after)
+                .where(due, Case.status.in_(_ACTIVE), Case.id > after)
                 .order_by(Case.id)
                 .limit(BATCH)
             )

@@ -1,4 +1,4 @@
-"""Bridge from a case row to the pure statutory clocks in ``workflows.deadlines``."""
+"""Bridge from a case row to the pure statutory clocks in ``workflows.case_clocks``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from sar_service.models import Case, School
-from workflows import deadlines
-from workflows.request_types import REQUEST_TYPES, on_clock, uses_one_month_clock
+from sar_service.models import Case, CaseClock, School
+from workflows import case_clocks, deadlines
+from workflows.calendars import ONE_DAY
+from workflows.request_types import REQUEST_TYPES, on_clock
+from workflows.states import ACTIVE
+
+#: Titles for the case page, by clock kind.
+CLOCK_TITLES = {
+    deadlines.ONE_MONTH: "Statutory time limit (one calendar month)",
+    deadlines.EXAM_MARKS: "Exam marks (special time limit)",
+    deadlines.SCHOOL_DAYS: "Educational record (15 school days)",
+    deadlines.COMPLAINT: "Acknowledge the complaint",
+}
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +40,7 @@ def school_calendar(school: School) -> deadlines.SchoolCalendar:
 
 
 def clock_inputs(case: Case) -> list[deadlines.ClockEvent]:
+    """The case's clock events in the order they were recorded (same-day ties need it)."""
     events = [deadlines.ClockEvent("received", case.received_on)]
     events += [deadlines.ClockEvent(e.kind, e.on) for e in case.clock_events]
     return events
@@ -37,50 +48,108 @@ def clock_inputs(case: Case) -> list[deadlines.ClockEvent]:
 
 @dataclass(frozen=True)
 class CaseClocks:
-    """Every clock that applies to a case, with the reasons for each date."""
+    """Every clock a case runs (one per distinct rule among its rights), with reasons."""
 
-    statutory: deadlines.Deadline | None
-    school_days: deadlines.Deadline | None
-    complaint: deadlines.Deadline | None
+    all: tuple[deadlines.Deadline, ...]
+
+    def of_kind(self, kind: str) -> list[deadlines.Deadline]:
+        return [d for d in self.all if d.clock == kind]
+
+    @property
+    def statutory(self) -> deadlines.Deadline | None:
+        """The one-month clock letters quote: the access clock if there is one."""
+        months = self.of_kind(deadlines.ONE_MONTH)
+        return next((d for d in months if "access" in d.types), months[0] if months else None)
+
+    @property
+    def school_days(self) -> deadlines.Deadline | None:
+        return next(iter(self.of_kind(deadlines.SCHOOL_DAYS)), None)
+
+    @property
+    def complaint(self) -> deadlines.Deadline | None:
+        return next(iter(self.of_kind(deadlines.COMPLAINT)), None)
+
+    @property
+    def exam_marks(self) -> deadlines.Deadline | None:
+        return next(iter(self.of_kind(deadlines.EXAM_MARKS)), None)
 
     @property
     def primary(self) -> deadlines.Deadline | None:
-        return self.statutory or self.school_days or self.complaint
+        """The date letters and the case row quote first: the month, else exam marks, …"""
+        return self.statutory or self.exam_marks or self.school_days or self.complaint
+
+    @property
+    def earliest(self) -> deadlines.Deadline | None:
+        return case_clocks.earliest(self.all)
 
     @property
     def earliest_due(self) -> date | None:
-        dates = [d.due for d in (self.statutory, self.school_days, self.complaint) if d]
-        return min(dates) if dates else None
+        first = self.earliest
+        return first.due if first else None
 
 
 def compute(case: Case, as_of: date, explain: bool = True) -> CaseClocks:
-    types = case.types
-    events = clock_inputs(case)
-    statutory = school_days = complaint = None
-    if uses_one_month_clock(types):
-        statutory = deadlines.statutory_deadline(
-            events, as_of=as_of, calendar=working_calendar(), explain=explain
-        )
-    if on_clock(types, deadlines.SCHOOL_DAYS):
-        school_days = deadlines.educational_record_deadline(
-            case.received_on, school_calendar(case.school)
-        )
-    if on_clock(types, deadlines.COMPLAINT):
-        complaint = deadlines.complaint_acknowledgement_deadline(case.received_on)
-    return CaseClocks(statutory, school_days, complaint)
+    needs_terms = on_clock(case.types, deadlines.SCHOOL_DAYS)
+    found = case_clocks.compute(
+        case.types,
+        clock_inputs(case),
+        as_of=as_of,
+        calendar=working_calendar(),
+        school_calendar=school_calendar(case.school) if needs_terms else None,
+        explain=explain,
+    )
+    return CaseClocks(tuple(found))
+
+
+def row_key(d: deadlines.Deadline) -> tuple[str, str]:
+    """How a clock is matched to its ``case_clocks`` row: its kind and the rights it covers."""
+    return d.clock, ",".join(d.types)
+
+
+def rows_by_key(case: Case) -> dict[tuple[str, str], CaseClock]:
+    return {(row.kind, row.types): row for row in case.clock_rows}
+
+
+def was_overdue_on(case: Case, d: deadlines.Deadline) -> date | None:
+    row = rows_by_key(case).get(row_key(d))
+    return row.was_overdue_on if row else None
 
 
 def refresh(case: Case, as_of: date) -> CaseClocks:
-    """Recompute the cached dates on the case row from its clock events."""
+    """Recompute the cached dates on the case row and its clock rows from its clock events.
+
+    A clock whose due date has passed while the case was still open is recorded
+    as overdue from the day after that date, once and for good: nothing that
+    happens later clears it (LEGAL.md, "Once overdue, always recorded").
+    """
     clocks = compute(case, as_of)
+    rows = rows_by_key(case)
+    active = case.status is None or case.status in {s.value for s in ACTIVE}
+    for d in clocks.all:
+        row = rows.get(row_key(d))
+        if row is None:
+            kind, types = row_key(d)
+            row = CaseClock(kind=kind, types=types, due_date=d.due)
+            case.clock_rows.append(row)
+        row.due_date, row.paused_days, row.extended = d.due, d.paused_days, d.extended
+        if active and as_of > d.due and row.was_overdue_on is None:
+            row.was_overdue_on = d.due + ONE_DAY
+    overdue = [row.was_overdue_on for row in case.clock_rows if row.was_overdue_on]
+    if overdue and case.was_overdue_on is None:
+        case.was_overdue_on = min(overdue)
     primary = clocks.primary
     case.due_date = primary.due if primary else None
     case.clock_started_on = primary.clock_start if primary else case.received_on
     case.school_days_due_date = clocks.school_days.due if clocks.school_days else None
     case.next_due_date = clocks.earliest_due
-    case.extended = bool(clocks.statutory and clocks.statutory.extended)
-    case.paused = bool(clocks.statutory and clocks.statutory.paused)
+    case.extended = any(d.extended for d in clocks.all)
+    case.paused = any(d.paused for d in clocks.all)
     return clocks
+
+
+def clock_title(d: deadlines.Deadline) -> str:
+    """'Statutory time limit (one calendar month): Access…' for the case page."""
+    return f"{CLOCK_TITLES.get(d.clock, d.clock)}: {', '.join(type_labels(list(d.types)))}"
 
 
 def type_labels(types: list[str]) -> list[str]:

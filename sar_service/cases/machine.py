@@ -18,8 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sar_service.background import outbox
 from sar_service.cases import clocks
 from sar_service.clock import now, today
-from sar_service.models import Case, CaseEvent, ClockEvent, Membership, User
-from workflows.guards import GUARDS
+from sar_service.models import Case, CaseEvent, ClockEvent, Document, Membership, User
+from workflows.calendars import long_date
+from workflows.effects import Effect
+from workflows.guards import GUARDS, identity_request_needs_reason, not_applicable
 from workflows.states import (
     BY_ACTION,
     FINISHED,
@@ -56,6 +58,23 @@ class InvalidInput(TransitionError):
     title = "Invalid input"
 
 
+#: Extra inputs an action may take besides its date and reason (API body keys, form fields).
+EXTRA_INPUTS = (
+    "assignee",
+    "competent",
+    "child_consulted",
+    "child_consented",
+    "checked_on",
+    "notice_via",
+    "notice_on",
+    "notice_detail",
+)
+#: Actions whose date may be ahead of today (results days are published in advance).
+FUTURE_DATES_ALLOWED = frozenset({"record_results_day"})
+#: How notice of an extension recorded after the fact may have been given.
+NOTICE_VIA = ("letter", "email", "post")
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: staff (with their role at the case's school), the requester, or the system."""
@@ -88,7 +107,12 @@ def allowed_actions(case: Case, role: str | None) -> list[Transition]:
     """The transitions this role may make now (drives buttons and the API)."""
     if role is None:
         return []
-    return [t for t in transitions_from(Status(case.status)) if role in t.roles]
+    events = clocks.clock_inputs(case)
+    return [
+        t
+        for t in transitions_from(Status(case.status))
+        if role in t.roles and not_applicable(t.clock_event, case.types, events) is None
+    ]
 
 
 def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent:
@@ -113,6 +137,8 @@ def apply(session: Session, case: Case, req: Request, actor: Actor) -> CaseEvent
             "Reload to see what changed, then try again."
         ) from exc
     for effect in t.effects:
+        if effect == Effect.LETTER_EXTENSION_NOTICE and (event.effective_on or today()) < today():
+            continue  # notice was given offline then; never a letter today claiming that day
         outbox.add(
             session,
             f"{effect.task}:{case.id}:{effect.arg}:{event.id}",
@@ -128,20 +154,30 @@ def _transition(
 ) -> CaseEvent:
     current = Status(case.status)
     _check_allowed(t, current, actor)
-    on = _effective_date(case, req.on)
+    why_not = not_applicable(t.clock_event, case.types, clocks.clock_inputs(case))
+    if why_not:
+        raise NotAllowed(why_not)
+    clocks.refresh(case, as_of=today())  # record an overdue clock before anything moves it
+    on = _effective_date(case, req.on, future_ok=t.action in FUTURE_DATES_ALLOWED)
     reason = (req.reason or "").strip()
     if t.needs_reason and not reason:
         raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
     _check_guard(t, case, on)
-    data = _apply_fields(session, t, case, req.data, reason, on)
+    if t.action == "request_identity" and not reason:
+        late = identity_request_needs_reason(
+            case.types, clocks.clock_inputs(case), on, clocks.working_calendar()
+        )
+        if late:
+            raise InvalidInput(late, "reason")
+    data = _apply_fields(session, t, case, req.data, reason, on, actor.label)
     _check_clock_order(t, case, on)
 
     target = t.target_from(current, case.paused_from_status)
     if t.clock_event:
-        case.clock_events.append(ClockEvent(kind=t.clock_event, on=on))
+        case.clock_events.append(ClockEvent(kind=t.clock_event, on=on, recorded_by=actor.label))
     _move(case, current, target, t, on)
     case.updated_at = now()  # every transition updates the row, so its version always moves
-    clocks.refresh(case, as_of=max(on, today()))
+    clocks.refresh(case, as_of=today())
     if target in FINISHED:
         case.paused = False  # no clock runs on a finished case, paused or not
     event = CaseEvent(
@@ -165,9 +201,9 @@ def _check_allowed(t: Transition, current: Status, actor: Actor) -> None:
         raise NotAllowed(f"Your role ({actor.role or 'none'}) cannot '{t.label}'.")
 
 
-def _effective_date(case: Case, on: date | None) -> date:
+def _effective_date(case: Case, on: date | None, future_ok: bool = False) -> date:
     on = on or today()
-    if on > today():
+    if on > today() and not future_ok:
         raise InvalidInput("The date cannot be in the future.", "on")
     if on < case.received_on:
         raise InvalidInput(
@@ -180,20 +216,106 @@ def _effective_date(case: Case, on: date | None) -> date:
 def _check_guard(t: Transition, case: Case, on: date) -> None:
     if not t.guard:
         return
-    why_not = GUARDS[t.guard](clocks.clock_inputs(case), on, clocks.working_calendar())
+    why_not = GUARDS[t.guard](case.types, clocks.clock_inputs(case), on, clocks.working_calendar())
     if why_not:
         raise NotAllowed(why_not)
 
 
 def _check_clock_order(t: Transition, case: Case, on: date) -> None:
-    if t.clock_event != "clarification_received":
-        return
-    asked = [e.on for e in case.clock_events if e.kind == "clarification_requested"]
-    if asked and on < max(asked):
-        raise InvalidInput("The answer cannot arrive before the question was asked.", "on")
+    """Clarification events are recorded in date order, so pauses can never overlap."""
+    if t.clock_event in ("clarification_received", "clarification_lapsed"):
+        asked = [e.on for e in case.clock_events if e.kind == "clarification_requested"]
+        if asked and on < max(asked):
+            raise InvalidInput("The answer cannot arrive before the question was asked.", "on")
+    if t.clock_event == "clarification_requested":
+        kinds = {"clarification_requested", "clarification_received", "clarification_lapsed"}
+        latest = max((e.on for e in case.clock_events if e.kind in kinds), default=None)
+        if latest is not None and on < latest:
+            raise InvalidInput(
+                f"An earlier clarification was recorded up to {long_date(latest)}. A new "
+                "question cannot be dated before that: pauses must not overlap.",
+                "on",
+            )
 
 
-def _apply_fields(session, t: Transition, case: Case, data: dict, reason: str, on: date) -> dict:
+def _identity_record(case: Case, data: dict, received_on: date, checked_by: str) -> dict:
+    """When ID was asked for, when it arrived (the clock date) and when and by whom checked."""
+    checked_on = _date_field(data.get("checked_on"), "checked_on") or today()
+    if checked_on < received_on or checked_on > today():
+        raise InvalidInput(
+            "The ID can only be checked on or after the day it arrived, and not in the future.",
+            "checked_on",
+        )
+    asked = [e.on for e in case.clock_events if e.kind == "identity_requested"]
+    return {
+        "identity_requested_on": max(asked).isoformat() if asked else None,
+        "identity_received_on": received_on.isoformat(),
+        "identity_checked_on": checked_on.isoformat(),
+        "checked_by": checked_by,
+    }
+
+
+def _extension_notice_record(session, case: Case, data: dict, on: date) -> dict:
+    """An extension dated in the past is a claim: it needs how and when notice was given."""
+    via = str(data.get("notice_via") or "").strip()
+    if via not in NOTICE_VIA:
+        raise InvalidInput(
+            "This extension is dated in the past: say how the requester was told "
+            "(letter, email or post) and on which day.",
+            "notice_via",
+        )
+    notice_on = _date_field(data.get("notice_on"), "notice_on")
+    if notice_on is None or notice_on < on or notice_on > today():
+        raise InvalidInput(
+            "Give the day the requester was told: on or after the extension, not in the future.",
+            "notice_on",
+        )
+    why_not = GUARDS["can_extend"](
+        case.types, clocks.clock_inputs(case), notice_on, clocks.working_calendar()
+    )
+    if why_not:
+        raise InvalidInput(f"The notice was given too late. {why_not}", "notice_on")
+    detail = str(data.get("notice_detail") or "").strip()[:500]
+    if via == "letter":
+        letter = session.scalar(
+            select(Document.id).where(
+                Document.case_id == case.id,
+                Document.kind == "letter",
+                Document.letter_kind == "extension_notice",
+            )
+        )
+        if letter is None:
+            raise InvalidInput(
+                "No extension notice letter is on this case. If the notice went by email or "
+                "post outside the service, choose that and describe it.",
+                "notice_via",
+            )
+        detail = detail or f"Extension notice letter {letter} on this case"
+    elif not detail:
+        raise InvalidInput("Describe the notice: who sent it, to whom, and how.", "notice_detail")
+    return {
+        "notice_via": via,
+        "notice_on": notice_on.isoformat(),
+        "notice_detail": detail,
+        "recorded_on": today().isoformat(),
+    }
+
+
+def _date_field(value: Any, name: str) -> date | None:
+    """A date given as an extra input (ISO text or a date), or None if not given."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput("Give the date as YYYY-MM-DD.", name) from None
+
+
+def _apply_fields(
+    session, t: Transition, case: Case, data: dict, reason: str, on: date, actor_label: str = ""
+) -> dict:
     """Handle the extra inputs an action takes; return what to record in the audit event."""
     data = data or {}
     if t.action == "assign":
@@ -201,6 +323,12 @@ def _apply_fields(session, t: Transition, case: Case, data: dict, reason: str, o
         before = case.assignee.email if case.assignee else None
         case.assignee = user
         return {"assignee": user.email, "previous_assignee": before}
+    if t.action == "request_identity":
+        return {"identity_requested_on": on.isoformat(), "requested_by": actor_label}
+    if t.action == "extend" and on < today():
+        return _extension_notice_record(session, case, data, on)
+    if t.action == "verify_identity":
+        return _identity_record(case, data, on, actor_label)
     if t.action == "record_competence":
         decision = {
             "competent": bool(data.get("competent")),

@@ -70,7 +70,9 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
         },
         "details": case.details,
         "competence": case.competence,
-        "clocks": _clocks(computed),
+        "due_date": _iso(computed.earliest_due) or out["due_date"],
+        "clocks": [_clock(d, clocks.was_overdue_on(case, d)) for d in computed.all],
+        "was_overdue_on": _iso(case.was_overdue_on),
         "events": [_event(e) for e in case.events],
         "allowed_actions": [t.action for t in allowed_actions(case, role)],
     }
@@ -85,16 +87,21 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
     return out
 
 
-def _clocks(c: clocks.CaseClocks) -> dict[str, Any]:
-    out = {}
-    for name, d in (
-        ("statutory", c.statutory),
-        ("school_days", c.school_days),
-        ("complaint", c.complaint),
-    ):
-        if d:
-            out[name] = {"due_date": d.due.isoformat(), "explanation": list(d.explanation)}
-    return out
+def _clock(d: deadlines.Deadline, overdue_on: date | None) -> dict[str, Any]:
+    """One clock as INTERFACES.md describes it, with the reasons for its date."""
+    return {
+        "kind": d.clock,
+        "types": list(d.types),
+        "due_date": d.due.isoformat(),
+        "clock_started_on": d.clock_start.isoformat(),
+        "paused_days": d.paused_days,
+        "paused": d.paused,
+        "extended": d.extended,
+        "was_overdue_on": _iso(overdue_on),
+        "candidates": [{"what": what, "date": on.isoformat()} for what, on in d.candidates],
+        "warning": d.warning or None,
+        "explanation": list(d.explanation),
+    }
 
 
 def _event(e) -> dict[str, Any]:

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sar_service.models.school import EDUCATIONAL_RECORD_SCHOOL_KINDS
 from workflows.request_types import CHANNELS, RELATIONSHIPS, REQUEST_TYPES
+
+#: Requesters who are not a parent of the pupil (the educational record is a parent's right).
+NOT_A_PARENT = frozenset({"pupil"})
 
 MAX_NAME = 200
 MAX_TEXT = 5000
@@ -66,11 +70,12 @@ def validate_types(raw: Any, school_kind: str, errors: dict[str, str]) -> list[s
         if t not in types:
             types.append(t)
     for t in types:
-        if REQUEST_TYPES[t].maintained_only and school_kind != "maintained":
+        if REQUEST_TYPES[t].maintained_only and school_kind not in EDUCATIONAL_RECORD_SCHOOL_KINDS:
             what = REQUEST_TYPES[t].label.lower()
             errors["types"] = (
-                f"Only maintained schools must give access to the {what}. "
-                "Ask for your child's information with a subject access request instead."
+                f"Only maintained schools and non-maintained special schools must give access "
+                f"to the {what}. Ask for your child's information with a subject access "
+                "request instead."
             )
     return types
 
@@ -144,9 +149,15 @@ def validate_request(
         return result
     errors = result.errors
     types = validate_types(payload.get("types"), school_kind, errors)
+    requester = validate_requester(payload.get("requester"), errors)
+    if "educational_record" in types and requester.get("relationship") in NOT_A_PARENT:
+        errors["types"] = (
+            "The educational record right belongs to parents. A pupil asking for their own "
+            "information makes a subject access request instead."
+        )
     result.data = {
         "types": types,
-        "requester": validate_requester(payload.get("requester"), errors),
+        "requester": requester,
         "subject": validate_subject(payload.get("subject"), today, errors),
         "details": validate_details(payload.get("details"), types, errors),
         "received_on": today,

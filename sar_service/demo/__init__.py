@@ -117,14 +117,14 @@ DEMO_CASES: list[tuple[int, dict, list[tuple[str, int, dict]]]] = [
     (
         12,
         {
-            "types": ["objection"],
+            "types": ["access"],
             "channel": "web",
             "requester": {"name": "Priya Nair", "email": "priya.nair@example.com",
                           "relationship": "mother"},
             "subject": {"name": "Maya Nair", "date_of_birth": "2018-01-09", "year_group": "3"},
-            "details": {"objection": {"processing": "Using Google Classroom for Maya's homework.",
-                                      "why": "I don't want her data held by Google."}},
+            "details": {"access": {"scope": "What Google Classroom holds about Maya."}},
         },
+        # The Art 12A pause is for access requests only (LEGAL.md rule 6).
         [("request_clarification", 2,
           {"reason": "Which uses of Google Classroom: homework only, or class photos too?"})],
     ),

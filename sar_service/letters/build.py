@@ -18,9 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service.cases import clocks
+from sar_service.clock import today as clock_today
 from sar_service.models import Case, CaseEvent, School
 from sar_service.models.review import LETTER_GROUNDS, Withholding
 from sar_service.notices.store import current_notice
+from workflows.calendars import long_date
+from workflows.deadlines import COMPLAINT_DUTY_FROM
 from workflows.request_types import REQUEST_TYPES, for_letter
 
 from .context import LetterContext, Letterhead, NoticeFacts
@@ -100,6 +103,23 @@ def _why_not(case: Case, kind: str, taken: set[str]) -> str | None:
         action = KIND_FOR_ACTION[kind]
         if action not in taken:
             return f"'{title}' cannot be written yet: {_ACTION_WORDS[action]}."
+    if kind == "extension_notice":
+        return _extension_notice_too_late(case)
+    return None
+
+
+def _extension_notice_too_late(case: Case) -> str | None:
+    """A notice written today must not claim it was given within a month that has ended."""
+    today = clock_today()
+    statutory = clocks.compute(case, as_of=max(today, case.received_on), explain=False).statutory
+    if statutory is None or not statutory.extended:
+        return "No time limit on this case has been extended, so there is nothing to notify."
+    if today > statutory.original_due:
+        return (
+            "Notice of an extension must be given within the first month, which ended on "
+            f"{long_date(statutory.original_due)}. A letter written today cannot say it was "
+            "given in time; record how and when the notice was given on the extension instead."
+        )
     return None
 
 
@@ -244,6 +264,9 @@ def letter_context(
         objection_to_marketing=bool(extra.get("direct_marketing")) or marketing_objection(case),
         consent_withdrawn_for=_detail(case, "withdraw_consent", "consent"),
         complaint_summary=_detail(case, "complaint", "summary"),
+        school_days_due_date=case.school_days_due_date,
+        complaint_duty_in_force=case.received_on >= COMPLAINT_DUTY_FROM,
+        complaint_reply_by=extra.get("reply_by"),
         identity_documents=_identity_documents(school),
         **(art15_settings(school) if kind == "access_response" else {}),
         record_sources=_record_sources(session, case) if kind == "access_response" else [],

@@ -137,6 +137,12 @@ class LetterContext:
     #: Art 15(1)(g): where the gathered records came from (the case's gathering record).
     record_sources: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    #: A request that is also for the educational record: its own 15-school-day date.
+    school_days_due_date: date | None = None
+    #: False for complaints received before DPA 2018 s.164A came into force (19 June 2026).
+    complaint_duty_in_force: bool = True
+    #: When the school aims to answer a complaint (never the acknowledgement limit).
+    complaint_reply_by: date | None = None
 
     @property
     def requester_is_pupil(self) -> bool:

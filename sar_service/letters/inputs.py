@@ -7,6 +7,7 @@ to a sentence, empty when all is well.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from .build import OUTCOME_KINDS
@@ -49,6 +50,12 @@ def parse_extra(kind: str, body: dict[str, Any]) -> tuple[dict[str, Any], dict[s
     partly = kind == "rectification_outcome" and extra.get("outcome") == "partly"
     if partly and not extra.get("corrected"):
         errors["corrected"] = "Say what was corrected: the letter must tell the requester."
+    reply_by = body.get("reply_by")
+    if reply_by not in (None, ""):
+        try:
+            extra["reply_by"] = date.fromisoformat(str(reply_by))
+        except ValueError:
+            errors["reply_by"] = "Give the date you aim to reply by as YYYY-MM-DD."
     _list_of_text(body, "recipients_notified", extra, errors)
     _withheld(body, extra, errors)
     return extra, errors

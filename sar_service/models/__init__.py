@@ -1,6 +1,13 @@
 """All models, imported here so metadata and Alembic see every table."""
 
-from sar_service.models.case import Case, CaseEvent, CaseType, ClockEvent, ReferenceCounter
+from sar_service.models.case import (
+    Case,
+    CaseClock,
+    CaseEvent,
+    CaseType,
+    ClockEvent,
+    ReferenceCounter,
+)
 from sar_service.models.document import Document
 from sar_service.models.draft import Draft
 from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
@@ -22,6 +29,7 @@ __all__ = [
     "Bundle",
     "CalendarEntry",
     "Case",
+    "CaseClock",
     "CaseEvent",
     "CaseNote",
     "CaseType",

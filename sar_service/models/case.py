@@ -60,6 +60,8 @@ class Case(Base):
     next_due_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The first day any clock of the case was overdue; never cleared (the register keeps it).
+    was_overdue_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     responded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -83,6 +85,9 @@ class Case(Base):
     events: Mapped[list[CaseEvent]] = relationship(
         cascade="all, delete-orphan", order_by="CaseEvent.id", viewonly=False
     )
+    clock_rows: Mapped[list[CaseClock]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CaseClock.id"
+    )
 
     @property
     def types(self) -> list[str]:
@@ -100,6 +105,23 @@ class CaseType(Base):
     type: Mapped[str] = mapped_column(String(30), index=True)
 
 
+class CaseClock(Base):
+    """One clock a case runs (a rule and the rights it covers): its latest computed date,
+    and the day it was first overdue, which later events never clear."""
+
+    __tablename__ = "case_clocks"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "types", name="uq_case_clock"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    types: Mapped[str] = mapped_column(String(200))  # comma-separated request types
+    due_date: Mapped[date] = mapped_column(Date)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    was_overdue_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+
+
 class ClockEvent(Base):
     """A dated fact the statutory clocks depend on (received, ID verified, paused…)."""
 
@@ -110,6 +132,8 @@ class ClockEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))
     on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    #: Who recorded it: a date in the past is a claim, and the record keeps whose.
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class CaseEvent(Base):

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sar_service.clock import now
 from sar_service.db import Base, UTCDateTime
 
-SCHOOL_KINDS = ("maintained", "academy", "independent")
+SCHOOL_KINDS = ("maintained", "academy", "independent", "non_maintained_special")
+#: Where parents have the educational-record right (Education (Pupil Information) (England)
+#: Regulations 2005): maintained schools and non-maintained special schools.
+EDUCATIONAL_RECORD_SCHOOL_KINDS = frozenset({"maintained", "non_maintained_special"})
 
 
 class School(Base):
@@ -20,7 +23,7 @@ class School(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default="maintained")
+    kind: Mapped[str] = mapped_column(String(30), default="maintained")
     address: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
@@ -39,8 +42,8 @@ class School(Base):
 
     @property
     def offers_educational_record(self) -> bool:
-        """Only maintained schools must give parents the educational record."""
-        return self.kind == "maintained"
+        """Only maintained and non-maintained special schools give parents the record."""
+        return self.kind in EDUCATIONAL_RECORD_SCHOOL_KINDS
 
 
 class CalendarEntry(Base):

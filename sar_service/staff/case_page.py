@@ -22,7 +22,9 @@ LINKED_LIMIT = 20
 
 #: What the date field means for actions where "the date" is a specific fact.
 DATE_LABELS = {
-    "verify_identity": "Date the ID was seen",
+    "verify_identity": "Date the ID arrived (the clock restarts that day)",
+    "request_identity": "Date the ID was asked for",
+    "clarification_lapsed": "Date the request lapsed",
     "clarification_received": "Date the answer arrived",
     "request_clarification": "Date the question was asked",
     "respond": "Date the response was sent",
@@ -30,6 +32,7 @@ DATE_LABELS = {
     "confirm_authority": "Date authority was confirmed",
     "record_competence": "Date of the decision",
     "withdraw": "Date it was withdrawn",
+    "record_results_day": "Day the results are (or will be) announced",
 }
 REASON_LABELS = {
     "extend": "Why the extension is needed (the requester will be told)",
@@ -40,7 +43,17 @@ REASON_LABELS = {
     "record_fee": "Why a fee applies",
     "send_back": "What needs to change",
     "reopen": "Why the case is reopened",
+    "clarification_lapsed": "The period you gave, and how the requester will be told",
 }
+#: Extra inputs some actions take: (label, HTML input type).
+INPUT_LABELS = {
+    "checked_on": ("Date the ID was checked", "date"),
+    "notice_via": ("If dated in the past: how the requester was told", "select"),
+    "notice_on": ("If dated in the past: the day they were told", "date"),
+    "notice_detail": ("If dated in the past: which letter or email, from whom", "text"),
+}
+#: Choices of the select inputs above.
+INPUT_CHOICES = {"notice_via": ("", "letter", "email", "post")}
 FLAG_LABELS = {
     "competent": "The child is competent to make their own decision",
     "child_consulted": "The child was consulted",
@@ -94,6 +107,12 @@ class CasePage:
     @property
     def identity_seen_on(self) -> list[date]:
         return [e.on for e in self.case.clock_events if e.kind == "identity_verified"]
+
+    @property
+    def identity_records(self) -> list[CaseEvent]:
+        """Identity asked for and received/checked, oldest first, with who recorded each."""
+        wanted = {"request_identity", "verify_identity"}
+        return [e for e in reversed(self.events) if e.action in wanted]
 
     @property
     def last_event_id(self) -> int:
@@ -191,5 +210,6 @@ def form_defaults(t: Transition, today: date, given: dict[str, Any] | None) -> d
         "on": given.get("on") or today.isoformat(),
         "reason": given.get("reason", ""),
         "assignee": given.get("assignee", ""),
+        **{name: given.get(name, "") for name in INPUT_LABELS},
         **{flag: bool(given.get(flag)) for flag in FLAG_LABELS},
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sar_service.cases.clocks import type_labels, working_calendar
+from sar_service.cases.clocks import clock_title, type_labels, working_calendar
 from sar_service.clock import london_time as london
 from sar_service.clock import today
 from workflows import deadlines
@@ -45,6 +45,7 @@ def layout_helpers():
         "days_words": days_words,
         "status_label": status_label,
         "type_labels": type_labels,
+        "clock_title": clock_title,
         "london": london,
         "isodate": isodate,
         "rag": rag,

@@ -43,6 +43,8 @@ def render(case: Case, status: int = 200, **extra):
         date_labels=page_data.DATE_LABELS,
         reason_labels=page_data.REASON_LABELS,
         flag_labels=page_data.FLAG_LABELS,
+        input_labels=page_data.INPUT_LABELS,
+        input_choices=page_data.INPUT_CHOICES,
         event_label=page_data.event_label,
         upload_kinds=EVIDENCE_KINDS,
         **extra,
@@ -74,6 +76,7 @@ def _given() -> dict:
         "on": (form.get("on") or "").strip()[:20],
         "reason": (form.get("reason") or "")[: MAX_TEXT + 1],
         "assignee": (form.get("assignee") or "").strip()[:254],
+        **{name: (form.get(name) or "").strip()[:500] for name in page_data.INPUT_LABELS},
         **{flag: form.get(flag) == "yes" for flag in page_data.FLAG_LABELS},
     }
 
@@ -107,7 +110,7 @@ def case_action(school: str, reference: str):
     version, seen = _int(request.form.get("version")), _int(request.form.get("seen_event")) or 0
     if version is None:
         abort(400)
-    data = {k: given[k] for k in ("assignee", *page_data.FLAG_LABELS)}
+    data = {k: given[k] for k in ("assignee", *page_data.FLAG_LABELS, *page_data.INPUT_LABELS)}
     req = machine.Request(given["action"], on, given["reason"], data, expected_version=version)
     db = session()
     due_before = case.next_due_date

@@ -108,7 +108,7 @@ def test_verify_identity_records_the_date_the_id_was_seen(web, team, case):
     form = _form(web.get(url(case)).text, "verify_identity")
     assert web.post(url(case) + "/actions", form | {"on": "2026-03-05"}).status_code == 302
     html = web.get(url(case)).text
-    assert "ID was seen on Thursday 5 March 2026" in html
+    assert "ID arrived on Thursday 5 March 2026" in html
     future = _form(html, "assign")
     bad = web.post(url(case) + "/actions", future | {"on": "2026-13-40"})
     assert bad.status_code == 422 and "Enter a date like 2026-03-02." in bad.text
@@ -238,3 +238,52 @@ def test_an_upload_named_in_cyrillic_downloads_with_its_name(app, web, team, cas
     disposition = download.headers["Content-Disposition"]
     assert "filename*=UTF-8''%D0%BF%D0%B0%D1%81%D0%BF%D0%BE%D1%80%D1%82.pdf" in disposition
     disposition.encode("latin-1")  # what the WSGI server must be able to send
+
+
+def test_item2_case_page_shows_one_clock_per_rule(frozen, web, team, factory, db):
+    """Access pauses, erasure does not: the page shows both clocks and why each differs."""
+    from sar_service.cases import machine
+
+    case = factory.case(team.school, date(2026, 3, 2), types=("access", "erasure"))
+    request = machine.Request("request_clarification", on=date(2026, 3, 5), reason="Which years?")
+    machine.apply(db, case, request, machine.Actor.staff(team.caseworker.user, case))
+    db.commit()
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert "Access to personal data (SAR)" in html and ": Erasure" in html
+    assert "the Article 12A pause is for access requests only" in html
+
+
+def test_item3_identity_asked_arrived_and_checked_are_shown(frozen, web, team, case):
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert 'name="checked_on"' in html and "Date the ID arrived" in html
+    response = web.post(
+        url(case) + "/actions",
+        {**_form(html, "verify_identity"), "on": "2026-03-12", "checked_on": "2026-03-13"},
+    )
+    assert response.status_code in (302, 303), response.text
+    html = web.get(url(case)).text
+    assert "ID arrived on Thursday 12 March 2026 (the clock date)" in html
+    assert f"checked on Friday 13 March 2026 by {team.caseworker.user.name}" in html
+
+
+def test_items4_8_10_case_page_shows_backdating_exam_dates_and_term_warnings(
+    frozen, web, team, factory, db
+):
+    from sar_service import setup
+    from sar_service.cases import machine
+
+    setup.load_calendar(db, team.school.slug, "start,end,label\n2026-01-05,2026-03-20,Spring\n")
+    case = factory.case(team.school, date(2026, 3, 2), types=("access", "educational_record"))
+    actor = machine.Actor.staff(team.caseworker.user, case)
+    machine.apply(db, case, machine.Request("record_results_day", on=date(2026, 8, 20)), actor)
+    machine.apply(db, case, machine.Request("request_identity", on=date(2026, 3, 3)), actor)
+    db.commit()
+    sign_in_as(web, team, "caseworker")
+    html = web.get(url(case)).text
+    assert "Exam marks (special time limit)" in html
+    assert "5 months from the clock start: Sunday 2 August 2026" in html
+    assert "40 days from the announcement of results: Tuesday 29 September 2026" in html
+    assert "The term dates set up end on Friday 20 March 2026, before school day 15" in html
+    assert "Recorded 16 March 2026, 10:00 by" in html and "about Tuesday 3 March 2026" in html

@@ -292,9 +292,9 @@ def test_pause_spanning_a_month_end() -> None:
 
 
 def test_pause_asked_and_answered_the_same_day_counts_one_day() -> None:
-    events = [received(D(2026, 3, 2)), answered(D(2026, 3, 5)), asked(D(2026, 3, 5))]
+    events = [received(D(2026, 3, 2)), asked(D(2026, 3, 5)), answered(D(2026, 3, 5))]
     deadline = statutory_deadline(events)
-    assert deadline.paused_days == 1
+    assert (deadline.paused_days, deadline.paused) == (1, False)
     assert "1 day added" in text(deadline)
 
 
@@ -596,3 +596,145 @@ def test_days_remaining(today: date, remaining: int) -> None:
 )
 def test_rag(today: date, colour: str) -> None:
     assert rag(D(2026, 4, 10), today, WorkingCalendar()) == colour
+
+
+# --- issue 11 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("asked", "answered", "asked", "answered"),
+        ("answered", "asked", "asked", "answered"),
+        ("asked", "asked", "answered", "answered"),
+        ("answered", "answered", "asked", "asked", "answered"),
+    ],
+)
+def test_item1_same_day_questions_and_answers_close_the_pause(order) -> None:
+    """Received Mon 2 Nov 2026; asked and answered twice on Thu 5 Nov: whatever the order
+    the same-day events were recorded in, once the last of them is an answer the pause is
+    closed, 5 November counts once, and the date no longer moves day by day."""
+    make = {"asked": asked, "answered": answered}
+    events = [received(D(2026, 11, 2)), *(make[k](D(2026, 11, 5)) for k in order)]
+    for as_of in (D(2026, 11, 5), D(2026, 12, 20), D(2027, 1, 30)):
+        deadline = statutory_deadline(events, as_of=as_of)
+        assert deadline.due == D(2026, 12, 3)
+        assert (deadline.paused_days, deadline.paused) == (1, False)
+
+
+def test_item1_a_question_left_unanswered_on_a_busy_day_closes_with_the_next_answer() -> None:
+    events = [received(D(2026, 11, 2)), answered(D(2026, 11, 5)), asked(D(2026, 11, 5))]
+    waiting = statutory_deadline(events, as_of=D(2026, 11, 9))
+    assert waiting.paused and waiting.paused_days == 5  # 5 to 9 November, each once
+    done = statutory_deadline([*events, answered(D(2026, 11, 9))], as_of=D(2027, 1, 30))
+    assert (done.paused, done.paused_days, done.due) == (False, 5, D(2026, 12, 7))
+
+
+def test_item2_the_pause_is_for_access_only() -> None:
+    from workflows import case_clocks
+
+    events = [received(D(2026, 3, 2)), asked(D(2026, 3, 5)), answered(D(2026, 3, 12))]
+    found = case_clocks.compute(["access", "erasure", "educational_record"], events)
+    by_types = {c.types: c for c in found}
+    access, erasure = by_types[("access",)], by_types[("erasure",)]
+    assert (access.clock, access.due, access.paused_days) == ("one_month", D(2026, 4, 10), 8)
+    assert (erasure.clock, erasure.due, erasure.paused_days) == ("one_month", D(2026, 4, 2), 0)
+    assert "does not pause" in text(erasure) and "access requests only" in text(erasure)
+    school = by_types[("educational_record",)]
+    assert school.due == educational_record_deadline(D(2026, 3, 2), SchoolCalendar()).due
+    assert case_clocks.earliest(found).due == school.due
+
+
+def test_item2_rights_sharing_a_rule_share_a_clock() -> None:
+    from workflows import case_clocks
+
+    found = case_clocks.compute(["rectification", "erasure", "access"], [received(D(2026, 3, 2))])
+    assert [c.types for c in found] == [("access",), ("rectification", "erasure")]
+
+
+def test_item2_the_pause_lengthens_the_month_for_extension_notice_on_access_only() -> None:
+    events = [received(D(2026, 3, 2)), asked(D(2026, 3, 5)), answered(D(2026, 3, 12))]
+    assert can_extend(events, D(2026, 4, 10))[0]
+    assert not can_extend(events, D(2026, 4, 10), pausable=False)[0]
+    assert can_extend(events, D(2026, 4, 2), pausable=False)[0]
+
+
+def test_item6_a_clarification_asked_after_the_deadline_adds_no_days() -> None:
+    events = [received(D(2026, 9, 1)), asked(D(2026, 10, 2)), answered(D(2026, 10, 13))]
+    deadline = statutory_deadline(events, as_of=D(2026, 10, 20))
+    assert (deadline.due, deadline.paused_days) == (D(2026, 10, 1), 0)
+    assert "after the time limit had ended" in text(deadline)
+    waiting = statutory_deadline(events[:2], as_of=D(2026, 10, 20))
+    assert (waiting.due, waiting.paused) == (D(2026, 10, 1), False)
+
+
+def test_item3_identity_asked_after_the_deadline_does_not_reopen_it() -> None:
+    from workflows.deadlines import IDENTITY_REQUESTED
+
+    events = [
+        received(D(2026, 9, 1)),
+        ClockEvent(IDENTITY_REQUESTED, D(2026, 12, 2)),
+        ClockEvent(IDENTITY_VERIFIED, D(2026, 12, 2)),
+    ]
+    deadline = statutory_deadline(events)
+    assert (deadline.clock_start, deadline.due) == (D(2026, 9, 1), D(2026, 10, 1))
+    assert "after the time limit had ended" in text(deadline)
+    unasked = statutory_deadline([events[0], events[2]])
+    assert unasked.due == D(2026, 10, 1)
+
+
+def test_item3_identity_asked_in_time_restarts_the_clock_when_it_arrives() -> None:
+    from workflows.deadlines import IDENTITY_REQUESTED
+
+    events = [
+        received(D(2026, 9, 1)),
+        ClockEvent(IDENTITY_REQUESTED, D(2026, 9, 3)),
+        ClockEvent(IDENTITY_VERIFIED, D(2026, 10, 20)),  # arrived after 1 Oct: still the start
+    ]
+    assert statutory_deadline(events).due == D(2026, 11, 20)
+
+
+def test_item5_an_extension_applies_only_to_clocks_still_in_their_first_month() -> None:
+    from workflows import case_clocks
+
+    events = [
+        received(D(2026, 3, 2)),
+        asked(D(2026, 3, 5)),
+        answered(D(2026, 3, 12)),
+        ClockEvent(EXTENDED, D(2026, 4, 8)),  # access month runs to 10 April, erasure's to 2
+    ]
+    access, erasure = case_clocks.compute(["access", "erasure"], events)
+    assert (access.extended, access.due) == (True, D(2026, 6, 10))
+    assert (erasure.extended, erasure.due) == (False, D(2026, 4, 2))
+    assert "does not apply to it" in text(erasure)
+    (school,) = case_clocks.compute(["educational_record"], events)
+    assert not school.extended
+
+
+def test_item8_exam_marks_are_due_by_the_earlier_of_five_months_and_forty_days() -> None:
+    from workflows import case_clocks
+    from workflows.deadlines import RESULTS_ANNOUNCED
+
+    asked_in_may = [received(D(2026, 5, 4)), ClockEvent(RESULTS_ANNOUNCED, D(2026, 8, 20))]
+    (marks,) = case_clocks.compute(["access"], asked_in_may)
+    assert (marks.clock, marks.types) == ("exam_marks", ("access",))
+    assert marks.due == D(2026, 9, 29)  # 40 days after 20 August; 5 months is 4 October
+    assert dict(marks.candidates) == {
+        "5 months from the clock start": D(2026, 10, 4),
+        "40 days from the announcement of results": D(2026, 9, 29),
+    }
+    assert "Thursday 20 August 2026" in text(marks) and "Sunday 4 October 2026" in text(marks)
+    asked_in_march = [received(D(2026, 3, 2)), ClockEvent(RESULTS_ANNOUNCED, D(2026, 8, 20))]
+    (early,) = case_clocks.compute(["access"], asked_in_march)
+    assert early.due == D(2026, 8, 2)  # 5 months from 2 March comes first
+    found = case_clocks.compute(["access", "erasure"], asked_in_may)
+    assert [c.clock for c in found] == ["one_month", "exam_marks"]
+
+
+def test_item10_warns_when_the_term_calendar_runs_out_before_school_day_15() -> None:
+    summer = SchoolCalendar(terms=[(D(2026, 6, 1), D(2026, 7, 22))])
+    deadline = educational_record_deadline(D(2026, 7, 15), summer)
+    assert deadline.uses_fallback
+    assert "22 July 2026" in deadline.warning and "too early" in deadline.warning
+    covered = educational_record_deadline(D(2026, 3, 2), SchoolCalendar(terms=[SPRING_2026]))
+    assert covered.warning == ""
