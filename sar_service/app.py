@@ -66,6 +66,7 @@ FEATURES = (
     "sar_service.staff",
     "sar_service.letters",
     "sar_service.records",
+    "sar_service.oversight",
 )
 
 

@@ -163,6 +163,28 @@ def sweep_cmd(s, as_of: str | None, dry_run: bool) -> None:
     click.echo(json.dumps(report.as_dict(), indent=2, default=str))
 
 
+@app_command("purge")
+@click.option("--as-of", "as_of", default=None, help="ISO date to apply the rules as if on it.")
+@click.option("--dry-run", is_flag=True, help="List what would be deleted without deleting.")
+def purge_cmd(s, as_of: str | None, dry_run: bool) -> None:
+    """Apply the retention rules now: delete expired case files and proof of identity."""
+    from sar_service.clock import today
+    from sar_service.oversight import retention
+    from sar_service.storage import storage
+
+    day = today()
+    if as_of:
+        try:
+            day = datetime.fromisoformat(as_of).date()
+        except ValueError:
+            fail("--as-of must be an ISO date, like 2032-09-01")
+    todo = retention.plan(s, day)
+    if not dry_run:
+        retention.apply(s, todo, storage().delete, actor_label="sar purge")
+    for line in todo.lines(dry_run):
+        click.echo(line)
+
+
 @app_command("demo")
 def demo(s) -> None:
     """Seed a demo school, a DPO login and a few cases (idempotent)."""

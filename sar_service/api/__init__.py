@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from sar_service.api import cases, intake, openapi, problems  # noqa: E402,F401
+from sar_service.api import cases, intake, openapi, oversight, problems  # noqa: E402,F401
 from sar_service.letters import api as letters_api  # noqa: E402,F401
 
 problems.register(bp)

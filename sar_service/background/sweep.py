@@ -22,7 +22,10 @@ from sar_service.clock import london_date
 from sar_service.models import Case
 
 #: Further steps, each "module:function(session, at, report, dry_run)", imported when run.
-STEPS: list[str] = ["sar_service.notify.reminders:sweep_step"]
+STEPS: list[str] = [
+    "sar_service.notify.reminders:sweep_step",
+    "sar_service.oversight.retention:sweep_step",
+]
 
 
 @dataclass

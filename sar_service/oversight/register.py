@@ -1,0 +1,264 @@
+"""The register: one line per case ever received — the "central log" a school keeps.
+
+A live case's line is computed from the case; a purged case's line was
+written to ``register_entries`` when retention deleted the file, so the
+register survives purges. A line names no child and no requester.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import Session, selectinload
+
+from sar_service.cases import clocks
+from sar_service.clock import london_date
+from sar_service.models import Case, RegisterEntry, School
+from sar_service.oversight import labels
+from workflows import deadlines
+from workflows.request_types import uses_one_month_clock
+
+HEADER = (
+    "reference", "school", "types", "channel", "language", "received_on", "clock_started_on",
+    "due_date", "responded_on", "extended", "paused_days", "outcome", "late_by_days",
+    "overdue_since", "file_purged",
+)  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class RegisterLine:
+    reference: str
+    school: str
+    types: str
+    channel: str
+    language: str
+    received_on: date
+    clock_started_on: date | None
+    due_date: date | None
+    responded_on: date | None
+    extended: bool
+    paused_days: int
+    outcome: str
+    late_days: int
+    overdue_since: date | None
+    purged: bool
+
+    def values(self) -> tuple:
+        return (
+            self.reference, self.school, self.types, self.channel, self.language,
+            self.received_on, self.clock_started_on, self.due_date, self.responded_on,
+            "yes" if self.extended else "no", self.paused_days, self.outcome, self.late_days,
+            self.overdue_since, "yes" if self.purged else "no",
+        )  # fmt: skip
+
+
+def late_days(due: date | None, responded: date | None, as_of: date, still_open: bool) -> int:
+    """Days past the due date: at the response, or so far for an open case."""
+    if due is None:
+        return 0
+    if responded is not None:
+        return max(0, (responded - due).days)
+    return max(0, (as_of - due).days) if still_open else 0
+
+
+def paused_days(case: Case, as_of: date) -> int:
+    """Days the one-month clock stood still for clarification (Art 12A)."""
+    if not uses_one_month_clock(case.types):
+        return 0
+    deadline = deadlines.statutory_deadline(
+        clocks.clock_inputs(case), as_of=as_of, calendar=clocks.working_calendar(), explain=False
+    )
+    return deadline.paused_days
+
+
+def outcome_of(case: Case) -> str:
+    return labels.status(case.outcome or case.status)
+
+
+def line_for_case(case: Case, as_of: date) -> RegisterLine:
+    still_open = case.closed_at is None and case.responded_on is None
+    late = late_days(case.due_date, case.responded_on, as_of, still_open)
+    return RegisterLine(
+        reference=case.reference,
+        school=case.school.name,
+        types="; ".join(labels.request_type(t) for t in case.types),
+        channel=case.channel,
+        language=case.language,
+        received_on=case.received_on,
+        clock_started_on=case.clock_started_on,
+        due_date=case.due_date,
+        responded_on=case.responded_on,
+        extended=case.extended,
+        paused_days=paused_days(case, as_of),
+        outcome=outcome_of(case),
+        late_days=late,
+        overdue_since=_day_after(case.due_date) if late else None,
+        purged=False,
+    )
+
+
+def entry_for_case(case: Case, as_of: date) -> RegisterEntry:
+    """The row a purged case leaves behind (the same facts as its line)."""
+    line = line_for_case(case, as_of)
+    return RegisterEntry(
+        school_id=case.school_id,
+        reference=case.reference,
+        types=line.types[:200],
+        channel=case.channel,
+        language=case.language,
+        received_on=case.received_on,
+        clock_started_on=case.clock_started_on,
+        due_date=case.due_date,
+        responded_on=case.responded_on,
+        closed_on=london_date(case.closed_at) if case.closed_at else None,
+        extended=case.extended,
+        paused_days=line.paused_days,
+        outcome=line.outcome,
+        late_days=line.late_days,
+    )
+
+
+def line_for_entry(entry: RegisterEntry, school_name: str) -> RegisterLine:
+    return RegisterLine(
+        reference=entry.reference,
+        school=school_name,
+        types=entry.types,
+        channel=entry.channel,
+        language=entry.language,
+        received_on=entry.received_on,
+        clock_started_on=entry.clock_started_on,
+        due_date=entry.due_date,
+        responded_on=entry.responded_on,
+        extended=entry.extended,
+        paused_days=entry.paused_days,
+        outcome=entry.outcome,
+        late_days=entry.late_days,
+        overdue_since=_day_after(entry.due_date) if entry.late_days else None,
+        purged=True,
+    )
+
+
+def _day_after(day: date | None) -> date | None:
+    from datetime import timedelta
+
+    return day + timedelta(days=1) if day else None
+
+
+def _live_cases(school_ids: list[int]):
+    return (
+        select(Case)
+        .where(Case.school_id.in_(school_ids or [-1]))
+        .options(selectinload(Case.type_rows), selectinload(Case.clock_events))
+    )
+
+
+def iter_lines(session: Session, school_ids: list[int], as_of: date) -> Iterator[RegisterLine]:
+    """Every line, live cases then purged ones, each by school and reference (streamed)."""
+    live = _live_cases(school_ids).order_by(Case.school_id, Case.received_on, Case.reference)
+    for case in session.scalars(live.execution_options(yield_per=1000)):
+        yield line_for_case(case, as_of)
+    names = dict(session.execute(select(School.id, School.name)).all())
+    purged = (
+        select(RegisterEntry)
+        .where(RegisterEntry.school_id.in_(school_ids or [-1]))
+        .order_by(RegisterEntry.school_id, RegisterEntry.received_on, RegisterEntry.reference)
+    )
+    for entry in session.scalars(purged.execution_options(yield_per=1000)):
+        yield line_for_entry(entry, names.get(entry.school_id, ""))
+
+
+@dataclass
+class RegisterPage:
+    lines: list[RegisterLine]
+    total: int
+    page: int
+    pages: int
+
+
+def page(
+    session: Session, school_ids: list[int], number: int, per_page: int, as_of: date
+) -> RegisterPage:
+    """One page, newest received first, live and purged together: a fixed number of
+    statements whatever the register's size."""
+    ids = school_ids or [-1]
+    both = union_all(
+        select(literal("case").label("src"), Case.id, Case.received_on, Case.reference).where(
+            Case.school_id.in_(ids)
+        ),
+        select(
+            literal("purged").label("src"),
+            RegisterEntry.id,
+            RegisterEntry.received_on,
+            RegisterEntry.reference,
+        ).where(RegisterEntry.school_id.in_(ids)),
+    ).subquery()
+    total = session.scalar(select(func.count()).select_from(both)) or 0
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    picked = session.execute(
+        select(both.c.src, both.c.id)
+        .order_by(both.c.received_on.desc(), both.c.reference.desc(), both.c.src)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
+    ).all()
+    case_ids = [i for src, i in picked if src == "case"]
+    entry_ids = [i for src, i in picked if src == "purged"]
+    cases = {
+        c.id: c for c in session.scalars(_live_cases(ids).where(Case.id.in_(case_ids or [-1])))
+    }
+    entries = {
+        e.id: e
+        for e in session.scalars(
+            select(RegisterEntry).where(RegisterEntry.id.in_(entry_ids or [-1]))
+        )
+    }
+    names = {}
+    if entries:
+        names = dict(session.execute(select(School.id, School.name)).all())
+    lines = [
+        line_for_case(cases[i], as_of)
+        if src == "case"
+        else line_for_entry(entries[i], names.get(entries[i].school_id, ""))
+        for src, i in picked
+    ]
+    return RegisterPage(lines, total, number, pages)
+
+
+def _cell(value) -> str:
+    text = "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_chunks(lines: Iterable[RegisterLine]) -> Iterator[str]:
+    """The register as CSV text, a line at a time (safe from spreadsheet formulas)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(HEADER)
+    yield buf.getvalue()
+    for line in lines:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow([_cell(v) for v in line.values()])
+        yield buf.getvalue()
+
+
+def xlsx_bytes(lines: Iterable[RegisterLine]) -> bytes:
+    """The register as an Excel workbook (dates as dates, formulas never)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Register")
+    sheet.append(list(HEADER))
+    for line in lines:
+        sheet.append(
+            [v if isinstance(v, int | date) or v is None else _cell(v) for v in line.values()]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
