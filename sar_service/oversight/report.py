@@ -87,7 +87,7 @@ def narrative(f: stats.Figures, late: list[LateResponse]) -> list[str]:
     out = []
     verb = "was" if f.received == 1 else "were"
     received = f"{f.received} {_plural(f.received, 'request')} {verb} received"
-    types = ", ".join(f"{n} {labels.request_type(t).lower()}" for t, n in f.by_type.items())
+    types = "; ".join(f"{labels.request_type(t)}: {n}" for t, n in f.by_type.items())
     out.append(f"{received} in the period" + (f" ({types})." if types else "."))
     if f.responded:
         sentence = (

@@ -53,7 +53,9 @@ def frozen():
 def term(frozen, factory, team, db) -> Term:  # noqa: F811
     """Four answered (one 2 days late), two open (one overdue), one at another school."""
     on_time = to_response(db, factory.case(team.school, date(2026, 2, 2)), date(2026, 2, 25))
-    late = to_response(db, factory.case(team.school, date(2026, 2, 3)), date(2026, 3, 5), LATE_REASON)
+    late = to_response(
+        db, factory.case(team.school, date(2026, 2, 3)), date(2026, 3, 5), LATE_REASON
+    )
     extended = factory.case(team.school, date(2026, 3, 2), channel="letter")
     extended.language = "pl"
     db.commit()
