@@ -85,3 +85,11 @@ def test_default_period_is_the_last_twelve_months(web, team, term):
     sign_in_as(web, team, "dpo")
     html = web.get("/staff/dashboard").text
     assert f"to {TODAY:%-d %B %Y}" in html
+
+
+def test_another_schools_figures_are_not_found(web, team, term):
+    for role in ("dpo", "owner"):
+        sign_in_as(web, team, role)
+        assert web.get("/staff/dashboard?school=beech-academy").status_code == 404
+        assert web.get("/staff/reports?school=beech-academy").status_code == 404
+        assert web.get("/staff/register.csv?school=beech-academy").status_code == 404
