@@ -39,6 +39,11 @@ def upgrade() -> None:
             sa.Column("legal_hold", sa.Boolean(), server_default="0", nullable=False)
         )
 
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.create_index("ix_cases_received_reference", ["received_on", "reference"])
+    with op.batch_alter_table("clock_events", schema=None) as batch_op:
+        batch_op.create_index("ix_clock_events_kind_case", ["kind", "case_id"])
+
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -92,6 +97,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "uq_register_school_reference", ["school_id", "reference"], unique=True
         )
+        batch_op.create_index(
+            "ix_register_entries_received_reference", ["received_on", "reference"]
+        )
 
     op.create_table(
         "calendar_feeds",
@@ -125,6 +133,9 @@ def downgrade() -> None:
     op.drop_table("calendar_feeds")
     op.drop_table("register_entries")
     op.drop_table("audit_log")
+    with op.batch_alter_table("clock_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_clock_events_kind_case")
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_received_reference")
         batch_op.drop_column("legal_hold")
         batch_op.drop_column("language")
