@@ -46,8 +46,8 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def late_responses(session: Session, schools: list[School], period: stats.Period) -> list:
-    """Each response sent after its due date in the period, with the reason recorded on
-    the response (or, failing that, the latest reason recorded on the case)."""
+    """Each response sent after its due date in the period, with the note the DPO recorded
+    when signing the response off (the case page asks for it; it may be empty)."""
     rows = session.execute(
         select(Case.id, Case.due_date, Case.responded_on).where(
             Case.school_id.in_([s.id for s in schools] or [-1]),
@@ -57,19 +57,14 @@ def late_responses(session: Session, schools: list[School], period: stats.Period
     ).all()
     if not rows:
         return []
-    reasons: dict[int, tuple[bool, str]] = {}
-    for case_id, action, reason in session.execute(
-        select(CaseEvent.case_id, CaseEvent.action, CaseEvent.reason)
-        .where(CaseEvent.case_id.in_([r.id for r in rows]), CaseEvent.reason != "")
+    reasons: dict[int, str] = {}
+    for case_id, reason in session.execute(
+        select(CaseEvent.case_id, CaseEvent.reason)
+        .where(CaseEvent.case_id.in_([r.id for r in rows]), CaseEvent.action == "respond")
         .order_by(CaseEvent.id)
     ):
-        on_response = action == "respond"
-        if on_response or not reasons.get(case_id, (False, ""))[0]:
-            reasons[case_id] = (on_response, reason.strip())
-    out = [
-        LateResponse((r.responded_on - r.due_date).days, reasons.get(r.id, (False, ""))[1])
-        for r in rows
-    ]
+        reasons[case_id] = reason.strip()  # the latest response's note
+    out = [LateResponse((r.responded_on - r.due_date).days, reasons.get(r.id, "")) for r in rows]
     return sorted(out, key=lambda x: -x.days_late)
 
 

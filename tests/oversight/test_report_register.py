@@ -35,6 +35,20 @@ def test_governors_report_docx_and_pdf_say_it_in_words(web, team, term):
     assert SENTENCE.replace("'", "&#39;") in preview.text
 
 
+def test_a_late_response_without_a_note_says_so(web, team, term, factory, db):
+    """Only the note on the response explains lateness, not whatever the case said first."""
+    from datetime import date
+
+    from tests.oversight.conftest import to_response
+
+    to_response(db, factory.case(team.school, date(2026, 4, 6)), date(2026, 5, 11))
+    sign_in_as(web, team, "dpo")
+    text = web.get(f"/staff/reports?{PERIOD}").text
+    assert "3 of 5 requests were answered on time (60%); two were late:" in text
+    assert "5 days late (no reason recorded)" in text
+    assert "because received" not in text.lower()
+
+
 def _rows(text: str) -> dict[str, dict]:
     return {r["reference"]: r for r in csv.DictReader(io.StringIO(text))}
 
