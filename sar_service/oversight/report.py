@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sar_service.models import Case, CaseEvent, School
@@ -32,7 +32,7 @@ class Report:
     title: str
     schools: list[str]
     figures: stats.Figures
-    late: list[LateResponse]
+    late: Lateness
     narrative: list[str]
     tables: list[tuple[str, list[tuple[str, str]]]]
 
@@ -45,27 +45,42 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return one if n == 1 else (many or one + "s")
 
 
-def late_responses(session: Session, schools: list[School], period: stats.Period) -> list:
-    """Each response sent after its due date in the period, with the note the DPO recorded
-    when signing the response off (the case page asks for it; it may be empty)."""
-    rows = session.execute(
-        select(Case.id, Case.due_date, Case.responded_on).where(
-            Case.school_id.in_([s.id for s in schools] or [-1]),
-            Case.responded_on.between(period.start, period.end),
-            Case.responded_on > Case.due_date,
-        )
-    ).all()
-    if not rows:
-        return []
+#: How many late responses the narrative explains one by one (the longest delays).
+EXPLAINED = 3
+
+
+@dataclass
+class Lateness:
+    count: int
+    shortest: int
+    longest: list[LateResponse]  # the longest delays, longest first, with their notes
+
+
+def late_responses(session: Session, schools: list[School], period: stats.Period) -> Lateness:
+    """Responses sent after their due date in the period: how many, the shortest delay, and
+    the longest few with the note the DPO recorded when signing the response off."""
+    late_by = stats.day_diff(session, Case.responded_on, Case.due_date)
+    where = (
+        Case.school_id.in_([s.id for s in schools] or [-1]),
+        Case.responded_on.between(period.start, period.end),
+        Case.responded_on > Case.due_date,
+    )
+    count, shortest = session.execute(select(func.count(), func.min(late_by)).where(*where)).one()
+    if not count:
+        return Lateness(0, 0, [])
+    top = session.execute(
+        select(Case.id, late_by.label("days")).where(*where)
+        .order_by(late_by.desc(), Case.id).limit(EXPLAINED)
+    ).all()  # fmt: skip
     reasons: dict[int, str] = {}
     for case_id, reason in session.execute(
         select(CaseEvent.case_id, CaseEvent.reason)
-        .where(CaseEvent.case_id.in_([r.id for r in rows]), CaseEvent.action == "respond")
+        .where(CaseEvent.case_id.in_([r.id for r in top]), CaseEvent.action == "respond")
         .order_by(CaseEvent.id)
     ):
         reasons[case_id] = reason.strip()  # the latest response's note
-    out = [LateResponse((r.responded_on - r.due_date).days, reasons.get(r.id, "")) for r in rows]
-    return sorted(out, key=lambda x: -x.days_late)
+    longest = [LateResponse(int(r.days), reasons.get(r.id, "")) for r in top]
+    return Lateness(count, int(shortest), longest)
 
 
 def _clause(reason: str) -> str:
@@ -77,7 +92,23 @@ def _clause(reason: str) -> str:
     return text
 
 
-def narrative(f: stats.Figures, late: list[LateResponse]) -> list[str]:
+def _late_clause(late: Lateness) -> str:
+    """'one was 2 days late because …', or for many, the range and the longest delays."""
+    parts = []
+    for item in late.longest:
+        why = f" because {_clause(item.reason)}" if item.reason else " (no reason recorded)"
+        parts.append(f"{item.days_late} {_plural(item.days_late, 'day')} late{why}")
+    if late.count == 1:
+        return f"one was {parts[0]}"
+    if late.count <= EXPLAINED:
+        return f"{words(late.count)} were late: " + "; ".join(parts)
+    return (
+        f"{words(late.count)} were late, by {late.shortest} to {late.longest[0].days_late} days; "
+        f"the {words(EXPLAINED)} longest: " + "; ".join(parts)
+    )
+
+
+def narrative(f: stats.Figures, late: Lateness) -> list[str]:
     """Plain sentences a governor reads first; every number comes from the figures."""
     out = []
     verb = "was" if f.received == 1 else "were"
@@ -90,18 +121,9 @@ def narrative(f: stats.Figures, late: list[LateResponse]) -> list[str]:
             f"{'was' if f.responded == 1 else 'were'} answered on time "
             f"({labels.percent(f.on_time_rate)})"
         )
-        if late:
-            parts = []
-            for item in late:
-                why = f" because {_clause(item.reason)}" if item.reason else " (no reason recorded)"
-                parts.append(f"{item.days_late} {_plural(item.days_late, 'day')} late{why}")
-            lead = "one was" if len(late) == 1 else f"{words(len(late))} were late:"
-            if len(late) == 1:
-                sentence += f"; {lead} {parts[0]}."
-            else:
-                sentence += f"; {lead} " + "; ".join(parts) + "."
-        else:
-            sentence += "."
+        if late.count:
+            sentence += "; " + _late_clause(late)
+        sentence += "."
         out.append(sentence[0].upper() + sentence[1:])
         out.append(
             f"The median time to respond was {labels.days(f.median_days)}; nine in ten "

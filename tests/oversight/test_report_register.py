@@ -86,3 +86,15 @@ def test_register_api_is_scoped_to_the_tokens_schools(client, team, term):
         ).status_code
         == 404
     )
+
+
+def test_many_late_responses_are_summarised_with_the_longest_explained():
+    from sar_service.oversight.report import Lateness, LateResponse, _late_clause
+
+    late = Lateness(
+        7, 1, [LateResponse(9, "Staff were away."), LateResponse(5, ""), LateResponse(4, "ICT")]
+    )
+    assert _late_clause(late) == (
+        "seven were late, by 1 to 9 days; the three longest: 9 days late because staff were "
+        "away; 5 days late (no reason recorded); 4 days late because ICT"
+    )
