@@ -101,14 +101,20 @@ def test_purge_deletes_expired_files_and_rows_but_not_a_held_case(app, db, facto
     assert "deleted" not in _run(app, "--as-of", AS_OF)
 
 
-def test_register_keeps_purged_cases(app, db, factory, team, client):
+def test_register_keeps_purged_cases(app, db, factory, team, client, web):
     with time_machine.travel(datetime(2019, 6, 3, 10, tzinfo=UTC), tick=False):
         expired, _ = _closed_case(db, factory, team.school, date(2019, 6, 3))
         reference = expired.reference
+    live = factory.case(team.school, date.today())
     _run(app, "--as-of", AS_OF)
     text = client.get("/api/v1/register.csv", headers=team.dpo.headers).text
     line = next(r for r in text.splitlines() if r.startswith(reference))
     assert line.endswith(",yes")  # file_purged
+    web.sign_in(team.owner)
+    page = web.get("/staff/register").text
+    # newest first, live and purged together
+    assert page.index(live.reference) < page.index(reference) < page.index("file deleted")
+    assert "2 requests" in page
 
 
 def test_proof_of_identity_goes_soon_after_it_is_verified(app, db, factory, team):
