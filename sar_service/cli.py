@@ -185,6 +185,31 @@ def purge_cmd(s, as_of: str | None, dry_run: bool) -> None:
         click.echo(line)
 
 
+@app_command("legal-hold")
+@click.option("--school", "school_slug", required=True)
+@click.option("--case", "reference", required=True)
+@click.option("--off", is_flag=True, help="Lift the hold (retention applies again).")
+@click.option("--reason", required=True, help="Why (recorded in the audit log).")
+def legal_hold_cmd(s, school_slug: str, reference: str, off: bool, reason: str) -> None:
+    """Keep a case from retention purges (litigation, an ICO investigation), or lift that."""
+    from sar_service.models import Case, School
+    from sar_service.oversight import audit
+
+    case = s.scalar(
+        select(Case).join(School).where(School.slug == school_slug, Case.reference == reference)
+    )
+    if case is None:
+        fail(f"no case {reference} at {school_slug}")
+    case.legal_hold = not off
+    audit.record(
+        s, "case", "legal_hold_lifted" if off else "legal_hold_set", actor_label="sar legal-hold",
+        school_id=case.school_id, case_reference=case.reference,
+        summary=("Legal hold lifted: " if off else "Legal hold set: ") + reason[:200],
+    )  # fmt: skip
+    s.commit()
+    click.echo(f"{reference} at {school_slug}: legal hold {'off' if off else 'on'}.")
+
+
 @app_command("demo")
 def demo(s) -> None:
     """Seed a demo school, a DPO login and a few cases (idempotent)."""

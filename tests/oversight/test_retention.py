@@ -143,3 +143,21 @@ def test_proof_of_identity_goes_soon_after_it_is_verified(app, db, factory, team
 def test_purge_rejects_a_bad_date(app):
     result = CliRunner().invoke(main, ["purge", "--as-of", "someday"], obj={"app": app})
     assert result.exit_code == 2 and "ISO date" in result.output
+
+
+def test_legal_hold_command_sets_and_lifts_the_hold_and_audits_it(app, db, factory, team):
+    case = factory.case(team.school, date.today())
+    args = ["legal-hold", "--school", "oakfield", "--case", case.reference, "--reason", "ICO"]
+    result = CliRunner().invoke(main, args, obj={"app": app})
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    assert db.get(Case, case.id).legal_hold is True
+    CliRunner().invoke(main, [*args, "--off"], obj={"app": app})
+    db.expire_all()
+    assert db.get(Case, case.id).legal_hold is False
+    held = AuditEntry.action.like("legal_hold%")
+    actions = list(db.scalars(select(AuditEntry.action).where(held).order_by(AuditEntry.id)))
+    assert actions == ["legal_hold_set", "legal_hold_lifted"]
+    missing = CliRunner().invoke(main, ["legal-hold", "--school", "oakfield", "--case", "NOPE",
+                                        "--reason", "x"], obj={"app": app})  # fmt: skip
+    assert missing.exit_code == 2 and "no case NOPE" in missing.output
