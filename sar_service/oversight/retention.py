@@ -21,7 +21,7 @@ failure never leaves rows pointing at deleted files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -100,9 +100,16 @@ def plan(session: Session, as_of: date) -> PurgePlan:
     """What the rules delete on ``as_of`` (reads only)."""
     result = PurgePlan(as_of)
     schools = {s.id: s for s in session.scalars(select(School))}
+    shortest = min((s.retention_years for s in schools.values()), default=0)
+    # Only cases closed before the shortest retention period could be due (+1 day: London).
+    cutoff = datetime.combine(_years_before(as_of, shortest) + timedelta(days=1), time(), UTC)
     finished = session.execute(
         select(Case.id, Case.school_id, Case.reference, Case.closed_at, Case.legal_hold)
-        .where(Case.status.in_([s.value for s in FINISHED]), Case.closed_at.is_not(None))
+        .where(
+            Case.status.in_([s.value for s in FINISHED]),
+            Case.closed_at.is_not(None),
+            Case.closed_at < cutoff,
+        )
         .order_by(Case.school_id, Case.closed_at)
     ).all()
     due = []

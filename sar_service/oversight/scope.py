@@ -34,7 +34,7 @@ class NotYours(Exception):
     """The school asked for is not one the user can see (answer 404, never 403)."""
 
 
-def _date(raw: str | None, name: str, problems: list[str]) -> date | None:
+def parse_date(raw: str | None, name: str, problems: list[str]) -> date | None:
     if not raw:
         return None
     try:
@@ -51,7 +51,8 @@ def parse(
     problems: list[str] = []
     default = Period.default(as_of)
     period = Period(
-        _date(start, "from", problems) or default.start, _date(end, "to", problems) or as_of
+        parse_date(start, "from", problems) or default.start,
+        parse_date(end, "to", problems) or as_of,
     )
     if period.end < period.start:
         problems.append("The end of the period is before its start; showing the last 12 months.")

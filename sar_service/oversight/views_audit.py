@@ -10,15 +10,14 @@ from flask import Response, abort, g, render_template, request, stream_with_cont
 from sqlalchemy import func, select
 
 from sar_service.db import session
+from sar_service.models.oversight import AUDIT_KINDS
 from sar_service.oversight import audit
-from sar_service.oversight.scope import _date
+from sar_service.oversight.scope import parse_date
 from sar_service.staff import bp
 from sar_service.staff.access import me, my_schools
-from sar_service.staff.helpers import london
 from workflows.states import DPO
 
 PER_PAGE = 50
-from sar_service.models.oversight import AUDIT_KINDS  # noqa: E402
 
 
 def _filters():
@@ -31,8 +30,8 @@ def _filters():
         user=request.args.get("user", "").strip()[:100],
         case=request.args.get("case", "").strip()[:30],
         kind=request.args.get("kind", "") if request.args.get("kind") in AUDIT_KINDS else "",
-        date_from=_date(request.args.get("from"), "from", problems),
-        date_to=_date(request.args.get("to"), "to", problems),
+        date_from=parse_date(request.args.get("from"), "from", problems),
+        date_to=parse_date(request.args.get("to"), "to", problems),
     )
     slug = request.args.get("school")
     if slug:
@@ -113,6 +112,3 @@ def audit_csv():
 
 def _safe(text: str) -> str:
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
-__all__ = ["audit_log", "audit_csv", "london"]
