@@ -41,6 +41,11 @@ def upgrade() -> None:
 
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_received_reference", ["received_on", "reference"])
+        batch_op.create_index(
+            "ix_cases_figures",
+            ["school_id", "status", "received_on", "responded_on", "due_date", "next_due_date",
+             "extended", "channel", "language", "id"],
+        )  # fmt: skip
     with op.batch_alter_table("clock_events", schema=None) as batch_op:
         batch_op.create_index("ix_clock_events_kind_case", ["kind", "case_id"])
 
@@ -137,5 +142,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_clock_events_kind_case")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_received_reference")
+        batch_op.drop_index("ix_cases_figures")
         batch_op.drop_column("legal_hold")
         batch_op.drop_column("language")

@@ -105,6 +105,13 @@ class CalendarFeed(Base):
 #: clarification pauses. Declared here, beside the queries that need them.
 Index("ix_cases_received_reference", Case.received_on, Case.reference)
 Index("ix_clock_events_kind_case", ClockEvent.kind, ClockEvent.case_id)
+#: Every column the figures read, so PostgreSQL answers them from the index alone (an eighth
+#: of the table's pages) instead of scanning the wide case rows.
+FIGURES_COLUMNS = (
+    "school_id", "status", "received_on", "responded_on", "due_date", "next_due_date",
+    "extended", "channel", "language", "id",
+)  # fmt: skip
+Index("ix_cases_figures", *(Case.__table__.c[name] for name in FIGURES_COLUMNS))
 
 
 @event.listens_for(AuditEntry, "before_update")
