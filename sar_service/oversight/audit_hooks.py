@@ -13,8 +13,8 @@ from __future__ import annotations
 from flask import g, request
 from sqlalchemy import select
 
-from sar_service.db import fresh_session
-from sar_service.models import School
+from sar_service.db import session
+from sar_service.models import Case, School
 from sar_service.oversight import audit
 
 
@@ -27,11 +27,19 @@ def _actor():
     return current_user.user if current_user.is_authenticated else None
 
 
-def _school_id(s, args: dict) -> int | None:
-    slug = args.get("school") or args.get("slug") or args.get("school_slug")
-    if not slug:
-        return None
-    return s.scalar(select(School.id).where(School.slug == slug))
+def _school_id(s, args: dict, user) -> int | None:
+    """The school the URL names, or (API paths name only the case) the user's school
+    that has the case."""
+    slug = args.get("school") or args.get("slug") or request.args.get("school")
+    if slug:
+        return s.scalar(select(School.id).where(School.slug == slug))
+    if args.get("reference"):
+        return s.scalar(
+            select(Case.school_id)
+            .where(Case.reference == args["reference"], Case.school_id.in_(user.school_ids))
+            .limit(1)
+        )
+    return None
 
 
 def _what(response) -> tuple[str, str, str] | None:
@@ -57,15 +65,17 @@ def record_response(response):
     if found is None or user is None:
         return response
     kind, action, summary = found
-    with fresh_session() as s:
-        entry = audit.record(
-            s, kind, action, actor_label=f"{user.name} ({user.email})",
-            school_id=_school_id(s, request.view_args or {}),
-            case_reference=(request.view_args or {}).get("reference", ""),
-            summary=summary,
-        )  # fmt: skip
-        entry.actor_id = user.id
-        s.commit()
+    # The request's own session: on SQLite a second connection would wait for the lock this
+    # one may hold (an API token's last-used time, flushed but not yet committed).
+    s = session()
+    entry = audit.record(
+        s, kind, action, actor_label=f"{user.name} ({user.email})",
+        school_id=_school_id(s, request.view_args or {}, user),
+        case_reference=(request.view_args or {}).get("reference", ""),
+        summary=summary,
+    )  # fmt: skip
+    entry.actor_id = user.id
+    s.commit()
     return response
 
 

@@ -64,3 +64,13 @@ def test_the_audit_log_cannot_be_changed_or_emptied(app, db, team, term):
             conn.execute(text(sql))
     db.expire_all()
     assert db.query(AuditEntry).count() > 0
+
+
+def test_a_letter_downloaded_through_the_api_is_in_the_schools_log(client, web, team, term, db):
+    letter = generate_letter(db, db.merge(term.late), "acknowledgement", actor_label="System")
+    db.commit()
+    url = f"/api/v1/cases/{term.late.reference}/letters/{letter.id}"
+    assert client.get(url, headers=team.caseworker.headers).status_code == 200
+    sign_in_as(web, team, "dpo")
+    page = web.get("/staff/audit?kind=download").text
+    assert "Caseworker" in page and term.late.reference in page
