@@ -161,3 +161,18 @@ def test_legal_hold_command_sets_and_lifts_the_hold_and_audits_it(app, db, facto
     missing = CliRunner().invoke(main, ["legal-hold", "--school", "oakfield", "--case", "NOPE",
                                         "--reason", "x"], obj={"app": app})  # fmt: skip
     assert missing.exit_code == 2 and "no case NOPE" in missing.output
+
+
+def test_the_sweep_applies_retention_unless_it_is_a_dry_run(app, db, factory, team):
+    from sar_service.background import sweep
+
+    with time_machine.travel(datetime(2019, 6, 3, 10, tzinfo=UTC), tick=False):
+        expired, _ = _closed_case(db, factory, team.school, date(2019, 6, 3))
+        case_id = expired.id
+    at = datetime(2026, 6, 15, 9, tzinfo=UTC)
+    sweep.run(db, at=at, dry_run=True)
+    db.expire_all()
+    assert db.get(Case, case_id) is not None
+    sweep.run(db, at=at)
+    db.expire_all()
+    assert db.get(Case, case_id) is None
