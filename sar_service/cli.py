@@ -185,6 +185,60 @@ def purge_cmd(s, as_of: str | None, dry_run: bool) -> None:
         click.echo(line)
 
 
+@app_command("retention")
+@click.option("--school", "school_slug", required=True)
+@click.option(
+    "--years",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Keep closed case files this many years after closure.",
+)
+@click.option(
+    "--id-days",
+    type=click.IntRange(0, 365),
+    default=None,
+    help="Keep proof of identity this many days after it is verified.",
+)
+@click.option(
+    "--target-days",
+    type=click.IntRange(0, 20),
+    default=None,
+    help="Internal target: working days before the due date (calendar).",
+)
+def retention_cmd(s, school_slug: str, years, id_days, target_days) -> None:
+    """Show or change a school's retention periods and internal target (audited)."""
+    from sar_service.models import School
+    from sar_service.oversight import audit, calendar, retention
+
+    school = s.scalar(select(School).where(School.slug == school_slug))
+    if school is None:
+        fail(f"no school {school_slug}")
+    settings = dict(school.settings or {})
+    changes = []
+    if years is not None:
+        school.retention_years = years
+        changes.append(f"case files {years} years")
+    if id_days is not None:
+        settings["id_evidence_days"] = id_days
+        changes.append(f"proof of identity {id_days} days")
+    if target_days is not None:
+        settings["internal_target_days"] = target_days
+        changes.append(f"internal target {target_days} working days")
+    if changes:
+        school.settings = settings
+        audit.record(
+            s, "settings", "retention_changed", actor_label="sar retention",
+            school_id=school.id, summary="Retention: " + ", ".join(changes),
+        )  # fmt: skip
+        s.commit()
+    target = settings.get("internal_target_days", calendar.DEFAULT_TARGET_DAYS)
+    click.echo(
+        f"{school.slug}: case files kept {school.retention_years} years after closure; "
+        f"proof of identity {retention.id_evidence_days(school)} days after verification; "
+        f"internal target {target} working days before the due date."
+    )
+
+
 @app_command("legal-hold")
 @click.option("--school", "school_slug", required=True)
 @click.option("--case", "reference", required=True)

@@ -26,9 +26,12 @@ def test_logins_transitions_downloads_settings_and_exports_are_recorded(web, tea
     url = f"/staff/cases/oakfield/{term.late.reference}/letters/{letter.id}"
     assert web.get(url).status_code == 200
     web.post("/staff/settings/oakfield/reminders", {"reminders": "5,2"})
+    web.post("/staff/settings/oakfield/letters/acknowledgement", {"do": "preview", "text": "x"})
+    assert "template" not in _kinds(db)  # a preview changes nothing
+    web.post("/staff/settings/oakfield/letters/acknowledgement", {"do": "reset"})
     web.get("/staff/register.csv")
     kinds = _kinds(db)
-    assert {"login", "transition", "letter", "download", "settings", "export"} <= kinds
+    assert {"login", "transition", "letter", "download", "settings", "template", "export"} <= kinds
     page = web.get(f"/staff/audit?case={term.late.reference}&kind=transition")
     assert page.status_code == 200
     assert "respond" in page.text and term.on_time.reference not in page.text

@@ -176,3 +176,25 @@ def test_the_sweep_applies_retention_unless_it_is_a_dry_run(app, db, factory, te
     sweep.run(db, at=at)
     db.expire_all()
     assert db.get(Case, case_id) is None
+
+
+def test_retention_periods_are_configurable_per_school(app, db, factory, team):
+    result = CliRunner().invoke(
+        main, ["retention", "--school", "oakfield", "--years", "7", "--id-days", "10"],
+        obj={"app": app},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "7 years" in result.output and "10 days" in result.output
+    with time_machine.travel(datetime(2026, 4, 1, 10, tzinfo=UTC), tick=False):
+        case = factory.case(team.school, date(2026, 4, 1))
+        db.add(
+            EvidenceUpload.from_stored(
+                case.id, "identity", save_upload(pdf_bytes("id"), "id.pdf"), "portal"
+            )
+        )
+        db.commit()
+        walk(db, case, ("verify_identity", date(2026, 4, 1), ""))
+    assert "proof of identity" in _run(app, "--dry-run", "--as-of", "2026-04-12")
+    bad = CliRunner().invoke(main, ["retention", "--school", "oakfield", "--years", "0"],
+                             obj={"app": app})  # fmt: skip
+    assert bad.exit_code == 2
