@@ -40,7 +40,9 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.create_index("ix_cases_received_reference", ["received_on", "reference"])
+        batch_op.create_index(
+            "ix_cases_received_reference", ["received_on", "reference", "school_id", "id"]
+        )
         batch_op.create_index(
             "ix_cases_figures",
             ["school_id", "status", "received_on", "responded_on", "due_date", "next_due_date",
@@ -103,7 +105,8 @@ def upgrade() -> None:
             "uq_register_school_reference", ["school_id", "reference"], unique=True
         )
         batch_op.create_index(
-            "ix_register_entries_received_reference", ["received_on", "reference"]
+            "ix_register_entries_received_reference",
+            ["received_on", "reference", "school_id", "id"],
         )
 
     op.create_table(

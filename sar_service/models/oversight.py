@@ -68,7 +68,9 @@ class RegisterEntry(Base):
     __tablename__ = "register_entries"
     __table_args__ = (
         Index("uq_register_school_reference", "school_id", "reference", unique=True),
-        Index("ix_register_entries_received_reference", "received_on", "reference"),
+        Index(
+            "ix_register_entries_received_reference", "received_on", "reference", "school_id", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,7 +105,7 @@ class CalendarFeed(Base):
 
 #: The register pages newest first over live and purged cases together; the figures count
 #: clarification pauses. Declared here, beside the queries that need them.
-Index("ix_cases_received_reference", Case.received_on, Case.reference)
+Index("ix_cases_received_reference", Case.received_on, Case.reference, Case.school_id, Case.id)
 Index("ix_clock_events_kind_case", ClockEvent.kind, ClockEvent.case_id)
 #: Every column the figures read, so PostgreSQL answers them from the index alone (an eighth
 #: of the table's pages) instead of scanning the wide case rows.
