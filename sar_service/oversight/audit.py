@@ -46,14 +46,6 @@ def record(
     return entry
 
 
-def record_now(session_factory, **kw) -> None:
-    """Record in a separate session and commit at once (for reads such as downloads,
-    where the request itself writes nothing)."""
-    with session_factory() as s:
-        record(s, **kw)
-        s.commit()
-
-
 @dataclass
 class AuditFilter:
     user: str = ""

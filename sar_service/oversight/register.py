@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -278,7 +279,7 @@ def page(
             ]
         )
     merged = heapq.merge(*keys, key=lambda k: (k[0], k[1]), reverse=True)
-    picked = [(src, i) for _, _, src, i in list(merged)[upto - per_page : upto]]
+    picked = [(src, i) for _, _, src, i in islice(merged, upto - per_page, upto)]
     case_ids = [i for src, i in picked if src == "case"]
     entry_ids = [i for src, i in picked if src == "purged"]
     cases = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sar_service.models import School, User
+from sar_service.models import School
 from sar_service.oversight.stats import Period
 
 #: Roles that see the figures (aggregates only; the DPO also sees which cases are late).
@@ -63,7 +63,3 @@ def parse(
         if chosen is None:
             raise NotYours(slug)
     return Scope([chosen] if chosen else schools, period, chosen, problems)
-
-
-def overseen_school_ids(user: User) -> list[int]:
-    return [m.school_id for m in user.memberships if m.role in OVERSEERS]

@@ -318,10 +318,3 @@ def compute(session: Session, schools: list[School], period: Period, as_of: date
         p90_days=percentile(histogram, 90),
         days_histogram=dict(histogram),
     )
-
-
-def by_key(mapping: dict, labels: dict) -> list[tuple[str, int]]:
-    """(label, count) pairs in the order of ``labels``, then anything unlabelled."""
-    out = [(label, mapping.get(key, 0)) for key, label in labels.items()]
-    out += [(key, n) for key, n in mapping.items() if key not in labels]
-    return out
