@@ -93,3 +93,34 @@ def test_another_schools_figures_are_not_found(web, team, term):
         assert web.get("/staff/dashboard?school=beech-academy").status_code == 404
         assert web.get("/staff/reports?school=beech-academy").status_code == 404
         assert web.get("/staff/register.csv?school=beech-academy").status_code == 404
+
+
+def test_one_schools_row_matches_its_totals(client, team, term):
+    body = client.get(f"/api/v1/stats?school=oakfield&{PERIOD}", headers=team.dpo.headers)
+    body = body.get_json()
+    (row,) = body["schools"]
+    assert (row["open"], row["overdue"], row["received"]) == (2, 1, 6)
+    assert (row["responded"], row["on_time"], row["on_time_rate"]) == (4, 3, 0.75)
+
+
+def test_register_page_costs_the_same_statements_whatever_its_size(web, team, term, factory):
+    from datetime import date
+
+    sign_in_as(web, team, "dpo")
+    _, before = web.count_queries("/staff/register")
+    for day in range(1, 12):
+        factory.case(team.school, date(2026, 5, day))
+    _, after = web.count_queries("/staff/register")
+    assert before == after
+
+
+def test_a_dpo_of_two_schools_sees_each_and_the_total(client, team, term, db):
+    from sar_service import setup
+
+    setup.create_user(db, team.dpo.user.email, "Dpo", "dpo", "beech-academy")
+    db.commit()
+    body = client.get(f"/api/v1/stats?{PERIOD}", headers=team.dpo.headers).get_json()
+    rows = {r["slug"]: r for r in body["schools"]}
+    assert (rows["oakfield"]["received"], rows["beech-academy"]["received"]) == (6, 1)
+    assert (rows["oakfield"]["overdue"], rows["oakfield"]["on_time"]) == (1, 3)
+    assert body["received"]["total"] == 7
