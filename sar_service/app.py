@@ -63,6 +63,7 @@ FEATURES = (
     "sar_service.staff",
     "sar_service.letters",
     "sar_service.records",
+    "sar_service.oversight",
 )
 
 

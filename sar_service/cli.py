@@ -173,6 +173,107 @@ def sweep_cmd(s, as_of: str | None, dry_run: bool) -> None:
     click.echo(json.dumps(report.as_dict(), indent=2, default=str))
 
 
+@app_command("purge")
+@click.option("--as-of", "as_of", default=None, help="ISO date to apply the rules as if on it.")
+@click.option("--dry-run", is_flag=True, help="List what would be deleted without deleting.")
+def purge_cmd(s, as_of: str | None, dry_run: bool) -> None:
+    """Apply the retention rules now: delete expired case files and proof of identity."""
+    from sar_service.clock import today
+    from sar_service.oversight import retention
+    from sar_service.storage import storage
+
+    day = today()
+    if as_of:
+        try:
+            day = datetime.fromisoformat(as_of).date()
+        except ValueError:
+            fail("--as-of must be an ISO date, like 2032-09-01")
+    todo = retention.plan(s, day)
+    if not dry_run:
+        retention.apply(s, todo, storage().delete, actor_label="sar purge")
+    for line in todo.lines(dry_run):
+        click.echo(line)
+
+
+@app_command("retention")
+@click.option("--school", "school_slug", required=True)
+@click.option(
+    "--years",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Keep closed case files this many years after closure.",
+)
+@click.option(
+    "--id-days",
+    type=click.IntRange(0, 365),
+    default=None,
+    help="Keep proof of identity this many days after it is verified.",
+)
+@click.option(
+    "--target-days",
+    type=click.IntRange(0, 20),
+    default=None,
+    help="Internal target: working days before the due date (calendar).",
+)
+def retention_cmd(s, school_slug: str, years, id_days, target_days) -> None:
+    """Show or change a school's retention periods and internal target (audited)."""
+    from sar_service.models import School
+    from sar_service.oversight import audit, calendar, retention
+
+    school = s.scalar(select(School).where(School.slug == school_slug))
+    if school is None:
+        fail(f"no school {school_slug}")
+    settings = dict(school.settings or {})
+    changes = []
+    if years is not None:
+        school.retention_years = years
+        changes.append(f"case files {years} years")
+    if id_days is not None:
+        settings["id_evidence_days"] = id_days
+        changes.append(f"proof of identity {id_days} days")
+    if target_days is not None:
+        settings["internal_target_days"] = target_days
+        changes.append(f"internal target {target_days} working days")
+    if changes:
+        school.settings = settings
+        audit.record(
+            s, "settings", "retention_changed", actor_label="sar retention",
+            school_id=school.id, summary="Retention: " + ", ".join(changes),
+        )  # fmt: skip
+        s.commit()
+    target = settings.get("internal_target_days", calendar.DEFAULT_TARGET_DAYS)
+    click.echo(
+        f"{school.slug}: case files kept {school.retention_years} years after closure; "
+        f"proof of identity {retention.id_evidence_days(school)} days after verification; "
+        f"internal target {target} working days before the due date."
+    )
+
+
+@app_command("legal-hold")
+@click.option("--school", "school_slug", required=True)
+@click.option("--case", "reference", required=True)
+@click.option("--off", is_flag=True, help="Lift the hold (retention applies again).")
+@click.option("--reason", required=True, help="Why (recorded in the audit log).")
+def legal_hold_cmd(s, school_slug: str, reference: str, off: bool, reason: str) -> None:
+    """Keep a case from retention purges (litigation, an ICO investigation), or lift that."""
+    from sar_service.models import Case, School
+    from sar_service.oversight import audit
+
+    case = s.scalar(
+        select(Case).join(School).where(School.slug == school_slug, Case.reference == reference)
+    )
+    if case is None:
+        fail(f"no case {reference} at {school_slug}")
+    case.legal_hold = not off
+    audit.record(
+        s, "case", "legal_hold_lifted" if off else "legal_hold_set", actor_label="sar legal-hold",
+        school_id=case.school_id, case_reference=case.reference,
+        summary=("Legal hold lifted: " if off else "Legal hold set: ") + reason[:200],
+    )  # fmt: skip
+    s.commit()
+    click.echo(f"{reference} at {school_slug}: legal hold {'off' if off else 'on'}.")
+
+
 @app_command("demo")
 def demo(s) -> None:
     """Seed a demo school, a DPO login and a few cases (idempotent)."""

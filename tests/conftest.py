@@ -126,12 +126,27 @@ def _clean_state(request):
     db = application.extensions["sar.db"]
     with db.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name == "audit_log":
+                _wipe_append_only(conn)
+            else:
+                conn.execute(table.delete())
     redis_server = request.getfixturevalue("redis_server")
     if redis_server.proc is None:
         redis_server.start()
     redis_server.client().flushdb()
     application.extensions.pop("sar.redis", None)
+
+
+def _wipe_append_only(conn) -> None:
+    """Empty the audit log between tests, past the triggers that stop the app doing it."""
+    from sar_service.models.oversight import SQLITE_TRIGGERS
+
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("TRUNCATE audit_log"))  # row triggers do not fire on TRUNCATE
+        return
+    conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
+    conn.execute(text("DELETE FROM audit_log"))
+    conn.execute(text(SQLITE_TRIGGERS[1]))
 
 
 @pytest.fixture

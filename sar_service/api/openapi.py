@@ -297,6 +297,88 @@ def spec() -> dict:
                 }
             },
             **_letter_paths(),
+            **_oversight_paths(errors),
+        },
+    }
+
+
+def _oversight_paths(errors: dict) -> dict:
+    """The figures behind the dashboard, and the register (every case ever)."""
+    scope = [
+        _param("school", {"type": "string"}),
+        _param("from", {"type": "string", "format": "date"}),
+        _param("to", {"type": "string", "format": "date"}),
+    ]
+    counts = {"type": "object", "additionalProperties": {"type": "integer"}}
+    stats = {
+        "type": "object",
+        "required": ["as_of", "from", "to", "schools", "open", "received", "responded"],
+        "properties": {
+            "as_of": {"type": "string", "format": "date"},
+            "from": {"type": "string", "format": "date"},
+            "to": {"type": "string", "format": "date"},
+            "schools": {"type": "array", "items": {"type": "object"}},
+            "open": {
+                "type": "object",
+                "properties": {
+                    "total": {"type": "integer"},
+                    "by_status": counts,
+                    "by_days_left": counts,
+                    "overdue": {"type": "integer"},
+                },
+            },
+            "received": {
+                "type": "object",
+                "properties": {
+                    "total": {"type": "integer"},
+                    "by_status": counts,
+                    "by_type": counts,
+                    "by_channel": counts,
+                    "by_language": counts,
+                    "extended": {"type": "integer"},
+                    "paused": {"type": "integer"},
+                },
+            },
+            "responded": {
+                "type": "object",
+                "properties": {
+                    "total": {"type": "integer"},
+                    "on_time": {"type": "integer"},
+                    "late": {"type": "integer"},
+                    "on_time_rate": {"type": ["number", "null"]},
+                    "median_days_to_respond": {"type": ["number", "null"]},
+                    "p90_days_to_respond": {"type": ["integer", "null"]},
+                    "by_month": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+        },
+    }
+    return {
+        "/stats": {
+            "get": {
+                "summary": "Figures for your schools: counts, on-time rate, days to respond",
+                "description": "Requests received and responses sent from..to (default: the "
+                "last 12 months); open cases as of today. On time: responded on or before "
+                "the due date.",
+                "security": [{"bearer": []}],
+                "parameters": scope,
+                "responses": {
+                    "200": _json(stats, "The figures"),
+                    "400": _problem("Bad date"),
+                    **errors,
+                },
+            }
+        },
+        "/register.csv": {
+            "get": {
+                "summary": "The register: one line per case ever, purged cases included",
+                "security": [{"bearer": []}],
+                "parameters": [_param("school", {"type": "string"})],
+                "responses": {
+                    "200": {"description": "CSV", "content": {"text/csv": {}}},
+                    **errors,
+                },
+            }
         },
     }
 

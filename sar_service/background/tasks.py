@@ -138,5 +138,8 @@ for _periodic in (
 ):
     PERIODIC_JOBS[_periodic.name] = _periodic
 
-for _step in (SweepStep("reminders", "sar_service.notify.reminders:sweep_step"),):
+for _step in (
+    SweepStep("reminders", "sar_service.notify.reminders:sweep_step"),
+    SweepStep("retention", "sar_service.oversight.retention:sweep_step"),
+):
     SWEEP_STEPS[_step.name] = _step

@@ -16,6 +16,12 @@ from sar_service.models.note import CaseNote
 from sar_service.models.notice import PrivacyNotice
 from sar_service.models.notification import Notification
 from sar_service.models.outbox import OutboxJob
+from sar_service.models.oversight import (
+    AuditEntry,
+    CalendarFeed,
+    RegisterEntry,
+    install_case_event_mirror,
+)
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.recovery import RecoveryCode
 from sar_service.models.review import Bundle, RedactionDecision, Withholding
@@ -23,10 +29,14 @@ from sar_service.models.roll import MisRecord, RollPerson
 from sar_service.models.school import CalendarEntry, School
 from sar_service.models.user import ApiToken, Membership, StaffSession, User
 
+install_case_event_mirror(CaseEvent)
+
 __all__ = [
     "ApiToken",
     "StaffSession",
+    "AuditEntry",
     "Bundle",
+    "CalendarFeed",
     "CalendarEntry",
     "Case",
     "CaseClock",
@@ -49,6 +59,7 @@ __all__ = [
     "RecoveryCode",
     "RedactionDecision",
     "ReferenceCounter",
+    "RegisterEntry",
     "RollPerson",
     "School",
     "User",

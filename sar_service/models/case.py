@@ -38,6 +38,7 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(30), index=True)
     paused_from_status: Mapped[str | None] = mapped_column(String(30), nullable=True)
     channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     received_on: Mapped[date] = mapped_column(Date)
 
     requester_name: Mapped[str] = mapped_column(String(200))
@@ -67,6 +68,8 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     outcome: Mapped[str] = mapped_column(String(40), default="")
     portal_token_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    # Retention never purges a case under legal hold (litigation, an ICO investigation).
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -8,6 +8,13 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 def init_app(app) -> None:
     """Register the staff blueprint, its views, and sign-in (Flask-Login)."""
     from sar_service.auth.login import init_login
+    from sar_service.oversight import (  # noqa: F401  (oversight pages live under /staff)
+        views_audit,
+        views_calendar,
+        views_dashboard,
+        views_register,
+        views_report,
+    )
     from sar_service.staff import (  # noqa: F401  (importing registers the routes)
         guard,
         helpers,

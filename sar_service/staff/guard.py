@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
+from sar_service.oversight import audit_hooks
+from sar_service.oversight.scope import OVERSEERS
 from sar_service.staff import bp
 from sar_service.staff.access import is_dpo_anywhere
 from sar_service.staff.helpers import layout_helpers
@@ -43,6 +45,7 @@ def protect(blueprint: Blueprint, public: frozenset[str] = frozenset()) -> None:
 
     blueprint.before_request(require_sign_in)
     blueprint.after_request(no_store_headers)
+    audit_hooks.install(blueprint)
     blueprint.context_processor(staff_nav)
     blueprint.context_processor(layout_helpers)
 
@@ -59,7 +62,14 @@ def no_store_headers(response):
 def staff_nav():
     """What the staff layout needs for its navigation."""
     user = current_user.user if current_user.is_authenticated else None
-    return {"staff_nav": {"user": user, "is_dpo": bool(user and is_dpo_anywhere(user))}}
+    oversees = bool(user and any(m.role in OVERSEERS for m in user.memberships))
+    return {
+        "staff_nav": {
+            "user": user,
+            "is_dpo": bool(user and is_dpo_anywhere(user)),
+            "oversees": oversees,
+        }
+    }
 
 
 protect(bp, PUBLIC)

@@ -16,6 +16,7 @@ from sar_service.auth.passwords import hash_password, verify_password
 from sar_service.clock import now
 from sar_service.db import session
 from sar_service.models import User
+from sar_service.oversight import audit
 from sar_service.ratelimit import client_ip
 from sar_service.staff import bp
 from sar_service.staff.access import needs_two_factor
@@ -55,6 +56,8 @@ def _complete_sign_in(user: User) -> str | None:
     """Both factors done: a fresh session; returns where they were going (if safe)."""
     target = safe_next(flask.session.get(PENDING_KEY, {}).get("next"))
     lockout.record_success(_attempt(user.email), user, now())
+    for school_id in user.school_ids:
+        audit.record(session(), "login", "signed_in", user=user, school_id=school_id)
     start_session(user)
     session().commit()
     return target

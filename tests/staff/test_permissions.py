@@ -52,6 +52,7 @@ DOCUMENTS = _row(OK, OK, FORBIDDEN, FORBIDDEN)  # letters and records: the roles
 ACTORS = _row(BAD, BAD, FORBIDDEN, FORBIDDEN)  # case work forms (dpo, caseworker)
 ACTORS_REDIRECT = _row(FOUND, FOUND, FORBIDDEN, FORBIDDEN)  # ... nothing to do: back to the page
 DPO_PAGE = _row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # settings pages
+OVERSEERS = _row(OK, FORBIDDEN, OK, OK)  # oversight figures: no personal data
 DPO_FORM = _row(BAD, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # settings forms
 DPO_REDIRECT = _row(FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # ... nothing to do, or onward
 GONE = _row(MISSING, MISSING, MISSING, MISSING)  # another school's anything
@@ -187,6 +188,19 @@ UNSCOPED = [
     ("get", "/staff/cases/new", None, _row(OK, OK, FORBIDDEN, FORBIDDEN)),
     ("post", "/staff/cases/new", {"school": "{own.slug}"}, ACTORS),
     ("get", "/staff/settings", None, DPO_REDIRECT),  # on to the DPO's one school
+    # oversight: figures, the register and the governors' report hold no personal data, for
+    # the DPO, owner and viewer; the audit log names staff (DPO only); everyone's calendar
+    ("get", "/staff/dashboard", None, OVERSEERS),
+    ("get", "/staff/register", None, OVERSEERS),
+    ("get", "/staff/register.csv", None, OVERSEERS),
+    ("get", "/staff/register.xlsx", None, OVERSEERS),
+    ("get", "/staff/reports", None, OVERSEERS),
+    ("get", "/staff/reports/governors.pdf", None, OVERSEERS),
+    ("get", "/staff/audit", None, DPO_PAGE),
+    ("get", "/staff/audit.csv", None, DPO_PAGE),
+    ("get", "/staff/calendar", None, EVERYONE),
+    ("post", "/staff/calendar/link", {}, EVERYONE),
+    ("post", "/staff/calendar/link/revoke", {}, EVERYONE),
 ]  # fmt: skip
 
 #: Run last: each ends the session (checked), and the runner signs back in.
@@ -300,9 +314,17 @@ def sites(team, factory, db) -> tuple[Site, Site]:
 
 
 #: Signing in and out writes to users (failed attempts, last code, session epoch); a DPO's
-#: new recovery codes replace the old ones.
-#: Each sign-in is a staff session row; anyone may make themselves an API token.
-SIGN_IN_TABLES = {"users", "recovery_codes", "staff_sessions", "api_tokens"}
+#: new recovery codes replace the old ones. Each sign-in is a staff session row; anyone may
+#: make themselves an API token. Sign-ins, downloads and exports are written to the audit
+#: log, and each person may replace or turn off their own calendar link.
+SIGN_IN_TABLES = {
+    "users",
+    "recovery_codes",
+    "staff_sessions",
+    "api_tokens",
+    "audit_log",
+    "calendar_feeds",
+}
 
 
 def snapshot(app) -> dict[str, list]:
