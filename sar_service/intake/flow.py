@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sar_service.i18n.text import lazy_gettext as _l
 from sar_service.intake.rights import RIGHTS
 
 
@@ -44,18 +45,26 @@ class Step:
 
 
 RELATIONSHIP_LABELS = {
-    "mother": "Mother",
-    "father": "Father",
-    "parent": "Parent",
-    "carer": "Carer",
-    "guardian": "Guardian",
-    "pupil": "I am the pupil",
-    "other": "Someone else acting for the child",
+    "mother": _l("Mother"),
+    "father": _l("Father"),
+    "parent": _l("Parent"),
+    "carer": _l("Carer"),
+    "guardian": _l("Guardian"),
+    "pupil": _l("I am the pupil"),
+    "other": _l("Someone else acting for the child"),
 }
 
 IDENTITY_OPTIONS = (
-    ("upload", "Upload a photo or scan of my ID", "For example a passport or driving licence."),
-    ("in_person", "I will show ID at the school office", "Bring it within the next few days."),
+    (
+        "upload",
+        _l("Upload a photo or scan of my ID"),
+        _l("For example a passport or driving licence."),
+    ),
+    (
+        "in_person",
+        _l("I will show ID at the school office"),
+        _l("Bring it within the next few days."),
+    ),
 )
 
 _LONG = 2000
@@ -75,90 +84,99 @@ def _details(type_: str, *fields: Field, title: str, intro: str = "") -> Step:
 STEPS: tuple[Step, ...] = (
     Step(
         "what",
-        "What would you like to do?",
+        _l("What would you like to do?"),
         (
             Field(
                 "story",
-                "Tell us in your own words",
+                _l("Tell us in your own words"),
                 "textarea",
-                hint="For example: \u201cI want to see what you have on my son\u201d or "
-                "\u201chis date of birth is wrong\u201d. You can also ask a question, like "
-                "\u201cwho do you share data with?\u201d",
+                hint=_l(
+                    "For example: \u201cI want to see what you have on my son\u201d or "
+                    "\u201chis date of birth is wrong\u201d. You can also ask a question, like "
+                    "\u201cwho do you share data with?\u201d"
+                ),
                 max_length=_LONG,
                 optional=True,
             ),
         ),
-        summary="In your own words",
+        summary=_l("In your own words"),
     ),
     Step(
         "types",
-        "What do you want the school to do?",
+        _l("What do you want the school to do?"),
         (
             Field(
                 "types",
-                "What do you want the school to do?",
+                _l("What do you want the school to do?"),
                 "checkboxes",
-                hint="Choose all that apply.",
+                hint=_l("Choose all that apply."),
             ),
         ),
-        summary="What you want",
+        summary=_l("What you want"),
     ),
     Step(
         "relationship",
-        "How are you related to the child?",
+        _l("How are you related to the child?"),
         (
             Field(
                 "requester.relationship",
-                "How are you related to the child?",
+                _l("How are you related to the child?"),
                 "radios",
                 options=tuple((k, v, "") for k, v in RELATIONSHIP_LABELS.items()),
             ),
         ),
-        summary="Relationship",
+        summary=_l("Relationship"),
     ),
     Step(
         "child",
-        "What is the child\u2019s name?",
+        _l("What is the child\u2019s name?"),
         (
-            Field("subject.name", "Full name", autocomplete="off"),
+            Field("subject.name", _l("Full name"), autocomplete="off"),
             Field(
                 "subject.year_group",
-                "Year group (optional)",
-                hint="For example, Year 6",
+                _l("Year group (optional)"),
+                hint=_l("For example, Year 6"),
                 max_length=30,
                 optional=True,
             ),
         ),
-        summary="Child\u2019s name",
+        summary=_l("Child\u2019s name"),
     ),
     Step(
         "dob",
-        "What is the child\u2019s date of birth?",
-        (Field("subject.date_of_birth", "Date of birth", "date", hint="For example, 27 3 2014"),),
-        summary="Date of birth",
+        _l("What is the child\u2019s date of birth?"),
+        (
+            Field(
+                "subject.date_of_birth",
+                _l("Date of birth"),
+                "date",
+                hint=_l("For example, 27 3 2014"),
+            ),
+        ),
+        summary=_l("Date of birth"),
     ),
     Step(
         "your-name",
-        "What is your full name?",
-        (Field("requester.name", "Your full name", autocomplete="name"),),
-        summary="Your name",
+        _l("What is your full name?"),
+        (Field("requester.name", _l("Your full name"), autocomplete="name"),),
+        summary=_l("Your name"),
     ),
     Step(
         "contact",
-        "How can we contact you?",
+        _l("How can we contact you?"),
         (
             Field(
                 "requester.email",
-                "Email address",
+                _l("Email address"),
                 "email",
-                hint="We will send your reference and a link to follow your request.",
+                hint=_l("We will send your reference and a link to follow your request."),
                 max_length=254,
                 autocomplete="email",
                 optional=True,
             ),
             Field(
                 "requester.phone",
-                "Phone number",
+                _l("Phone number"),
                 "tel",
                 max_length=40,
                 autocomplete="tel",
@@ -166,129 +184,142 @@ STEPS: tuple[Step, ...] = (
             ),
             Field(
                 "requester.address",
-                "Postal address",
+                _l("Postal address"),
                 "textarea",
                 max_length=500,
                 autocomplete="street-address",
                 optional=True,
             ),
         ),
-        summary="Contact details",
-        intro="Give us at least one. If you do not give an email address, we will phone you "
-        "or write to you.",
+        summary=_l("Contact details"),
+        intro=_l(
+            "Give us at least one. If you do not give an email address, we will phone you "
+            "or write to you."
+        ),
     ),
     _details(
         "access",
         Field(
             "details.access.which",
-            "Which information do you want? (optional)",
+            _l("Which information do you want? (optional)"),
             "textarea",
-            hint="Leave this empty to ask for everything.",
+            hint=_l("Leave this empty to ask for everything."),
             max_length=_LONG,
             optional=True,
         ),
         Field(
             "details.access.period",
-            "Which dates? (optional)",
-            hint="For example, since September 2024",
+            _l("Which dates? (optional)"),
+            hint=_l("For example, since September 2024"),
             max_length=200,
             optional=True,
         ),
-        title="What information do you want to see?",
+        title=_l("What information do you want to see?"),
     ),
     _details(
         "rectification",
-        Field("details.rectification.current", "What is wrong?", "textarea", max_length=_LONG),
+        Field("details.rectification.current", _l("What is wrong?"), "textarea", max_length=_LONG),
         Field(
             "details.rectification.correction",
-            "What should it say?",
+            _l("What should it say?"),
             "textarea",
             max_length=_LONG,
         ),
-        title="What needs correcting?",
+        title=_l("What needs correcting?"),
     ),
     _details(
         "erasure",
         Field(
-            "details.erasure.what", "What do you want us to delete?", "textarea", max_length=_LONG
+            "details.erasure.what",
+            _l("What do you want us to delete?"),
+            "textarea",
+            max_length=_LONG,
         ),
         Field(
-            "details.erasure.why", "Why? (optional)", "textarea", max_length=_LONG, optional=True
+            "details.erasure.why",
+            _l("Why? (optional)"),
+            "textarea",
+            max_length=_LONG,
+            optional=True,
         ),
-        title="What do you want us to delete?",
+        title=_l("What do you want us to delete?"),
     ),
     _details(
         "restriction",
         Field(
             "details.restriction.what",
-            "What should we stop using for now?",
+            _l("What should we stop using for now?"),
             "textarea",
             max_length=_LONG,
         ),
         Field(
             "details.restriction.why",
-            "Why? (optional)",
+            _l("Why? (optional)"),
             "textarea",
             max_length=_LONG,
             optional=True,
         ),
-        title="What should we stop using for now?",
+        title=_l("What should we stop using for now?"),
     ),
     _details(
         "objection",
         Field(
             "details.objection.processing",
-            "Which use do you object to?",
+            _l("Which use do you object to?"),
             "textarea",
-            hint="For example: photos, marketing, or an online service like Google Classroom.",
+            hint=_l("For example: photos, marketing, or an online service like Google Classroom."),
             max_length=_LONG,
         ),
         Field(
-            "details.objection.why", "Why? (optional)", "textarea", max_length=_LONG, optional=True
+            "details.objection.why",
+            _l("Why? (optional)"),
+            "textarea",
+            max_length=_LONG,
+            optional=True,
         ),
-        title="Which use of the information do you object to?",
+        title=_l("Which use of the information do you object to?"),
     ),
     _details(
         "withdraw_consent",
         Field(
             "details.withdraw_consent.consent",
-            "What do you no longer agree to?",
+            _l("What do you no longer agree to?"),
             "textarea",
-            hint="For example: photos on the school website.",
+            hint=_l("For example: photos on the school website."),
             max_length=_LONG,
         ),
-        title="What consent do you want to take back?",
+        title=_l("What consent do you want to take back?"),
     ),
     _details(
         "complaint",
         Field(
             "details.complaint.summary",
-            "What is your complaint about?",
+            _l("What is your complaint about?"),
             "textarea",
             max_length=_LONG,
         ),
-        title="What is your complaint about?",
+        title=_l("What is your complaint about?"),
     ),
     Step(
         "identity",
-        "How will you prove who you are?",
+        _l("How will you prove who you are?"),
         (
             Field(
                 "identity.method",
-                "How will you prove who you are?",
+                _l("How will you prove who you are?"),
                 "radios",
                 options=IDENTITY_OPTIONS,
             ),
             Field(
                 "identity.file",
-                "Upload your ID (if you chose to upload)",
+                _l("Upload your ID (if you chose to upload)"),
                 "file",
-                hint="A PDF, JPEG, PNG, HEIC photo or Word file, smaller than 10MB.",
+                hint=_l("A PDF, JPEG, PNG, HEIC photo or Word file, smaller than 10MB."),
                 optional=True,
             ),
         ),
-        summary="Proof of identity",
-        intro="We need to be sure we are giving information to the right person.",
+        summary=_l("Proof of identity"),
+        intro=_l("We need to be sure we are giving information to the right person."),
     ),
 )
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from sar_service import ratelimit
 from sar_service.clock import today
+from sar_service.i18n import selection
 from sar_service.intake import drafts, flow, knowledge, rights, steps
 from sar_service.models import Draft, School
 
@@ -38,6 +39,7 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
     """Handle one answered question. Answers are saved whatever happens next."""
     ip = ratelimit.client_ip(request)
     result = steps.read(step, request.form, request.files, school, draft.answers or {}, ip)
+    result.updates["language"] = selection.current().code  # for emails about this draft
     if result.question:
         answered = knowledge.answer(s, school, result.question)
         updates = result.updates | {"story": ""}

@@ -13,13 +13,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from sar_service.i18n.text import N_
 from sar_service.models import School
 from sar_service.notices.answers import answer_question
 from sar_service.notices.store import current_notice
 
 log = logging.getLogger(__name__)
 
-NO_ANSWER = "I can't answer that from the privacy notice; we'll pass your question to the school."
+NO_ANSWER = N_(
+    "I can't answer that from the privacy notice; we'll pass your question to the school."
+)
 
 
 def notice_for(s: Session, school: School) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from sar_service import uploads
 from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
+from sar_service.i18n import selection
 from sar_service.intake import flow
 from sar_service.models import Case, Draft, EvidenceUpload, School
 
@@ -30,6 +31,7 @@ def submit(s: Session, school: School, draft: Draft, today: date) -> Submitted:
     if not checked.ok:
         return Submitted(errors=checked.errors)
     data = checked.data
+    data["language"] = selection.current().code
     data["details"]["identity"] = _identity(answers)
     questions = [q for q in answers.get("questions", []) if isinstance(q, str)]
     if questions:

@@ -38,6 +38,9 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(30), index=True)
     paused_from_status: Mapped[str | None] = mapped_column(String(30), nullable=True)
     channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="en", server_default="en"
+    )
     received_on: Mapped[date] = mapped_column(Date)
 
     requester_name: Mapped[str] = mapped_column(String(200))
