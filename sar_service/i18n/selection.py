@@ -30,7 +30,16 @@ def is_parent_page() -> bool:
 
 
 def remember_choice() -> None:
-    """``before_request``: a ``?lang=`` on any parent page is the parent's choice from now on."""
+    """``before_request``: a ``?lang=`` on any parent page is the parent's choice from now on.
+
+    Also forgets any language worked out earlier in the same application context (a
+    test, or a worker, may serve several requests inside one), so each request decides.
+    """
+    from flask_babel import refresh
+
+    g.pop("school", None)
+    g.pop("language", None)
+    refresh()
     if not is_parent_page():
         return
     code = normalise(request.args.get(SESSION_KEY))
