@@ -1,4 +1,4 @@
-"""Parent pages in the parent's language: choice, browser, school settings, RTL; staff stay English."""
+"""Parent pages in the parent's language: choice, browser, school settings, RTL; staff: English."""
 
 from __future__ import annotations
 
