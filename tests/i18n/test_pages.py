@@ -119,3 +119,17 @@ def test_portal_uses_the_case_language(client, factory, db):
     page = client.get(url[url.index("/portal/") :])
     assert page.status_code == 200
     assert "Cererea dumneavoastră" in page.text and 'lang="ro"' in page.text
+
+
+def test_stylesheet_uses_logical_sides_so_rtl_pages_mirror():
+    """Physical left/right would stay put on an Arabic or Urdu page; logical sides flip."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "sar_service/static/app.css").read_text()
+    physical = re.findall(
+        r"(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)"
+        r"|[^-\w](?:left|right):|(?:left|right)-radius",
+        css,
+    )
+    assert physical == []
