@@ -119,7 +119,9 @@ def table(code: str) -> Table | None:
     """The phrase table for a language, read once per process (None if there is none)."""
     try:
         raw = json.loads(
-            resources.files("sar_service.intake").joinpath(f"phrases/{code}.json").read_text("utf-8")
+            resources.files("sar_service.intake")
+            .joinpath(f"phrases/{code}.json")
+            .read_text("utf-8")
         )
     except (FileNotFoundError, ValueError):
         return None
@@ -144,9 +146,7 @@ class Understood(Understanding):
     language: str = "en"
 
 
-def understand_in(
-    text: str, language: str, offers_educational_record: bool = True
-) -> Understood:
+def understand_in(text: str, language: str, offers_educational_record: bool = True) -> Understood:
     """What the parent wants, read with ``language``'s phrase table (English: its rules)."""
     if language == "en" or table(language) is None:
         base = understand(text, offers_educational_record)
@@ -167,9 +167,9 @@ def understand_in(
         found.discard("educational_record")
         found.add("access")
         result.notes.append(rights.NOT_MAINTAINED_NOTE)
-    if "educational_record" in found and "access" in found:
-        if not any(p.found_in(toks) for p in tab.everything):
-            found.discard("access")
+    asks_everything = any(p.found_in(toks) for p in tab.everything)
+    if "educational_record" in found and "access" in found and not asks_everything:
+        found.discard("access")
     result.topic = next(
         (t for t, ps in tab.topics.items() if any(p.found_in(toks) for p in ps)), None
     )
@@ -181,3 +181,21 @@ def understand_in(
     result.types = [t for t in rights.RIGHTS if t in found]
     result.is_question = not result.types and (asks or result.topic is not None)
     return result
+
+
+def understand_for_page(text: str, offers_educational_record: bool = True) -> Understood:
+    """Read ``text`` in the page's language; if nothing is understood and the text is
+    clearly in another supported language, read it in that one. Too short, mixed or
+    transliterated text simply stays with the page's language (and the checklist)."""
+    from sar_service.i18n import detect, selection
+
+    page = selection.current().code
+    got = understand_in(text, page, offers_educational_record)
+    if got.types or got.is_question:
+        return got
+    other = detect.detect(text)
+    if other and other != page:
+        again = understand_in(text, other, offers_educational_record)
+        if again.types or again.is_question:
+            return again
+    return got

@@ -18,7 +18,7 @@ from sar_service import uploads
 from sar_service.cases.validation import validate_request
 from sar_service.i18n.text import gettext as _
 from sar_service.intake import flow
-from sar_service.intake.understand import understand
+from sar_service.intake.multilingual import understand_for_page
 from sar_service.models import School
 
 PREFILL_FROM_STORY = {
@@ -126,7 +126,7 @@ def _understand_story(result: Result, school: School, answers: dict[str, Any]) -
     story = result.updates.get("story", "")
     if "story" in result.errors or not story:
         return
-    got = understand(story, school.offers_educational_record)
+    got = understand_for_page(story, school.offers_educational_record)
     if got.is_question:
         result.question = story
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -123,7 +124,6 @@ def test_portal_uses_the_case_language(client, factory, db):
 
 def test_stylesheet_uses_logical_sides_so_rtl_pages_mirror():
     """Physical left/right would stay put on an Arabic or Urdu page; logical sides flip."""
-    import re
     from pathlib import Path
 
     css = (Path(__file__).resolve().parents[2] / "sar_service/static/app.css").read_text()
@@ -133,3 +133,42 @@ def test_stylesheet_uses_logical_sides_so_rtl_pages_mirror():
         css,
     )
     assert physical == []
+
+
+def test_polish_typed_on_an_english_page_is_understood_and_a_switch_is_offered(client, factory):
+    factory.school("oakfield")
+    j = Journey(client)
+    j.start()
+    r = j.answer("what", {"story": "Chcę zobaczyć wszystkie dane mojej córki, proszę o kopię"})
+    assert r.status_code == 302
+    page = client.get(r.location)
+    assert 'data-language-offer="pl"' in page.text
+    assert "Czy chcesz korzystać z tej strony po polsku?" in page.text
+    assert re.search(r'value="access"\s+checked', page.text), "understood from the Polish table"
+    switched = client.get(r.location + "?lang=pl")
+    assert 'lang="pl"' in switched.text and "data-language-offer" not in switched.text
+
+
+def test_short_mixed_or_transliterated_text_keeps_the_page_language(client, factory):
+    factory.school("oakfield")
+    for story in ("ok", "chcę see my son data please", "mujhe apne bete ka data dekhna hai"):
+        j = Journey(client)
+        j.start()
+        r = j.answer("what", {"story": story})
+        assert r.status_code in (200, 302), story
+        page = client.get(r.location) if r.status_code == 302 else r
+        assert "data-language-offer" not in page.text, story
+        assert 'lang="en-GB"' in page.text, story
+
+
+def test_a_question_in_arabic_is_answered_from_the_english_notice_with_an_arabic_note(
+    client, factory
+):
+    factory.school("oakfield")
+    j = Journey(client)
+    client.get("/s/oakfield/?lang=ar")
+    j.start()
+    r = j.answer("what", {"story": "مع من تشاركون البيانات؟"})
+    assert r.status_code == 200
+    assert "سألت" in r.text, "the parent's question is echoed in Arabic"
+    assert "هذا الجزء من الإشعار يتحدث عن الجهات التي تشارك المدرسة المعلومات معها." in r.text
