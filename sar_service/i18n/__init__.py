@@ -15,8 +15,9 @@ TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 def init_app(app) -> None:
     from flask_babel import Babel
 
-    from sar_service.i18n import selection, text
+    from sar_service.i18n import school_settings, selection, text
     from sar_service.i18n.dates import parent_date
+    from sar_service.i18n.languages import english_name
 
     Babel(
         app,
@@ -25,6 +26,8 @@ def init_app(app) -> None:
     )
     app.jinja_env.install_gettext_callables(text.jinja_gettext, text.jinja_ngettext, newstyle=True)
     app.jinja_env.globals["parent_date"] = parent_date
+    app.jinja_env.globals["language_name"] = english_name
+    app.jinja_env.globals["school_languages"] = school_settings.summary
     app.before_request(selection.remember_choice)
     app.context_processor(_page_language)
 

@@ -14,6 +14,7 @@ def init_app(app) -> None:
         views_account,
         views_auth,
         views_case,
+        views_languages,
         views_new_case,
         views_queue,
         views_settings,
