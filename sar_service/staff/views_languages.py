@@ -19,6 +19,12 @@ def _back(slug: str, message: str, category: str = "success"):
 @bp.post("/settings/<slug>/languages")
 def settings_languages(slug: str):
     school = dpo_school_or_404(slug)
+    if request.form.get("form") != "languages":  # an empty list is "English only": ask for intent
+        from sar_service.staff.views_settings import _render
+
+        return _render(
+            school, {"languages": "Send the languages form from the settings page."}, 422
+        )
     school_settings.set_languages(school, request.form.getlist("languages"))
     session().commit()
     return _back(slug, "Languages saved.")
@@ -34,6 +40,8 @@ def settings_wording(slug: str):
         request.form.get("text") or "",
     )
     if error:
-        return _back(slug, error, "error")
+        from sar_service.staff.views_settings import _render
+
+        return _render(school, {"msgid": error}, 422, {"msgid": request.form.get("msgid", "")})
     session().commit()
     return _back(slug, "Wording saved.")

@@ -114,6 +114,8 @@ SCOPED = [
     ("post", SETTINGS + "/staff/{staff}", {"do": "nothing"}, DPO_FORM),
     ("post", SETTINGS + "/reminders", {"reminders": ""}, DPO_FORM),
     ("post", SETTINGS + "/notice", {}, DPO_FORM),
+    ("post", SETTINGS + "/languages", {}, DPO_FORM),
+    ("post", SETTINGS + "/wording", {"msgid": ""}, DPO_FORM),
     # letter wording and logo (letters blueprint)
     ("get", SETTINGS + "/letters", None, DPO_PAGE),
     ("get", SETTINGS + "/letters/acknowledgement", None, DPO_PAGE),
