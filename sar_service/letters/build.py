@@ -212,6 +212,7 @@ def letter_context(
         identity_documents=_identity_documents(school),
         signatory_name=signatory[0] if signatory else "The Data Protection Officer",
         signatory_role=signatory[1] if signatory else "",
+        language=case.language,
         **events,
     )
 

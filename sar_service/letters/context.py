@@ -126,6 +126,7 @@ class LetterContext:
     automated_decisions: str = DEFAULT_AUTOMATED_DECISIONS
     transfers_abroad: str = DEFAULT_TRANSFERS_ABROAD
     extra: dict = field(default_factory=dict)
+    language: str = "en"  # the parent's language: a cover page in it (the letter stays English)
 
     @property
     def requester_is_pupil(self) -> bool:
