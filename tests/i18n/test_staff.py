@@ -50,3 +50,18 @@ def test_dpo_switches_languages_off_and_corrects_wording(client, factory, db, si
         data={"csrf_token": token, "language": "pl", "msgid": "Not a real string", "text": "x"},
     )
     assert bad.status_code == 422 and "Paste the English wording exactly" in bad.text
+
+
+def test_the_csv_export_counts_requests_by_language(client, factory, db, signed_in_dpo):
+    import csv
+    import io
+    from collections import Counter
+
+    for language in ("pl", "pl", "ar", "en"):
+        case = factory.case(signed_in_dpo, date.today())
+        case.language = language
+    db.commit()
+    export = client.get("/staff/queue.csv")
+    assert export.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert Counter(r["language"] for r in rows) == {"pl": 2, "ar": 1, "en": 1}
