@@ -34,3 +34,15 @@ def _current() -> str:
 
     locale = get_locale()
     return normalise(str(locale)) if locale else DEFAULT
+
+
+def parent_long_date(d: date | None, language: str | None = None) -> str:
+    """With the weekday ("Tuesday 3 March 2026"; "wtorek, 3 marca 2026" in Polish)."""
+    if d is None:
+        return ""
+    code = (normalise(language) if language else _current()) or DEFAULT
+    if code == DEFAULT:
+        from workflows.calendars import long_date
+
+        return long_date(d)
+    return format_date(d, format="full", locale=FORMAT_LOCALE.get(code, code))

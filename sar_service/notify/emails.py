@@ -13,9 +13,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sar_service import mail
+from sar_service import i18n, mail
 from sar_service.cases.clocks import type_labels
 from sar_service.config import Settings
+from sar_service.i18n.dates import parent_long_date
+from sar_service.i18n.languages import get as language_of
+from sar_service.i18n.text import gettext
 from sar_service.models import Case, School
 from sar_service.models.notification import (
     DIGEST,
@@ -56,8 +59,10 @@ def subject(n: Notification, reference: str | None) -> str:
         return f"Overdue: {reference} was due on {due}"
     if n.kind == EXTENSION_DECISION:
         return f"Decide on extension by {due}: {reference}"
-    if n.kind == ID_CHASE:
-        return f"We still need proof of your identity – reference {reference}"
+    if n.kind == ID_CHASE:  # to the parent: rendered in their language (see compose)
+        return gettext(
+            "We still need proof of your identity – reference %(reference)s", reference=reference
+        )
     return f"Your data-protection cases for the week of {due}"
 
 
@@ -69,6 +74,13 @@ def case_url(settings: Settings, school_slug: str, reference: str) -> str:
 def compose(session: Session, settings: Settings, n: Notification) -> mail.Message:
     """The message for one notification row (staff or parent)."""
     case = session.get(Case, n.case_id) if n.case_id else None
+    if n.kind == ID_CHASE and case is not None:  # the parent's email, in the parent's language
+        with i18n.speaking(case.language, case.school):
+            return _compose(session, settings, n, case)
+    return _compose(session, settings, n, case)
+
+
+def _compose(session: Session, settings: Settings, n: Notification, case) -> mail.Message:
     school = case.school if case else (session.get(School, n.school_id) if n.school_id else None)
     context = _context(session, settings, n, case, school)
     name = TEMPLATES[n.kind]
@@ -93,6 +105,9 @@ def _context(session, settings, n: Notification, case: Case | None, school) -> d
         context |= _case_context(settings, n, case)
     if n.kind == ID_CHASE and case is not None:
         context["portal_link"] = portal_url(case)
+        context["language"] = language_of(case.language)
+        asked = n.data.get("asked_on")
+        context["asked_on"] = parent_long_date(date.fromisoformat(asked)) if asked else None
     if n.kind == DIGEST:
         context |= _digest_context(session, settings, n)
     return context

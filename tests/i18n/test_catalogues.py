@@ -87,6 +87,7 @@ def test_template_is_current_with_the_marked_strings():
         ("templates/email/acknowledgement.*", "jinja2"),
         ("templates/email/portal_link.*", "jinja2"),
         ("templates/email/draft_resume.*", "jinja2"),
+        ("templates/email/id_chase.*", "jinja2"),
         ("templates/email/_layout.html", "jinja2"),
     ]
     keywords = {"_": None, "_l": None, "N_": None, "lazy_gettext": None, "gettext": None,
