@@ -57,7 +57,7 @@ CATALOGUES     := sar_service/translations
 
 .PHONY: i18n-extract i18n-update i18n-compile
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-output --no-location \
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-output --no-location --add-comments=TRANSLATORS: \
 		--project="SAR Service" -o $(CATALOGUES)/messages.pot .
 
 i18n-update: i18n-extract
