@@ -13,6 +13,7 @@ from typing import Any
 import flask_babel
 from flask import g, has_app_context
 from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 
 def _override(msgid: str) -> str | None:
@@ -64,15 +65,18 @@ def _fill(text: str, variables: dict[str, Any]) -> str:
 
 
 def jinja_gettext(msgid: str) -> str:
-    """For Jinja's newstyle i18n: Jinja fills ``%(name)s`` itself."""
+    """For Jinja's newstyle i18n: Jinja fills ``%(name)s`` itself. Jinja trusts what
+    this returns as markup, so a school's own wording (staff input) is escaped first."""
     found = _override(msgid)
-    return found if found is not None else flask_babel.get_translations().ugettext(msgid)
+    if found is not None:
+        return escape(found)
+    return flask_babel.get_translations().ugettext(msgid)
 
 
 def jinja_ngettext(singular: str, plural: str, num: int) -> str:
     found = _override(singular if num == 1 else plural)
     if found is not None:
-        return found
+        return escape(found)
     return flask_babel.get_translations().ungettext(singular, plural, num)
 
 

@@ -172,3 +172,13 @@ def test_a_question_in_arabic_is_answered_from_the_english_notice_with_an_arabic
     assert r.status_code == 200
     assert "سألت" in r.text, "the parent's question is echoed in Arabic"
     assert "هذا الجزء من الإشعار يتحدث عن الجهات التي تشارك المدرسة المعلومات معها." in r.text
+
+
+def test_a_school_override_cannot_inject_markup(client, factory):
+    factory.school(
+        "oakfield",
+        settings={"translations": {"pl": {"Start now": "<script>alert(1)</script>Start"}}},
+    )
+    page = client.get("/s/oakfield/?lang=pl")
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Start" in page.text
