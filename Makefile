@@ -63,3 +63,18 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+## Translations (parent side): extract marked strings, update each language, compile .mo files.
+BABEL_KEYWORDS := -k _l -k N_ -k lazy_gettext
+CATALOGUES     := sar_service/translations
+
+.PHONY: i18n-extract i18n-update i18n-compile
+i18n-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-output --no-location --add-comments=TRANSLATORS: \
+		--project="SAR Service" -o $(CATALOGUES)/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching
+
+i18n-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile -d $(CATALOGUES) --statistics

@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         app.config.update(config)
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     _init_database(app, settings)
+    _init_languages(app)
     _register_blueprints(app)
     security_headers.init_app(app, settings.trusted_proxies)
     _register_error_pages(app)
@@ -52,6 +53,12 @@ def _init_database(app: Flask, settings: Settings) -> None:
     app.extensions["sar.db"] = db
     outbox.install(app, db.Session)
     app.teardown_appcontext(close_session)
+
+
+def _init_languages(app: Flask) -> None:
+    from sar_service import i18n
+
+    i18n.init_app(app)
 
 
 #: Feature packages; each has ``init_app(app)`` that registers its blueprints.
@@ -95,7 +102,7 @@ def _register_error_pages(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         if _wants_problem():
             return problem(exc.code or 500, exc.name, exc.description or exc.name)
-        return exc
+        return _parent_page(exc.code or 500) or exc
 
     @app.errorhandler(Exception)
     def _crash(exc: Exception):
@@ -104,7 +111,12 @@ def _register_error_pages(app: Flask) -> None:
             return problem(
                 500, "Internal error", "Something went wrong on our side. It has been logged."
             )
-        return InternalServerError()
+        return _parent_page(500) or InternalServerError()
+
+    def _parent_page(code: int):
+        from sar_service.i18n import errors, selection
+
+        return errors.page(code) if selection.is_parent_page() else None
 
 
 def _register_cli(app: Flask) -> None:

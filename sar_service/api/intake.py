@@ -11,6 +11,8 @@ from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import today
 from sar_service.db import session
+from sar_service.i18n.languages import clean_tag
+from sar_service.i18n.selection import browser_language
 from sar_service.models import School
 from sar_service.web.json_body import json_body
 from sar_service.web.problems import ApiProblem, invalid
@@ -27,9 +29,14 @@ def school_or_404(slug: str) -> School:
 def public_request(slug: str):
     """A parent (or pupil) makes a request; 201 with the reference and reply date."""
     school = school_or_404(slug)
-    result = validate_request(json_body(), school_kind=school.kind, today=today())
-    if not result.ok:
+    body = json_body()
+    result = validate_request(body, school_kind=school.kind, today=today())
+    language = _language(body)
+    if language is None:
+        result.errors["language"] = "Give the parent's language as a BCP 47 tag, like pl or ar."
+    if not result.ok or language is None:
         return invalid(result.errors)
+    result.data["language"] = language
     s = session()
     case = create_case(s, school, result.data, Actor.system("Online request form"))
     s.commit()
@@ -38,7 +45,16 @@ def public_request(slug: str):
         due_date=case.due_date.isoformat() if case.due_date else None,
         school_days_due_date=_iso(case.school_days_due_date),
         status=case.status,
+        language=case.language,
     ), 201
+
+
+def _language(body: object) -> str | None:
+    """The body's ``language``, else the browser's best supported language, else English."""
+    given = body.get("language") if isinstance(body, dict) else None
+    if given is None or given == "":
+        return browser_language()
+    return clean_tag(given)
 
 
 def _iso(d):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from sar_service.api import bp
+from sar_service.i18n.languages import CODES, LANGUAGE_TAG
 from workflows.request_types import CHANNELS, RELATIONSHIPS, REQUEST_TYPES
 from workflows.states import BY_ACTION, Status
 
@@ -63,6 +64,14 @@ def _schemas() -> dict:
             "required": ["types", "requester", "subject"],
             "properties": {
                 "types": {"type": "array", "minItems": 1, "items": {"enum": list(REQUEST_TYPES)}},
+                "language": {
+                    "type": "string",
+                    "maxLength": 16,
+                    "pattern": LANGUAGE_TAG,
+                    "description": "The parent's language, a BCP 47 tag such as pl, ar or ur. "
+                    "Default: the best supported match for Accept-Language, else en. "
+                    "Emails and the portal use it when it is one of: " + ", ".join(CODES) + ".",
+                },
                 "requester": _ref("Requester"),
                 "subject": _ref("Subject"),
                 "details": {
@@ -113,6 +122,7 @@ def _schemas() -> dict:
                 "reference": {"type": "string"},
                 "due_date": date,
                 "status": {"type": "string"},
+                "language": {"type": "string"},
             },
         },
         "Case": {
@@ -124,6 +134,7 @@ def _schemas() -> dict:
                 "types": {"type": "array", "items": {"type": "string"}},
                 "status": {"enum": [s.value for s in Status]},
                 "received_on": date,
+                "language": {"type": "string", "description": "The parent's language (BCP 47)"},
                 "clock_started_on": date,
                 "due_date": date,
                 "school_days_due_date": date,

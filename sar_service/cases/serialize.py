@@ -47,6 +47,7 @@ def summary(case: Case, role: str | None, today: date) -> dict[str, Any]:
         "subject": {"name": case.subject_name},
         "assignee": case.assignee.email if case.assignee else None,
         "channel": case.channel,
+        "language": case.language,
     }
     if on_clock(case.types, "school_days"):
         out["school_days_due_date"] = _iso(case.school_days_due_date)

@@ -54,6 +54,7 @@ def create_case(session: Session, school: School, data: dict[str, Any], actor: A
         reference=next_reference(session, school, received_on.year),
         status=Status.RECEIVED.value,
         channel=data["channel"],
+        language=data.get("language") or "en",
         received_on=received_on,
         requester_name=requester["name"],
         requester_email=requester.get("email", ""),

@@ -41,7 +41,7 @@ def chat(slug: str, step: str):
         html=html,
         said=said,
         step=current.slug,
-        title=current.title,
+        title=str(current.title),
         url=context["action_url"],
         back=context["back_url"],
         errors=bool(outcome and outcome.errors),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sar_service.i18n.text import lazy_gettext as _l
 from sar_service.intake.rights import RIGHTS
 from workflows.request_types import LONG_TEXT, REQUEST_TYPES, Detail
 
@@ -45,18 +46,26 @@ class Step:
 
 
 RELATIONSHIP_LABELS = {
-    "mother": "Mother",
-    "father": "Father",
-    "parent": "Parent",
-    "carer": "Carer",
-    "guardian": "Guardian",
-    "pupil": "I am the pupil",
-    "other": "Someone else acting for the child",
+    "mother": _l("Mother"),
+    "father": _l("Father"),
+    "parent": _l("Parent"),
+    "carer": _l("Carer"),
+    "guardian": _l("Guardian"),
+    "pupil": _l("I am the pupil"),
+    "other": _l("Someone else acting for the child"),
 }
 
 IDENTITY_OPTIONS = (
-    ("upload", "Upload a photo or scan of my ID", "For example a passport or driving licence."),
-    ("in_person", "I will show ID at the school office", "Bring it within the next few days."),
+    (
+        "upload",
+        _l("Upload a photo or scan of my ID"),
+        _l("For example a passport or driving licence."),
+    ),
+    (
+        "in_person",
+        _l("I will show ID at the school office"),
+        _l("Bring it within the next few days."),
+    ),
 )
 
 _LONG = LONG_TEXT
@@ -65,9 +74,10 @@ _LONG = LONG_TEXT
 def _field(type_: str, d: Detail) -> Field:
     return Field(
         f"details.{type_}.{d.key}",
-        d.question if d.required else f"{d.question} (optional)",
+        # Lazy: the same English words are the catalogue's ids (i18n.known_messages).
+        _l(d.question if d.required else f"{d.question} (optional)"),
         d.kind,
-        hint=d.hint,
+        hint=_l(d.hint) if d.hint else "",
         max_length=d.max_length,
         optional=not d.required,
     )
@@ -78,9 +88,9 @@ def _detail_steps() -> tuple[Step, ...]:
     return tuple(
         Step(
             slug=t.name.replace("_", "-"),
-            title=t.details_title,
+            title=_l(t.details_title),
             fields=tuple(_field(t.name, d) for d in t.details),
-            summary=t.parent_label,
+            summary=_l(t.parent_label),
             types=frozenset({t.name}),
         )
         for t in REQUEST_TYPES.values()
@@ -91,90 +101,99 @@ def _detail_steps() -> tuple[Step, ...]:
 STEPS: tuple[Step, ...] = (
     Step(
         "what",
-        "What would you like to do?",
+        _l("What would you like to do?"),
         (
             Field(
                 "story",
-                "Tell us in your own words",
+                _l("Tell us in your own words"),
                 "textarea",
-                hint="For example: \u201cI want to see what you have on my son\u201d or "
-                "\u201chis date of birth is wrong\u201d. You can also ask a question, like "
-                "\u201cwho do you share data with?\u201d",
+                hint=_l(
+                    "For example: \u201cI want to see what you have on my son\u201d or "
+                    "\u201chis date of birth is wrong\u201d. You can also ask a question, like "
+                    "\u201cwho do you share data with?\u201d"
+                ),
                 max_length=_LONG,
                 optional=True,
             ),
         ),
-        summary="In your own words",
+        summary=_l("In your own words"),
     ),
     Step(
         "types",
-        "What do you want the school to do?",
+        _l("What do you want the school to do?"),
         (
             Field(
                 "types",
-                "What do you want the school to do?",
+                _l("What do you want the school to do?"),
                 "checkboxes",
-                hint="Choose all that apply.",
+                hint=_l("Choose all that apply."),
             ),
         ),
-        summary="What you want",
+        summary=_l("What you want"),
     ),
     Step(
         "relationship",
-        "How are you related to the child?",
+        _l("How are you related to the child?"),
         (
             Field(
                 "requester.relationship",
-                "How are you related to the child?",
+                _l("How are you related to the child?"),
                 "radios",
                 options=tuple((k, v, "") for k, v in RELATIONSHIP_LABELS.items()),
             ),
         ),
-        summary="Relationship",
+        summary=_l("Relationship"),
     ),
     Step(
         "child",
-        "What is the child\u2019s name?",
+        _l("What is the child\u2019s name?"),
         (
-            Field("subject.name", "Full name", autocomplete="off"),
+            Field("subject.name", _l("Full name"), autocomplete="off"),
             Field(
                 "subject.year_group",
-                "Year group (optional)",
-                hint="For example, Year 6",
+                _l("Year group (optional)"),
+                hint=_l("For example, Year 6"),
                 max_length=30,
                 optional=True,
             ),
         ),
-        summary="Child\u2019s name",
+        summary=_l("Child\u2019s name"),
     ),
     Step(
         "dob",
-        "What is the child\u2019s date of birth?",
-        (Field("subject.date_of_birth", "Date of birth", "date", hint="For example, 27 3 2014"),),
-        summary="Date of birth",
+        _l("What is the child\u2019s date of birth?"),
+        (
+            Field(
+                "subject.date_of_birth",
+                _l("Date of birth"),
+                "date",
+                hint=_l("For example, 27 3 2014"),
+            ),
+        ),
+        summary=_l("Date of birth"),
     ),
     Step(
         "your-name",
-        "What is your full name?",
-        (Field("requester.name", "Your full name", autocomplete="name"),),
-        summary="Your name",
+        _l("What is your full name?"),
+        (Field("requester.name", _l("Your full name"), autocomplete="name"),),
+        summary=_l("Your name"),
     ),
     Step(
         "contact",
-        "How can we contact you?",
+        _l("How can we contact you?"),
         (
             Field(
                 "requester.email",
-                "Email address",
+                _l("Email address"),
                 "email",
-                hint="We will send your reference and a link to follow your request.",
+                hint=_l("We will send your reference and a link to follow your request."),
                 max_length=254,
                 autocomplete="email",
                 optional=True,
             ),
             Field(
                 "requester.phone",
-                "Phone number",
+                _l("Phone number"),
                 "tel",
                 max_length=40,
                 autocomplete="tel",
@@ -182,38 +201,40 @@ STEPS: tuple[Step, ...] = (
             ),
             Field(
                 "requester.address",
-                "Postal address",
+                _l("Postal address"),
                 "textarea",
                 max_length=500,
                 autocomplete="street-address",
                 optional=True,
             ),
         ),
-        summary="Contact details",
-        intro="Give us at least one. If you do not give an email address, we will phone you "
-        "or write to you.",
+        summary=_l("Contact details"),
+        intro=_l(
+            "Give us at least one. If you do not give an email address, we will phone you "
+            "or write to you."
+        ),
     ),
     *_detail_steps(),
     Step(
         "identity",
-        "How will you prove who you are?",
+        _l("How will you prove who you are?"),
         (
             Field(
                 "identity.method",
-                "How will you prove who you are?",
+                _l("How will you prove who you are?"),
                 "radios",
                 options=IDENTITY_OPTIONS,
             ),
             Field(
                 "identity.file",
-                "Upload your ID (if you chose to upload)",
+                _l("Upload your ID (if you chose to upload)"),
                 "file",
-                hint="A PDF, JPEG, PNG, HEIC photo or Word file, smaller than 10MB.",
+                hint=_l("A PDF, JPEG, PNG, HEIC photo or Word file, smaller than 10MB."),
                 optional=True,
             ),
         ),
-        summary="Proof of identity",
-        intro="We need to be sure we are giving information to the right person.",
+        summary=_l("Proof of identity"),
+        intro=_l("We need to be sure we are giving information to the right person."),
     ),
 )
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from sar_service import ratelimit
 from sar_service.clock import today
-from sar_service.intake import drafts, flow, knowledge, rights, steps
+from sar_service.i18n import selection
+from sar_service.intake import drafts, flow, knowledge, multilingual, rights, steps, topics
 from sar_service.models import Draft, School
 
 AGE_OF_UNDERSTANDING = 12
@@ -42,8 +43,11 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
     """Handle one answered question. Answers are saved whatever happens next."""
     ip = ratelimit.client_ip(request)
     result = steps.read(step, request.form, request.files, school, draft.answers or {}, ip)
+    result.updates["language"] = selection.current().code  # for emails about this draft
+    if step.slug == "what":
+        result.updates["offer_language"] = language_offer(request.form.get("story", ""), school)
     if result.question:
-        answered = knowledge.answer(s, school, result.question)
+        answered = _answer(s, school, result.question)
         updates = result.updates | {"story": ""}
         if not answered["found"]:
             updates["questions"] = [*(draft.answers or {}).get("questions", []), result.question]
@@ -65,6 +69,51 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
             )
         )
     return Outcome(redirect=step_url(school, flow.next_step(draft.answers, step.slug)))
+
+
+def _answer(s: Session, school: School, question: str) -> dict[str, Any]:
+    """Answer from the (English) privacy notice. A question in another language is
+    searched for by its topic's English question, and the parent is told, in their
+    language, what the passage is about."""
+    got = multilingual.understand_for_page(question, school.offers_educational_record)
+    topic = got.topic if got.language != "en" else None
+    query = topics.TOPICS[topic][0] if topic in topics.TOPICS else question
+    answered = knowledge.answer(s, school, query)
+    answered["question"] = question
+    answered["about"] = topic or ""
+    return answered
+
+
+def language_offer(text: str, school: School) -> str:
+    """The language to offer if the parent typed in another one we support, else ""."""
+    from sar_service.i18n import detect
+
+    code = detect.detect(text)
+    current = selection.current().code
+    return code if code and code != current and code in selection.enabled_codes(school) else ""
+
+
+def _offer(school: School, step: flow.Step, answers: dict[str, Any]) -> dict[str, str] | None:
+    """The switch offer, written in the language we think the parent typed."""
+    from flask_babel import force_locale
+
+    from sar_service.i18n import offers
+    from sar_service.i18n.text import gettext
+
+    code = answers.get("offer_language")
+    if not code or code == selection.current().code or code not in selection.enabled_codes(school):
+        return None
+    from sar_service.i18n.languages import get as language_of
+
+    with force_locale(code):
+        text, accept = gettext(offers.OFFER), gettext(offers.ACCEPT)
+    return {
+        "code": code,
+        "dir": language_of(code).direction,
+        "text": text,
+        "accept": accept,
+        "url": step_url(school, step) + f"?lang={code}",
+    }
 
 
 def page_context(
@@ -90,6 +139,10 @@ def page_context(
             "intake.chat", slug=school.slug, step=step.slug, **_change_args(change)
         ),
         "notes": _notes(step, answers),
+        "offer": _offer(school, step, answers),
+        "about": str(topics.TOPICS[a][1])
+        if (a := (outcome.answered or {}).get("about")) in topics.TOPICS
+        else "",
         "age_note": _age_note(step, answers),
         "limits": [rights.LIMITS[t] for t in sorted(step.types or ()) if t in rights.LIMITS],
         "explain": [rights.RIGHTS[t][1] for t in sorted(step.types or ())],

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from sar_service.i18n.text import N_
 from sar_service.intake import rights
 from sar_service.intake.understand import understand
 from sar_service.models import School
@@ -23,7 +24,9 @@ from sar_service.notices.store import current_notice
 
 log = logging.getLogger(__name__)
 
-NO_ANSWER = "I can't answer that from the privacy notice; we'll pass your question to the school."
+NO_ANSWER = N_(
+    "I can't answer that from the privacy notice; we'll pass your question to the school."
+)
 NO_ANSWER_PUBLIC = (
     "I can't answer that from the school's privacy notice. Please contact the school directly."
 )

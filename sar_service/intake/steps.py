@@ -16,8 +16,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from sar_service import uploads
 from sar_service.cases.validation import validate_request
+from sar_service.i18n.text import gettext as _
 from sar_service.intake import flow
-from sar_service.intake.understand import understand
+from sar_service.intake.multilingual import understand_for_page
 from sar_service.models import School
 from workflows.request_types import REQUEST_TYPES
 
@@ -53,14 +54,16 @@ def read(
 
 
 def _label(f: flow.Field) -> str:
-    return f.label.replace(" (optional)", "").rstrip("?")
+    return str(f.label).replace(" (optional)", "").rstrip("?")
 
 
 def _read_text(f, form, files, school, result: Result, ip) -> None:
     value = (form.get(f.name) or "").replace("\r\n", "\n").strip()
     result.updates[f.name] = value
     if len(value) > f.max_length:
-        result.errors[f.name] = f"{_label(f)} must be {f.max_length} characters or fewer."
+        result.errors[f.name] = _(
+            "%(label)s must be %(limit)s characters or fewer.", label=_label(f), limit=f.max_length
+        )
 
 
 def _read_radios(f, form, files, school, result: Result, ip) -> None:
@@ -73,7 +76,7 @@ def _read_types(f, form, files, school, result: Result, ip) -> None:
     chosen = [t for t in form.getlist(f.name) if t in offered]
     result.updates[f.name] = list(dict.fromkeys(chosen))
     if not chosen:
-        result.errors[f.name] = "Choose at least one thing you want the school to do."
+        result.errors[f.name] = _("Choose at least one thing you want the school to do.")
 
 
 def _read_date(f, form, files, school, result: Result, ip) -> None:
@@ -82,7 +85,7 @@ def _read_date(f, form, files, school, result: Result, ip) -> None:
         result.updates[f"{f.name}-{p}"] = v
     result.updates[f.name] = ""
     if not any(parts.values()):
-        result.errors[f.name] = "Enter the child\u2019s date of birth."
+        result.errors[f.name] = _("Enter the child\u2019s date of birth.")
         return
     try:
         day, month, year = (int(parts[p]) for p in ("day", "month", "year"))
@@ -90,7 +93,7 @@ def _read_date(f, form, files, school, result: Result, ip) -> None:
             raise ValueError
         result.updates[f.name] = date(year, month, day).isoformat()
     except ValueError:
-        result.errors[f.name] = "Date of birth must be a real date, like 27 3 2014."
+        result.errors[f.name] = _("Date of birth must be a real date, like 27 3 2014.")
 
 
 def _read_file(f, form, files, school, result: Result, ip) -> None:
@@ -120,7 +123,7 @@ def _understand_story(result: Result, school: School, answers: dict[str, Any]) -
     story = result.updates.get("story", "")
     if "story" in result.errors or not story:
         return
-    got = understand(story, school.offers_educational_record)
+    got = understand_for_page(story, school.offers_educational_record)
     if got.is_question:
         result.question = story
         return
@@ -155,10 +158,12 @@ def _page_errors(step: flow.Step, answers: dict[str, Any], shared: dict[str, str
 def _identity_errors(answers: dict[str, Any]) -> dict[str, str]:
     method = answers.get("identity.method")
     if method not in {"upload", "in_person"}:
-        return {"identity.method": "Choose how you will prove who you are."}
+        return {"identity.method": _("Choose how you will prove who you are.")}
     if method == "upload" and not answers.get("identity.upload"):
         return {
-            "identity.file": "Choose a file to upload, or choose to show ID at the school office."
+            "identity.file": _(
+                "Choose a file to upload, or choose to show ID at the school office."
+            )
         }
     return {}
 

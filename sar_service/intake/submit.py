@@ -14,6 +14,7 @@ from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import now
+from sar_service.i18n import selection
 from sar_service.intake import flow
 from sar_service.models import Case, Draft, EvidenceUpload, School
 
@@ -36,6 +37,7 @@ def submit(s: Session, school: School, draft: Draft, today: date) -> Submitted:
         s.refresh(draft)
         return Submitted(case=s.get(Case, draft.case_id))
     data = checked.data
+    data["language"] = selection.current().code
     data["details"]["identity"] = _identity(answers)
     questions = [q for q in answers.get("questions", []) if isinstance(q, str)]
     if questions:

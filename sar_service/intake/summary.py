@@ -5,27 +5,36 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sar_service.i18n.dates import parent_date
+from sar_service.i18n.text import gettext as _
 from sar_service.intake import flow, rights
-from workflows.calendars import short_date
 
 
 def _field_value(f: flow.Field, answers: dict[str, Any]) -> str:
     value = answers.get(f.name)
     if f.kind == "checkboxes":
-        return "\n".join(rights.label(t) for t in flow.chosen_types(answers))
+        return "\n".join(str(rights.label(t)) for t in flow.chosen_types(answers))
     if f.kind == "radios":
-        return next((o[1] for o in f.options if o[0] == value), "")
+        return str(next((o[1] for o in f.options if o[0] == value), ""))
     if f.kind == "date":
         try:
-            return short_date(date.fromisoformat(str(value or "")))
+            return parent_date(date.fromisoformat(str(value or "")))
         except ValueError:
             return ""
     if f.kind == "file":
         upload = answers.get("identity.upload")
         if answers.get("identity.method") == "upload" and isinstance(upload, dict):
-            return f"File: {upload.get('original_name', 'uploaded')}"
+            return _("File: %(name)s", name=upload.get("original_name", ""))
         return ""
     return str(value or "")
+
+
+def _without_optional(label) -> str:
+    """A field's label without its "(optional)" mark, in whichever language it is in."""
+    text = str(label)
+    for mark in (" (optional)", " " + _("(optional)")):
+        text = text.replace(mark, "")
+    return text
 
 
 def display(step: flow.Step, answers: dict[str, Any]) -> str:
@@ -37,7 +46,7 @@ def display(step: flow.Step, answers: dict[str, Any]) -> str:
         if not text:
             continue
         if several and f.kind != "file":
-            text = f"{f.label.replace(' (optional)', '')}: {text}"
+            text = f"{_without_optional(f.label)}: {text}"
         lines.append(text)
     return "\n".join(lines)
 
@@ -51,8 +60,8 @@ def rows(answers: dict[str, Any]) -> list[dict[str, str]]:
         out.append(
             {
                 "slug": step.slug,
-                "label": step.summary or step.title,
-                "value": display(step, answers) or "Not given",
+                "label": str(step.summary or step.title),
+                "value": display(step, answers) or _("Not given"),
             }
         )
     return out

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask import session as cookie
 from sqlalchemy import select
 
 from sar_service import ratelimit
 from sar_service.clock import today
 from sar_service.db import session
+from sar_service.i18n.text import gettext as _
 from sar_service.intake import bp, drafts, flow, journey, steps, summary
 from sar_service.intake.submit import submit
 from sar_service.models import Case, School
@@ -19,6 +20,7 @@ def school_or_404(slug: str) -> School:
     school = session().scalar(select(School).where(School.slug == slug))
     if school is None:
         abort(404)
+    g.school = school  # the page's languages and the school's own wording
     return school
 
 
@@ -102,8 +104,10 @@ def check(slug: str):
             errors = done.errors
         else:
             errors = {
-                "submit": "You have sent a lot of requests from this device. "
-                "Your answers are saved. Try again in an hour."
+                "submit": _(
+                    "You have sent a lot of requests from this device. "
+                    "Your answers are saved. Try again in an hour."
+                )
             }
     context = {
         "school": school,

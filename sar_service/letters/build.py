@@ -272,6 +272,7 @@ def letter_context(
         record_sources=_record_sources(session, case) if kind == "access_response" else [],
         signatory_name=signatory[0] if signatory else "The Data Protection Officer",
         signatory_role=signatory[1] if signatory else "",
+        language=case.language,
         **events,
     )
 

@@ -143,6 +143,7 @@ class LetterContext:
     complaint_duty_in_force: bool = True
     #: When the school aims to answer a complaint (never the acknowledgement limit).
     complaint_reply_by: date | None = None
+    language: str = "en"  # the parent's language: a cover page in it (the letter stays English)
 
     @property
     def requester_is_pupil(self) -> bool:

@@ -180,11 +180,24 @@ def _thread_prototype(style_id: str | None, tag: str, _thread: int):
 
 
 def _paragraph(block: Block, style_ids: dict[str, str]):
-    """A ``w:p`` element for one block."""
-    style = BLOCK_STYLES.get(block.style)
+    """A ``w:p`` element for one block (``pagebreak`` starts a new page; a style ending
+    in ``-rtl`` is a right-to-left paragraph, for a cover page in Arabic or Urdu)."""
+    rtl = block.style.endswith("-rtl")
+    style = BLOCK_STYLES.get(block.style.removesuffix("-rtl"))
     p = deepcopy(_prototype(style_ids[style] if style else None))
+    if block.style == "pagebreak":
+        r = OxmlElement("w:r")
+        br = OxmlElement("w:br")
+        br.set(qn("w:type"), "page")
+        r.append(br)
+        p.append(r)
+        return p
+    if rtl:
+        p.get_or_add_pPr().append(OxmlElement("w:bidi"))
     for run in block.runs:
         _add_run(p, run)
+        if rtl:
+            p[-1].get_or_add_rPr().append(OxmlElement("w:rtl"))
     return p
 
 

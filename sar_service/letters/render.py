@@ -141,8 +141,23 @@ def _compose(ctx: LetterContext, title: str, template: Template) -> Letter:
     body = render_blocks(template, template_vars(ctx))
     return Letter(
         header=_header(ctx.letterhead),
-        body=tuple(_opening(ctx, title) + body + _closing(ctx)),
+        body=tuple(_cover(ctx) + _opening(ctx, title) + body + _closing(ctx)),
     )
+
+
+def _cover(ctx: LetterContext) -> list[Block]:
+    """A first page in the parent's language saying the English letter that follows counts."""
+    from sar_service.i18n.cover import cover
+
+    page = cover(
+        ctx.language, school=ctx.letterhead.school_name, reference=ctx.reference, on=ctx.today
+    )
+    if page is None:
+        return []
+    suffix = "-rtl" if page["rtl"] else ""
+    blocks = [_block("subject" + suffix, page["title"], bold=True)]
+    blocks += [_block("cover" + suffix, line) for line in page["lines"]]
+    return blocks + [Block("pagebreak", ())]
 
 
 def render_letter(

@@ -6,7 +6,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sar_service import mail
+from sar_service import i18n, mail
+from sar_service.i18n.languages import get as language_of
+from sar_service.i18n.text import gettext as _
 from sar_service.models import Case, CaseEvent
 from sar_service.portal.dates import reply_dates
 from sar_service.portal.links import portal_url
@@ -23,26 +25,36 @@ def run(session: Session, case_id: int) -> None:
     if already:
         return
     settings = current_app.config["SAR_SETTINGS"]
+    if case.requester_email:
+        with i18n.speaking(case.language, case.school):
+            message_id = _send(settings, case)
+        how = f"Acknowledgement emailed to the requester ({message_id})"
+    else:
+        how = "No email address given: acknowledge by letter or phone"
+    case.events.append(CaseEvent(actor_label="System", action="acknowledged", reason=how, data={}))
+
+
+def _send(settings, case: Case) -> str:
+    """The email in the case's language (the caller has switched to it)."""
     context = {
+        "language": language_of(case.language),
         "case": case,
         "school": case.school,
         **reply_dates(case),
         "portal_link": portal_url(case),
         "new_link": settings.base_url + "/portal/new-link",
     }
-    if case.requester_email:
-        message_id = mail.send(
-            settings,
-            mail.templated(
-                "acknowledgement",
-                context,
-                to=case.requester_email,
-                subject=f"We have received your request – reference {case.reference}",
-                sender_name=case.school.name,
-                reply_to=case.school.dpo_email or case.school.email or None,
+    return mail.send(
+        settings,
+        mail.templated(
+            "acknowledgement",
+            context,
+            to=case.requester_email,
+            subject=_(
+                "We have received your request – reference %(reference)s",
+                reference=case.reference,
             ),
-        )
-        how = f"Acknowledgement emailed to the requester ({message_id})"
-    else:
-        how = "No email address given: acknowledge by letter or phone"
-    case.events.append(CaseEvent(actor_label="System", action="acknowledged", reason=how, data={}))
+            sender_name=case.school.name,
+            reply_to=case.school.dpo_email or case.school.email or None,
+        ),
+    )

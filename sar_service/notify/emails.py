@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sar_service import mail
+from sar_service import i18n, mail
 from sar_service.cases.clocks import type_labels
 from sar_service.config import Settings
 from sar_service.models import Case, School
@@ -41,6 +41,13 @@ def case_url(settings: Settings, school_slug: str, reference: str) -> str:
 def compose(session: Session, settings: Settings, n: Notification) -> mail.Message:
     """The message for one notification row (staff or parent)."""
     case = session.get(Case, n.case_id) if n.case_id else None
+    if kinds.get(n.kind).audience == "parent" and case is not None:  # in the parent's language
+        with i18n.speaking(case.language, case.school):
+            return _compose(session, settings, n, case)
+    return _compose(session, settings, n, case)
+
+
+def _compose(session: Session, settings: Settings, n: Notification, case) -> mail.Message:
     school = case.school if case else (session.get(School, n.school_id) if n.school_id else None)
     kind = kinds.get(n.kind)
     context = _context(session, settings, n, case, school)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import exists
@@ -164,9 +165,18 @@ def _id_chase_sql():
 
 
 def _id_chase_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    from sar_service.i18n.dates import parent_long_date
+    from sar_service.i18n.languages import get as language_of
     from sar_service.portal.links import portal_url
 
-    return {"portal_link": portal_url(case)} if case is not None else {}
+    if case is None:
+        return {}
+    asked = n.data.get("asked_on")
+    return {
+        "portal_link": portal_url(case),
+        "language": language_of(case.language),
+        "asked_on": parent_long_date(date.fromisoformat(asked)) if asked else None,
+    }
 
 
 def _digest_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
@@ -199,6 +209,15 @@ class NotificationKind:
 
     def timeline_label(self, n: Notification) -> str:
         return self.describe(n) if self.describe else self.label
+
+
+def _id_chase_subject(n: Notification, reference: str | None) -> str:
+    """To the parent: composed in their language (``emails.compose`` switches to it)."""
+    from sar_service.i18n.text import gettext
+
+    return gettext(
+        "We still need proof of your identity – reference %(reference)s", reference=reference
+    )
 
 
 def _reminder_subject(n: Notification, reference: str | None) -> str:
@@ -273,7 +292,7 @@ RULES = (
         "parent",
         "id_chase:{case_id}",
         requester,
-        lambda n, ref: f"We still need proof of your identity – reference {ref}",
+        _id_chase_subject,
         no_recipient="Could not chase proof of identity by email: the requester gave no email "
         "address. Chase by letter or phone.",
         still_applies=_id_chase_applies,

@@ -18,9 +18,11 @@ import secrets
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from sar_service import mail
+from sar_service import i18n, mail
 from sar_service.background import outbox
 from sar_service.clock import now
+from sar_service.i18n.languages import get as language_of
+from sar_service.i18n.text import gettext as _
 from sar_service.models import Case, Draft, School, User
 from sar_service.portal.links import portal_url
 
@@ -56,17 +58,23 @@ def send_portal_link(session: Session, case_id: int) -> None:
     case = session.get(Case, case_id)
     if case is None or not case.requester_email:
         return
-    context = {"case": case, "school": case.school, "link": portal_url(case)}
-    mail.send(
-        current_app.config["SAR_SETTINGS"],
-        mail.templated(
-            "portal_link",
-            context,
-            to=case.requester_email,
-            subject=f"Your link to follow request {case.reference}",
-            sender_name=case.school.name,
-        ),
-    )
+    with i18n.speaking(case.language, case.school) as code:
+        context = {
+            "case": case,
+            "school": case.school,
+            "link": portal_url(case),
+            "language": language_of(code),
+        }
+        mail.send(
+            current_app.config["SAR_SETTINGS"],
+            mail.templated(
+                "portal_link",
+                context,
+                to=case.requester_email,
+                subject=_("Your link to follow request %(reference)s", reference=case.reference),
+                sender_name=case.school.name,
+            ),
+        )
 
 
 def send_draft_resume(session: Session, draft_id: int) -> None:
@@ -84,17 +92,24 @@ def send_draft_resume(session: Session, draft_id: int) -> None:
     link = mail.absolute_url(
         settings, "intake.resume", slug=school.slug, signed=resume_token(draft)
     )
-    context = {"school": school, "link": link, "expires": DRAFT_LIFETIME.days}
-    mail.send(
-        settings,
-        mail.templated(
-            "draft_resume",
-            context,
-            to=to,
-            subject=f"Your unfinished request to {school.name}",
-            sender_name=school.name,
-        ),
-    )
+    language = str((draft.answers or {}).get("language") or "en")
+    with i18n.speaking(language, school) as code:
+        context = {
+            "school": school,
+            "link": link,
+            "expires": DRAFT_LIFETIME.days,
+            "language": language_of(code),
+        }
+        mail.send(
+            settings,
+            mail.templated(
+                "draft_resume",
+                context,
+                to=to,
+                subject=_("Your unfinished request to %(school)s", school=school.name),
+                sender_name=school.name,
+            ),
+        )
 
 
 def send_password_link(session: Session, user_id: int, intro: str = "") -> None:

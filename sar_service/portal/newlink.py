@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from sar_service import ratelimit
 from sar_service.db import session
+from sar_service.i18n.text import gettext as _
 from sar_service.models import Case
 from sar_service.notify import link_emails
 from sar_service.portal import bp
@@ -39,13 +40,13 @@ def link_sent():
 def _check(values: dict[str, str]) -> dict[str, str]:
     errors = {}
     if not values["reference"]:
-        errors["reference"] = "Enter your reference, like SAR-2026-0001."
+        errors["reference"] = _("Enter your reference, like SAR-2026-0001.")
     elif len(values["reference"]) > 30:
-        errors["reference"] = "The reference must be 30 characters or fewer."
+        errors["reference"] = _("The reference must be 30 characters or fewer.")
     if not values["email"]:
-        errors["email"] = "Enter the email address you gave us."
+        errors["email"] = _("Enter the email address you gave us.")
     elif len(values["email"]) > 254 or "@" not in values["email"]:
-        errors["email"] = "Enter an email address like name@example.com."
+        errors["email"] = _("Enter an email address like name@example.com.")
     return errors
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from sar_service import ratelimit, uploads
 from sar_service.cases import machine
 from sar_service.db import session
+from sar_service.i18n.dates import parent_date
+from sar_service.i18n.text import N_
+from sar_service.i18n.text import gettext as _
 from sar_service.models import Case, CaseEvent, EvidenceUpload
 from sar_service.models.portal import EVIDENCE_KINDS
 from sar_service.portal import bp
@@ -15,7 +18,6 @@ from sar_service.portal.dates import reply_dates
 from sar_service.portal.documents import released_documents
 from sar_service.portal.links import case_from_token
 from sar_service.web.downloads import attachment
-from workflows.calendars import short_date
 from workflows.states import FINISHED, PARENT_LABELS, REQUESTER, Status
 
 PORTAL_ACTOR = machine.Actor(label="Requester (portal)", role=REQUESTER)
@@ -24,7 +26,10 @@ UPLOAD_KINDS = EVIDENCE_KINDS
 
 
 def _case_or_invalid(token: str) -> Case | None:
-    return case_from_token(session(), token)
+    case = case_from_token(session(), token)
+    if case is not None:
+        g.school, g.language = case.school, case.language  # the portal speaks the case's language
+    return case
 
 
 def _invalid():
@@ -47,7 +52,7 @@ def _context(case: Case, token: str, errors: dict, answer: str = "") -> dict:
         "case": case,
         "token": token,
         "state": PARENT_LABELS[status_],
-        "received": short_date(case.received_on),
+        "received": parent_date(case.received_on),
         **reply_dates(case),
         "needs_identity": status_ in (Status.RECEIVED, Status.AWAITING_IDENTITY)
         and not any(u.kind == "identity" for u in evidence),
@@ -74,7 +79,7 @@ def _evidence(case: Case) -> list[EvidenceUpload]:
 
 def _open_question(case: Case) -> str:
     asked = [e for e in case.events if e.action == "request_clarification"]
-    return asked[-1].reason if asked else "Please tell us more about what you want."
+    return asked[-1].reason if asked else N_("Please tell us more about what you want.")
 
 
 @bp.post("/<token>/upload")
@@ -88,12 +93,12 @@ def upload(token: str):
     file = request.files.get("file")
     errors = {}
     if Status(case.status) in FINISHED:
-        errors["file"] = (
+        errors["file"] = _(
             "This request is finished, so we cannot take files for it. "
             "To ask for something new, make a new request."
         )
     elif file is None or not file.filename:
-        errors["file"] = "Choose a file to upload."
+        errors["file"] = _("Choose a file to upload.")
     else:
         try:
             stored = uploads.receive(file, ratelimit.client_ip(request))
@@ -102,7 +107,7 @@ def upload(token: str):
     if errors:
         return render_template("portal/status.html", **_context(case, token, errors)), 400
     _record_upload(case, kind, stored)
-    flash(f"Thank you. We have received {stored.original_name}.", "success")
+    flash(_("Thank you. We have received %(name)s.", name=stored.original_name), "success")
     return redirect(url_for("portal.status", token=token))
 
 
@@ -131,11 +136,11 @@ def clarification(token: str):
     answer = (request.form.get("answer") or "").strip()
     errors = {}
     if case.status != Status.AWAITING_CLARIFICATION:
-        errors["answer"] = "We are not waiting for an answer from you at the moment."
+        errors["answer"] = _("We are not waiting for an answer from you at the moment.")
     elif not answer:
-        errors["answer"] = "Enter your answer."
+        errors["answer"] = _("Enter your answer.")
     elif len(answer) > MAX_ANSWER:
-        errors["answer"] = f"Your answer must be {MAX_ANSWER} characters or fewer."
+        errors["answer"] = _("Your answer must be %(limit)s characters or fewer.", limit=MAX_ANSWER)
     else:
         try:
             machine.apply(
@@ -151,7 +156,7 @@ def clarification(token: str):
     if errors:
         context = _context(case, token, errors, answer)
         return render_template("portal/status.html", **context), 400
-    flash("Thank you. We have your answer and the time limit is running again.", "success")
+    flash(_("Thank you. We have your answer and the time limit is running again."), "success")
     return redirect(url_for("portal.status", token=token))
 
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from sar_service.clock import london_date, now
 from sar_service.db import commit_now
+from sar_service.i18n.dates import parent_date
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.review import Bundle
 from sar_service.storage import storage
-from workflows.calendars import short_date
 
 RELEASE_DAYS = 30
 RELEASABLE = frozenset({"awaiting_signoff", "responded", "closed"})
@@ -100,7 +100,7 @@ def released_for_portal(session: Session, case: Case) -> list:
             filename=doc.filename,
             content_type=doc.content_type,
             load=partial(_download, session, case.id, doc.id, doc.storage_key),
-            released_on=short_date(london_date(doc.released_at)) if doc.released_at else "",
+            released_on=parent_date(london_date(doc.released_at)) if doc.released_at else "",
         )
         for doc in _live(session, case, now())
     ]

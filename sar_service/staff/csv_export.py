@@ -15,7 +15,7 @@ from sar_service.staff import queue_query
 from workflows.states import STATUS_LABELS, Status
 
 HEADER = (
-    "reference", "school", "types", "status", "channel", "received_on", "due_date",
+    "reference", "school", "types", "status", "channel", "language", "received_on", "due_date",
     "days_left", "school_days_due_date", "rag", "extended", "paused", "assignee",
     "child", "requester", "requester_email",
 )  # fmt: skip
@@ -47,6 +47,7 @@ def rows(session: Session, user: User, p: queue_query.QueueParams, today: date) 
                 "; ".join(type_labels(case.types)),
                 STATUS_LABELS[Status(case.status)],
                 case.channel,
+                case.language,
                 case.received_on,
                 case.due_date,
                 row.days_left,

@@ -16,7 +16,7 @@
     li.className = who === "you" ? "bubble-you" : "bubble-bot";
     var label = document.createElement("span");
     label.className = "who";
-    label.textContent = who === "you" ? "You" : "School";
+    label.textContent = who === "you" ? (root.getAttribute("data-you") || "You") : (root.getAttribute("data-school") || "School");
     li.appendChild(label);
     li.appendChild(document.createTextNode(text));
     log.appendChild(li);

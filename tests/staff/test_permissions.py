@@ -122,6 +122,8 @@ SCOPED = [
     ("get", SETTINGS + "/notice/review", None, DPO_REDIRECT),
     ("post", SETTINGS + "/notice/review/categories", {"items": "x"},
         _row(MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    ("post", SETTINGS + "/languages", {}, DPO_FORM),
+    ("post", SETTINGS + "/wording", {"msgid": ""}, DPO_FORM),
     # letter wording and logo (letters blueprint)
     ("get", SETTINGS + "/letters", None, DPO_PAGE),
     ("get", SETTINGS + "/letters/acknowledgement", None, DPO_PAGE),
