@@ -38,6 +38,14 @@ def roll(session: Session, school_id: int) -> list[Person]:
     return [Person(name, role) for name, role in rows]
 
 
+def has_roll(session: Session, school_id: int) -> bool:
+    """Whether the school imported a roll; without one, names are found by rules alone."""
+    return (
+        session.scalar(select(RollPerson.id).where(RollPerson.school_id == school_id).limit(1))
+        is not None
+    )
+
+
 def keep_for(session: Session, case: Case) -> list[str]:
     """The subject's and requester's own names and details: never suggested."""
     keep = [case.subject_name, case.requester_name, case.requester_email, case.requester_phone]

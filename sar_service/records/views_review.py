@@ -30,6 +30,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         role=role,
         can_act=can_act(role),
         review=state,
+        has_roll=review.has_roll(db, case.school_id),
         plan=bundle.plan(state),
         letter=bundle.latest_letter(db, case),
         latest=bundle.latest(db, case),
