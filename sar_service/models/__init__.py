@@ -5,6 +5,7 @@ from sar_service.models.document import Document
 from sar_service.models.draft import Draft
 from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
 from sar_service.models.letter_template import LetterTemplate
+from sar_service.models.mailbox import MailImport, MailItem
 from sar_service.models.note import CaseNote
 from sar_service.models.notice import PrivacyNotice
 from sar_service.models.notification import Notification
@@ -32,6 +33,8 @@ __all__ = [
     "GatheredDocument",
     "GatheringTask",
     "LetterTemplate",
+    "MailImport",
+    "MailItem",
     "Membership",
     "MisRecord",
     "Notification",

@@ -87,8 +87,13 @@ def add_gathered(
 ) -> Document:
     """Check, deduplicate, store and analyse one gathered file."""
     from sar_service.records import review
+    from sar_service.records.extract import file_kind
 
     checked = check(data, filename)
+    try:
+        kind_found = file_kind(data, checked.kind)
+    except ValueError as exc:
+        raise FileProblem(str(exc)) from exc
     _refuse_duplicate(session, case, data)
     doc = store_document(session, case, data, filename, checked, kind=kind, created_by=created_by)
     session.add(
@@ -97,7 +102,7 @@ def add_gathered(
             case_id=case.id,
             task_id=task.id if task else None,
             source_name=source_name,
-            file_kind=checked.kind,
+            file_kind=kind_found,
         )
     )
     session.flush()

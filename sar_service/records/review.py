@@ -193,6 +193,7 @@ def refresh_redacted_copy(session: Session, case: Case, doc: Document) -> Docume
     content_type = {
         "docx": doc.content_type,
         "csv": "text/csv; charset=utf-8",
+        "pdf": "application/pdf",
     }.get(kind, "text/plain; charset=utf-8")
     return store_document(
         session, case, data, f"{stem} (redacted).{kind}", FileCheck(kind, content_type),

@@ -348,8 +348,8 @@ def test_html_and_email_extraction():
 
 
 def test_manual_redaction_kinds():
-    assert needs_manual_redaction("pdf") and needs_manual_redaction(".JPG")
-    assert not needs_manual_redaction("docx")
+    assert needs_manual_redaction("scan") and needs_manual_redaction(".JPG")
+    assert not needs_manual_redaction("docx") and not needs_manual_redaction("pdf")
     with pytest.raises(ValueError):
         extract_text(b"%PDF-1.7", "pdf")
 
