@@ -37,6 +37,7 @@ HANDLERS: dict[str, str] = {
     "gather": "sar_service.records.jobs:start_gathering",
     "gather_mail": "sar_service.records.jobs:send_task_email",
     "bundle": "sar_service.records.jobs:build_bundle",
+    "mail_import": "sar_service.records.jobs:import_mailbox",
     "portal_link": "sar_service.notify.link_emails:send_portal_link",
     "draft_resume": "sar_service.notify.link_emails:send_draft_resume",
     "password_link": "sar_service.notify.link_emails:send_password_link",

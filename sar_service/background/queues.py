@@ -34,6 +34,7 @@ TASKS: dict[str, TaskOptions] = {
     "gather": TaskOptions("default", 300),
     "gather_mail": TaskOptions("mail", 60),
     "bundle": TaskOptions("bundles", 1800),
+    "mail_import": TaskOptions("bundles", 1800),
     "portal_link": TaskOptions("mail", 60),
     "draft_resume": TaskOptions("mail", 60),
     "password_link": TaskOptions("mail", 60),
