@@ -146,6 +146,7 @@ def _write_zip(
         letter=letter,
         withheld=[w for w in review.withholdings(session, case) if not w.document_id],
         exemptions=EXEMPTIONS,
+        left_out=state.left_out_counts,
         made_on=today(),
         long_date=long_date,
     )

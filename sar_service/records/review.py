@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service.clock import now
-from sar_service.models import Case, Document
+from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.inventory import GatheredDocument
+from sar_service.models.mailbox import MailItem
 from sar_service.models.review import EXEMPTIONS, RedactionDecision, Withholding
 from sar_service.models.roll import RollPerson
 from sar_service.records.extract import extract_text, needs_manual_redaction, redact_document
@@ -117,14 +118,37 @@ def decisions(session: Session, doc: Document) -> list[RedactionDecision]:
     )
 
 
-def decide(session: Session, doc: Document, choices: dict[str, str], actor: str) -> int:
-    """Record accept/reject choices by suggestion key; returns how many changed."""
+DEFAULT_EXEMPTION = "third_party"
+
+
+def decide(
+    session: Session,
+    doc: Document,
+    choices: dict[str, str],
+    actor: str,
+    exemptions: dict[str, str] | None = None,
+) -> int:
+    """Record accept/reject choices by suggestion key; returns how many changed.
+
+    Every accepted redaction carries the exemption it relies on (``exemptions`` by key;
+    third-party data unless said otherwise), for the disclosure schedule.
+    """
+    exemptions = exemptions or {}
     changed = 0
     for row in decisions(session, doc):
         choice = choices.get(row.key)
+        ground = exemptions.get(row.key)
+        ground = ground if ground in EXEMPTIONS else None
         if choice in ("accepted", "rejected") and choice != row.decision:
             row.decision, row.decided_by, row.decided_at = choice, actor, now()
             changed += 1
+        if row.decision == "accepted":
+            wanted = ground or row.exemption or DEFAULT_EXEMPTION
+            if wanted != row.exemption:
+                row.exemption = wanted
+                changed += choice is None
+        elif row.exemption:
+            row.exemption = ""
     session.flush()
     return changed
 
@@ -230,15 +254,25 @@ class DocReview:
     manual: bool
     redacted: Document | None
     withheld: Withholding | None
+    item: MailItem | None = None
 
     @property
     def pending(self) -> int:
         return self.counts["pending"]
 
     @property
+    def check(self) -> str:
+        """An open warning that must be settled before release (e.g. maybe another child)."""
+        flags = self.item.flags if self.item is not None else []
+        open_flags = [f for f in flags or [] if not f.get("settled_by")]
+        return open_flags[0]["reason"] if open_flags else ""
+
+    @property
     def done(self) -> bool:
         if self.withheld:
             return True
+        if self.check:
+            return False
         if self.manual:
             return self.redacted is not None
         return self.pending == 0
@@ -247,6 +281,8 @@ class DocReview:
     def state(self) -> str:
         if self.withheld:
             return f"Withheld: {EXEMPTIONS[self.withheld.exemption]}"
+        if self.check:
+            return f"Check first: {self.check}"
         if self.manual:
             return "Redacted copy uploaded" if self.redacted else "Needs a redacted copy"
         if self.pending:
@@ -261,6 +297,13 @@ class DocReview:
 class CaseReview:
     docs: list[DocReview] = field(default_factory=list)
     withheld: list[Withholding] = field(default_factory=list)
+    #: Mailbox documents collapsed or set aside (and not brought back): not read, not sent.
+    left_out: list[tuple[Document, MailItem]] = field(default_factory=list)
+
+    @property
+    def left_out_counts(self) -> Counter:
+        """How many were left out and why (collapse reasons, or "set_aside")."""
+        return Counter(item.collapse_reason or "set_aside" for _, item in self.left_out)
 
     @property
     def complete(self) -> bool:
@@ -278,13 +321,16 @@ class CaseReview:
 
 def case_review(session: Session, case: Case) -> CaseReview:
     """Every original document with its review state, in four queries whatever the count."""
-    rows = session.execute(
-        select(Document, GatheredDocument)
+    every = session.execute(
+        select(Document, GatheredDocument, MailItem)
         .join(GatheredDocument, GatheredDocument.document_id == Document.id)
+        .outerjoin(MailItem, MailItem.document_id == Document.id)
         .where(Document.case_id == case.id)
         .order_by(Document.id)
     ).all()
-    ids = [doc.id for doc, _ in rows]
+    rows = [(doc, info, item) for doc, info, item in every if item is None or not item.left_out]
+    left_out = [(doc, item) for doc, _, item in every if item is not None and item.left_out]
+    ids = [doc.id for doc, _, _ in rows]
     counts: dict[int, Counter] = {i: Counter() for i in ids}
     for doc_id, decision in session.execute(
         select(RedactionDecision.document_id, RedactionDecision.decision).where(
@@ -301,8 +347,8 @@ def case_review(session: Session, case: Case) -> CaseReview:
         copies[copy.source_id] = copy
     held = withholdings(session, case)
     by_doc = {w.document_id: w for w in held if w.document_id}
-    review = CaseReview(withheld=held)
-    for doc, info in rows:
+    review = CaseReview(withheld=held, left_out=left_out)
+    for doc, info, item in rows:
         review.docs.append(
             DocReview(
                 doc,
@@ -311,6 +357,46 @@ def case_review(session: Session, case: Case) -> CaseReview:
                 needs_manual_redaction(info.file_kind),
                 copies.get(doc.id),
                 by_doc.get(doc.id),
+                item,
             )  # fmt: skip
         )
     return review
+
+
+def mail_item(session: Session, doc: Document) -> MailItem | None:
+    return session.get(MailItem, doc.id)
+
+
+def set_included(session: Session, case: Case, doc: Document, include: bool, actor: str) -> int:
+    """The school's call on a collapsed or set-aside message: read it after all, or leave it out.
+
+    Attachments follow their message. Returns how many suggestions are now pending.
+    """
+    item = mail_item(session, doc)
+    if item is None:
+        raise ValueError("Only documents from a mailbox import can be set aside.")
+    family = [item, *session.scalars(select(MailItem).where(MailItem.parent_id == doc.id))]
+    pending = 0
+    for member in family:
+        member.included = include
+        if include:
+            pending += analyse(session, case, session.get(Document, member.document_id))
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_label=actor,
+            action="mail_included" if include else "mail_left_out",
+            data={"document_id": doc.id, "reason": item.collapse_reason or item.set_aside_reason},
+        )  # fmt: skip
+    )
+    session.flush()
+    return pending
+
+
+def settle_check(session: Session, doc: Document, actor: str) -> None:
+    """A reviewer confirms the document is about this pupil after all."""
+    item = mail_item(session, doc)
+    if item is None:
+        return
+    item.flags = [dict(f, settled_by=actor) for f in item.flags or []]
+    session.flush()

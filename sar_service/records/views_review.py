@@ -7,6 +7,7 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from sar_service.db import session
 from sar_service.models import Case, Document
+from sar_service.models.mailbox import COLLAPSE_REASONS
 from sar_service.models.review import EXEMPTIONS, Bundle
 from sar_service.records import bp, bundle, documents, release, review
 from sar_service.records.extract import needs_manual_redaction
@@ -31,6 +32,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         can_act=can_act(role),
         review=state,
         has_roll=review.has_roll(db, case.school_id),
+        collapse_reasons=COLLAPSE_REASONS,
         plan=bundle.plan(state),
         letter=bundle.latest_letter(db, case),
         latest=bundle.latest(db, case),
@@ -76,6 +78,8 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
         rows=[(r, review.context_of(text, r)) for r in rows],
         pending_kinds=kinds,
         redacted=review.latest_redacted(db, doc),
+        item=review.mail_item(db, doc),
+        collapse_reasons=COLLAPSE_REASONS,
         exemptions=EXEMPTIONS,
         errors=errors or {},
     ), status
@@ -100,8 +104,38 @@ def review_decide(school: str, reference: str, doc_id: int):
     case, _ = case_for(school, reference)
     doc, _ = _doc_or_404(case, doc_id)
     choices = {k[2:]: v for k, v in request.form.items() if k.startswith("d-")}
-    changed = review.decide(session(), doc, choices, actor())
+    grounds = {k[2:]: v for k, v in request.form.items() if k.startswith("e-")}
+    changed = review.decide(session(), doc, choices, actor(), grounds)
     return _after_decisions(case, doc, changed)
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/include")
+def review_include(school: str, reference: str, doc_id: int):
+    """Bring a collapsed or set-aside message back to be read (or leave it out again)."""
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    include = request.form.get("include") == "yes"
+    try:
+        pending = review.set_included(session(), case, doc, include, actor())
+    except ValueError:
+        abort(404)
+    session().commit()
+    if include:
+        flask.flash(f"Included for review: {pending} suggestions to decide.", "success")
+    else:
+        flask.flash("Left out of the bundle; it stays listed with the reason.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/settle")
+def review_settle(school: str, reference: str, doc_id: int):
+    """A reviewer has checked that the document really is about this pupil."""
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    review.settle_check(session(), doc, actor())
+    session().commit()
+    flask.flash("Recorded: the document is about this pupil.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
 
 
 @bp.post("/cases/<school>/<reference>/review/<int:doc_id>/bulk")
@@ -217,3 +251,23 @@ def bundle_release(school: str, reference: str, bundle_id: int):
 
     flask.flash(f"Released to the parent portal until {london(doc.release_expires_at)}.", "success")
     return redirect(_url(case, _anchor="bundle"))
+
+
+@bp.get("/cases/<school>/<reference>/schedule.csv")
+def disclosure_schedule(school: str, reference: str):
+    """The internal disclosure schedule for the case file (never sent to the requester)."""
+    from flask import Response
+
+    from sar_service.records import schedule
+    from sar_service.staff.access import reads_documents
+
+    case, role = case_for(school, reference, READERS)
+    if not reads_documents(role):
+        abort(403)
+    data = schedule.to_csv(schedule.build(session(), case))
+    name = f"{case.reference} disclosure schedule (internal).csv"
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
