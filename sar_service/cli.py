@@ -141,6 +141,26 @@ def import_notice_cmd(s, school_slug: str, file: Path) -> None:
     click.echo(json.dumps(store.summary(notice.data), indent=2, ensure_ascii=False))
 
 
+@app_command("gather")
+@click.option("--school", "school_slug", required=True)
+@click.option("--case", "reference", required=True)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def gather_cmd(s, school_slug: str, reference: str, files: tuple[Path, ...]) -> None:
+    """Add files (mbox, eml, msg, zip, pdf, docx, txt, csv) to a case and print JSON."""
+    from sar_service.records import gather_report
+
+    try:
+        case = gather_report.find_case(s, school_slug, reference)
+    except gather_report.GatherError as exc:
+        fail(str(exc))
+    result = gather_report.gather(s, case, list(files))
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    if result["errors"] and not result["documents"]:
+        sys.exit(1)
+
+
 @app_command("sweep")
 @click.option("--as-of", "as_of", default=None, help="ISO date-time to run as if it were then.")
 @click.option("--dry-run", is_flag=True, help="List what would happen without doing it.")

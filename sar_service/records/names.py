@@ -111,13 +111,13 @@ def _sentence_start(text: str, pos: int) -> bool:
 def _role_near(text: str, start: int, end: int, lines_after: int = 0) -> str:
     """A staff role on the same line as the name (or on the next lines of a signature)."""
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = end
-    for _ in range(lines_after + 1):
-        nxt = text.find("\n", line_end + 1 if line_end > end else line_end)
-        line_end = len(text) if nxt < 0 else nxt
-        if nxt < 0:
+    stop = text.find("\n", end)
+    for _ in range(lines_after):
+        if stop < 0:
             break
-    window = text[max(line_start, start - 60) : min(line_end, end + 80)]
+        stop = text.find("\n", stop + 1)
+    stop = len(text) if stop < 0 else stop
+    window = text[max(line_start, start - 60) : min(stop, end + 80)]
     match = ROLE.search(window)
     return match.group() if match else ""
 
@@ -188,9 +188,14 @@ def find_names(text: str) -> list[FoundName]:
         )
         if full and _lower(candidate.split()[0]) not in _NOT_SURNAME:
             spans.append((start, start + len(candidate), "signature", 2))
-    out = []
-    for start, end, how, after in spans:
+    roles = {}
+    for start, end, _how, after in spans:
         role = _role_near(text, start, end, after)
+        if role:  # someone signing as "Class Teacher" is staff wherever they are named
+            roles.setdefault(" ".join(name_words(text[start:end])), role)
+    out = []
+    for start, end, how, _after in spans:
+        role = roles.get(" ".join(name_words(text[start:end])), "")
         out.append(FoundName(start, end, text[start:end], how, role))
     return out
 
