@@ -8,9 +8,13 @@ large) becomes a ``Skipped`` item with the reason, and the rest carries on.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import email
+import email.parser
 import io
+import quopri
 import re
 import zipfile
 from collections.abc import Iterator
@@ -132,7 +136,13 @@ def parse_message(raw: bytes, label: str) -> ParsedMessage:
 
     Raises ValueError for bytes that are not an email at all.
     """
-    message = email.message_from_bytes(raw)
+    split = _split_head(raw)
+    if split is not None:  # most messages are one text part: skip the full MIME parser
+        message = _HEADER_PARSER.parsebytes(split[0])
+        if message.get_content_maintype() == "multipart":
+            message = email.message_from_bytes(raw)
+    else:
+        message = email.message_from_bytes(raw)
     headers = {name: _header(message, name) for name in _HEADERS}
     if not any(headers[h] for h in ("From", "To", "Subject", "Date")):
         raise ValueError("not an email (no From, To, Subject or Date)")
@@ -146,7 +156,13 @@ def parse_message(raw: bytes, label: str) -> ParsedMessage:
     except (TypeError, ValueError, IndexError):
         parsed.sent_at = None
     plain, html = None, None
-    for part in message.walk():
+    if not message.is_multipart() and split is not None:
+        body = _decode_body(message, split[1])
+        if message.get_content_type() == "text/html":
+            html = body
+        else:
+            plain = body
+    for part in message.walk() if message.is_multipart() else ():
         if part.is_multipart():
             continue
         ctype = part.get_content_type()
@@ -170,6 +186,32 @@ def parse_message(raw: bytes, label: str) -> ParsedMessage:
     elif html is not None:
         parsed.body = html_to_text(html)
     return parsed
+
+
+_HEADER_PARSER = email.parser.BytesHeaderParser()
+
+
+def _split_head(raw: bytes) -> tuple[bytes, bytes] | None:
+    """(headers, body) at the first blank line, or None if there is none."""
+    ends = [i for i in (raw.find(b"\n\n"), raw.find(b"\r\n\r\n")) if i >= 0]
+    if not ends:
+        return None
+    end = min(ends)
+    gap = 4 if raw.startswith(b"\r\n\r\n", end) else 2
+    return raw[: end + gap], raw[end + gap :]
+
+
+def _decode_body(message: Message, payload: bytes) -> str:
+    """A single-part body: transfer encoding undone, then the charset (with fallbacks)."""
+    encoding = (message.get("Content-Transfer-Encoding") or "").strip().lower()
+    try:
+        if encoding == "base64":
+            payload = base64.b64decode(payload, validate=False)
+        elif encoding == "quoted-printable":
+            payload = quopri.decodestring(payload)
+    except (ValueError, binascii.Error):
+        pass
+    return _decode(payload, message.get_content_charset()).replace("\r\n", "\n")
 
 
 def quoted_start(body: str) -> int:

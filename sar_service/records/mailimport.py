@@ -31,7 +31,7 @@ from sar_service.models.review import RedactionDecision
 from sar_service.records import mailbox, triage
 from sar_service.records.extract import extract_text, file_kind, needs_manual_redaction
 from sar_service.records.filecheck import FileProblem, check
-from sar_service.records.redaction import Suggestion, suggest_redactions
+from sar_service.records.redaction import Prepared, Suggestion, prepare, suggest_with
 from sar_service.storage import storage
 from sar_service.uploads import clean_name
 
@@ -101,8 +101,7 @@ def imports(session: Session, case: Case) -> list[MailImport]:
 class Context:
     """Per-case inputs computed once per import: roll, names to keep, search terms."""
 
-    roll: list
-    keep: list[str]
+    prepared: Prepared
     terms: triage.SearchTerms
     subject_name: str
     dob: object
@@ -118,10 +117,8 @@ def context_for(session: Session, case: Case) -> Context:
     other_names = [p.name for p in people if p.name != case.subject_name]
     parents = [case.requester_name] if case.requester_name else []
     terms = triage.search_terms(case.subject_name, case.subject_dob, upns, parents, other_names)
-    return Context(
-        review.roll(session, case.school_id), review.keep_for(session, case), terms,
-        case.subject_name, case.subject_dob, upns,
-    )  # fmt: skip
+    prepared = prepare(review.roll(session, case.school_id), review.keep_for(session, case))
+    return Context(prepared, terms, case.subject_name, case.subject_dob, upns)
 
 
 # ---------------------------------------------------------------- the job
@@ -137,6 +134,7 @@ class _Pending:
     text: str | None
     parent: _Pending | None = None
     doc_id: int = 0
+    key: str = ""
     record: triage.MessageRecord | None = None
     relevant: bool = False
     sha: str = ""
@@ -238,7 +236,7 @@ class _Run:
             [p.row for p in self.pending],
         ).all()
         for p, doc_id in zip(self.pending, ids, strict=True):
-            p.doc_id = doc_id
+            p.doc_id, p.key = doc_id, p.row["storage_key"]
             if p.record is not None:
                 p.record.key = doc_id
         source = self.imp.source_name or f"Mailbox: {self.imp.filename}"
@@ -283,11 +281,20 @@ class _Run:
             self.session.execute(
                 update(MailItem).where(MailItem.document_id == p.doc_id).values(flags=flags)
             )
-        if owner.relevant:
-            self.suggestions[p.doc_id] = suggest_redactions(p.text, self.ctx.roll, self.ctx.keep)
-        p.text = None  # keep memory flat: the text is in storage now
+        if owner.relevant and (p.parent is not None or p.record is None):
+            self.suggestions[p.doc_id] = suggest_with(p.text, self.ctx.prepared)
+        p.text = None  # keep memory flat: a message's text is read back if it is to be read
 
     # -------------------------------------------------------- triage
+
+    @staticmethod
+    def _decisions(batch: list[dict], doc_id: int, found: list[Suggestion]) -> None:
+        batch.extend(
+            {"document_id": doc_id, "key": s.key, "start": s.start, "end": s.end, "text": s.text,
+             "kind": s.kind, "reason": s.reason, "decision": "pending", "decided_by": "",
+             "exemption": ""}
+            for s in found
+        )  # fmt: skip
 
     def triage(self) -> None:
         records = [m.record for m in self.messages if m.record is not None]
@@ -318,15 +325,23 @@ class _Run:
                 ],
             )  # fmt: skip
         left_out = {u["d"] for u in updates if u["c"] or u["s"]}
-        decisions = [
-            {"document_id": doc_id, "key": s.key, "start": s.start, "end": s.end, "text": s.text,
-             "kind": s.kind, "reason": s.reason, "decision": "pending", "decided_by": "",
-             "exemption": ""}
-            for doc_id, found in self.suggestions.items() if doc_id not in left_out
-            for s in found
-        ]  # fmt: skip
-        for i in range(0, len(decisions), 2000):
-            self.session.execute(insert(RedactionDecision), decisions[i : i + 2000])
+        batch: list[dict] = []
+        for m in self.messages:
+            if m.doc_id in left_out:
+                continue
+            if m.record is not None:  # a message: suggestions only now that it is to be read
+                text = storage().get(m.key).decode("utf-8")
+                self._decisions(batch, m.doc_id, suggest_with(text, self.ctx.prepared))
+            else:
+                self._decisions(batch, m.doc_id, self.suggestions.get(m.doc_id, []))
+            for a in m.attachments:
+                if a.doc_id not in left_out:
+                    self._decisions(batch, a.doc_id, self.suggestions.get(a.doc_id, []))
+            if len(batch) >= 2000:
+                self.session.execute(insert(RedactionDecision), batch)
+                batch = []
+        if batch:
+            self.session.execute(insert(RedactionDecision), batch)
         self.imp.messages = len(records)
         self.imp.attachments = sum(len(m.attachments) for m in self.messages)
         self.imp.threads = len(set(thread_of.values()))

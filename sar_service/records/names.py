@@ -170,7 +170,9 @@ def find_names(text: str) -> list[FoundName]:
         if _lower(m.group().split(".")[-1].strip()) not in _NOT_SURNAME:
             spans.append((m.start(), m.end(), "initial", 0))
     for m in _COMMA_FORM.finditer(text):
-        in_list = _AFTER_WORD.search(text, 0, m.start()) or _BEFORE_WORD.match(text, m.end())
+        in_list = _AFTER_WORD.search(text, max(0, m.start() - 60), m.start()) or _BEFORE_WORD.match(
+            text, m.end()
+        )
         if in_list:
             continue  # "Jake Turner, Priya Sharma" is a list, not "Turner, Priya"
         if _lower(m.group(2)) in names and _lower(m.group(1)) not in _NOT_SURNAME:

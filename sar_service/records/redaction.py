@@ -429,6 +429,29 @@ def _resolve(
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The roll and keep rules compiled once, for many documents of one case (see ``prepare``)."""
+
+    roll: _NameIndex
+    keep: _Keep
+    unlisted: bool = True
+
+
+def prepare(roll: list[Person], keep: list[str], *, unlisted: bool = True) -> Prepared:
+    """Compile (or fetch from cache) what ``suggest_with`` needs; hashing a big roll is not free,
+    so a caller with thousands of documents prepares once."""
+    return Prepared(_roll_index(tuple(roll)), _keep_rules(tuple(keep)), unlisted)
+
+
+def suggest_with(text: str, prepared: Prepared) -> list[Suggestion]:
+    """``suggest_redactions`` with the roll and keep rules already prepared."""
+    candidates = _name_candidates(text, prepared.roll, prepared.keep)
+    candidates += _pattern_candidates(text, prepared.keep.values)
+    found = _found_candidates(text, prepared.keep) if prepared.unlisted else []
+    return _resolve(candidates, found)
+
+
 def suggest_redactions(
     text: str, roll: list[Person], keep: list[str], *, unlisted: bool = True
 ) -> list[Suggestion]:
@@ -438,11 +461,7 @@ def suggest_redactions(
     phone, UPN or address): those are their data, so they are never suggested. ``unlisted``
     also finds names that are not on the roll (titles, first names, signatures…).
     """
-    keep_rules = _keep_rules(tuple(keep))
-    candidates = _name_candidates(text, _roll_index(tuple(roll)), keep_rules)
-    candidates += _pattern_candidates(text, keep_rules.values)
-    found = _found_candidates(text, keep_rules) if unlisted else []
-    return _resolve(candidates, found)
+    return suggest_with(text, prepare(roll, keep, unlisted=unlisted))
 
 
 def check_suggestions(text: str, accepted: list[Suggestion]) -> None:

@@ -23,7 +23,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 
-from sar_service.records.mailbox import quoted_start
 from workflows.calendars import long_date
 
 _SUBJECT_PREFIX = re.compile(
@@ -51,11 +50,10 @@ class MessageRecord:
     sent_at: datetime | None
     body: str
     full_norm: str = ""
-    own_norm: str = ""
 
     def __post_init__(self) -> None:
         self.full_norm = normalise_body(self.body)
-        self.own_norm = normalise_body(self.body[: quoted_start(self.body)])
+        self.body = ""  # only the normalised words are needed; keep memory flat
 
 
 @dataclass
