@@ -71,14 +71,18 @@ def _page_of(offsets: list[int], position: int) -> int:
     return page
 
 
-def _boxes(page, text: str) -> list:
+def _boxes(page, text: str, textpage) -> list:
     """Where ``text`` is on the page; word by word if it wraps across lines."""
-    found = page.search_for(text)
+    found = page.search_for(text, textpage=textpage)
     if found:
         return found
     words = [w for w in text.split() if len(w) > 1]
-    boxes = [box for word in words for box in page.search_for(word)]
-    return boxes if words and all(page.search_for(w) for w in words) else []
+    per_word = [page.search_for(w, textpage=textpage) for w in words]
+    return [box for boxes in per_word for box in boxes] if words and all(per_word) else []
+
+
+def number_of_annots(page) -> int:
+    return len(page.annot_xrefs())
 
 
 def redact_pdf(data: bytes, spans: Iterable[tuple[int, int, str]], text: str) -> bytes:
@@ -96,16 +100,27 @@ def redact_pdf(data: bytes, spans: Iterable[tuple[int, int, str]], text: str) ->
         for t in texts:
             offsets.append(pos)
             pos += len(t) + len(PAGE_BREAK)
+        targets: dict[int, set[str]] = {}
         for start, end, _label in spans:
-            target = text[start:end].strip()
-            page = doc[_page_of(offsets, start)]
-            boxes = _boxes(page, target)
-            if not boxes:
-                raise PdfProblem(f"“{target}” could not be located on the page to redact it")
-            for box in boxes:
+            targets.setdefault(_page_of(offsets, start), set()).add(text[start:end].strip())
+        for number, wanted in targets.items():
+            page = doc[number]
+            textpage = page.get_textpage()
+            boxes = {}
+            for target in sorted(wanted):
+                found = _boxes(page, target, textpage)
+                if not found:
+                    raise PdfProblem(f"“{target}” could not be located on the page to redact it")
+                for box in found:
+                    boxes[tuple(round(v, 1) for v in box)] = box
+            for box in boxes.values():
                 page.add_redact_annot(box, fill=(0, 0, 0))
         for page in doc:
-            page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS)
+            if number_of_annots(page):
+                page.apply_redactions(
+                    images=pymupdf.PDF_REDACT_IMAGE_PIXELS if page.get_images() else 0,
+                    graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,
+                )
             for annot in list(page.annots() or []):
                 page.delete_annot(annot)
             for widget in list(page.widgets() or []):
