@@ -29,8 +29,9 @@ def make_pdf(pages: int) -> bytes:
         lines = [f"Behaviour and pastoral log for Amelia Hart, page {p + 1}"]
         for i in range(38):
             who = rng.choice(NAMES)
+            phone = f"07700 900{rng.randint(100, 999)}"
             lines.append(
-                f"{p + 1}.{i + 1} Amelia sat with {who} at lunch; call 07700 900{rng.randint(100, 999)}"
+                f"{p + 1}.{i + 1} Amelia sat with {who} at lunch; call {phone}"
                 if i % 3 == 0
                 else f"{p + 1}.{i + 1} {who} and Amelia worked on the reading task together."
             )
