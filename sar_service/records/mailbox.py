@@ -95,12 +95,21 @@ class ParsedMessage:
 # ---------------------------------------------------------------- headers and bodies
 
 
+def _raw_8bit(value: str) -> str:
+    """Undo the parser's surrogate escapes: 8-bit headers are UTF-8 or Windows-1252 in practice."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    return _decode(value.encode("ascii", "surrogateescape"), None)
+
+
 def _header(message: Message, name: str) -> str:
-    raw = message.get(name)
+    wanted = name.lower()
+    raw = next((v for k, v in message.raw_items() if k.lower() == wanted), None)
     if raw is None:
         return ""
+    raw = _raw_8bit(str(raw))
     try:
-        value = str(make_header(decode_header(str(raw))))
+        value = str(make_header(decode_header(raw)))
     except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
         value = str(raw)
     return re.sub(r"\s+", " ", value).strip()
