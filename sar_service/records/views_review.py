@@ -112,13 +112,14 @@ def review_decide(school: str, reference: str, doc_id: int):
 @bp.post("/cases/<school>/<reference>/review/<int:doc_id>/include")
 def review_include(school: str, reference: str, doc_id: int):
     """Bring a collapsed or set-aside message back to be read (or leave it out again)."""
-    case, _ = case_for(school, reference)
+    case, role = case_for(school, reference)
     doc, _ = _doc_or_404(case, doc_id)
     include = request.form.get("include") == "yes"
     try:
         pending = review.set_included(session(), case, doc, include, actor())
-    except ValueError:
-        abort(404)
+    except ValueError as exc:
+        session().rollback()
+        return render_doc(case, role, doc_id, 409, {"include": str(exc)})
     session().commit()
     if include:
         flask.flash(f"Included for review: {pending} suggestions to decide.", "success")

@@ -24,6 +24,7 @@ import pytest
 from sar_service.db import Base
 from sar_service.letters.service import generate_letter
 from sar_service.models.inventory import DataSource
+from sar_service.models.mailbox import MailImport
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.review import Bundle
 from sar_service.records import documents, gathering, inventory
@@ -83,6 +84,8 @@ SCOPED = [
     ("post", CASE + "/gathering/tasks/{task}/drop", {"reason": ""}, ACTORS),
     ("post", CASE + "/gathering/upload", {}, ACTORS),
     ("post", CASE + "/gathering/mis", {}, ACTORS),
+    ("post", CASE + "/gathering/mailbox", {}, ACTORS),
+    ("get", CASE + "/gathering/mailbox/{mail_import}.json", None, READERS),
     # gathered files: as letters; a record owner also gets what they uploaded, a viewer none
     ("get", CASE + "/documents/{upload}", None, DOCUMENTS),
     ("get", CASE + "/documents/{owners_upload}", None, _row(OK, OK, OK, FORBIDDEN)),
@@ -94,6 +97,10 @@ SCOPED = [
     ("post", CASE + "/review/{upload}/bulk", {"kind": ""}, ACTORS_REDIRECT),
     ("post", CASE + "/review/{upload}/recheck", {}, ACTORS_REDIRECT),
     ("post", CASE + "/review/{owners_upload}/redacted", {}, ACTORS),
+    # only mailbox documents can be included or left out; a check can always be settled
+    ("post", CASE + "/review/{upload}/include", {}, _row(CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/review/{upload}/settle", {}, ACTORS_REDIRECT),
+    ("get", CASE + "/schedule.csv", None, DOCUMENTS),
     ("post", CASE + "/withholdings", {}, ACTORS),
     ("post", CASE + "/bundle", {}, _row(CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/bundle/{bundle}.json", None, READERS),
@@ -200,6 +207,7 @@ class Site:
     source: int  # a data source in the inventory
     staff: int  # a member of staff there
     evidence: int  # an ID document the requester uploaded
+    mail_import: int  # a finished mailbox import
 
 
 def _fill(value, own: Site, other: Site, site: Site):
@@ -257,7 +265,10 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
     evidence = EvidenceUpload.from_stored(
         case.id, "identity", save_upload(pdf_bytes("passport"), "passport.pdf"), "portal"
     )
-    db.add_all([bundle, evidence])
+    mail_import = MailImport(
+        case_id=case.id, filename="export.mbox", status="done", skipped=[], search_terms=[]
+    )
+    db.add_all([bundle, evidence, mail_import])
     db.commit()
     return Site(
         slug=school.slug,
@@ -271,6 +282,7 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
         source=source.id,
         staff=staff.id,
         evidence=evidence.id,
+        mail_import=mail_import.id,
     )
 
 
