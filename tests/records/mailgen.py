@@ -101,8 +101,15 @@ DOCX_SUBTYPE = "vnd.openxmlformats-officedocument.wordprocessingml.document"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
 
 
-def generate(messages: int = 60, seed: int = 15, attachments: bool = True, pad: int = 0) -> Mailbox:
-    """An mbox of about ``messages`` messages; ``pad`` adds that many filler characters each."""
+def generate(
+    messages: int = 60,
+    seed: int = 15,
+    attachments: bool = True,
+    pad: int = 0,
+    wrong_person: bool = False,
+) -> Mailbox:
+    """An mbox of about ``messages`` messages; ``pad`` adds that many filler characters each;
+    ``wrong_person`` adds a message about another Amelia Hart (another date of birth)."""
     rng = random.Random(seed)
     start = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
     out = io.BytesIO()
@@ -141,6 +148,8 @@ def generate(messages: int = 60, seed: int = 15, attachments: bool = True, pad: 
         when = start + timedelta(hours=3 * threads)
         roll_names = [x for x in (pupil, other, parent, staff) if x in body]
         roll_names.append(staff)  # the display name in From:
+        if f"Hi {_first(staff)}," in body:
+            roll_names.append(_first(staff))
         unl = [unlisted] if unlisted in body else []
         msg = _message(n, sender, to, subject, body, when)
         if attachments and relevant and rng.random() < 0.3:
@@ -184,4 +193,13 @@ def generate(messages: int = 60, seed: int = 15, attachments: bool = True, pad: 
             )
             write(reply, Planted("Re: " + subject, relevant, roll_names, unl))
             n += 1
+    if wrong_person:
+        threads += 1
+        body = (
+            "Transfer note: Amelia Hart (date of birth 12/03/2014) joins Year 7 from Hill "
+            "Primary. Her previous teacher, Mrs Davies, has sent the file."
+        )
+        msg = _message(n, f"Admissions <admissions@{STAFF_DOMAIN}>", "Office <office@x.example>",
+                       "Transfer file", body, start + timedelta(days=90))  # fmt: skip
+        write(msg, Planted("Transfer file", True, [], ["Mrs Davies"]))
     return Mailbox(out.getvalue(), planted, threads)
