@@ -14,6 +14,7 @@ for one, so offsets never move).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,6 +55,7 @@ ROLE = re.compile(
     r"|(?:year|key stage) \d+ lead|phase lead|executive head)\b",
     re.I,
 )
+_ROLE_LOWER = re.compile(ROLE.pattern)
 #: Capitalised words that end a name when they follow one ("Victoria Road", "Amira Monday").
 _NOT_SURNAME = frozenset(
     """
@@ -108,18 +110,39 @@ def _sentence_start(text: str, pos: int) -> bool:
     return i < 0 or text[i] in ".!?:\n\r"
 
 
-def _role_near(text: str, start: int, end: int, lines_after: int = 0) -> str:
-    """A staff role on the same line as the name (or on the next lines of a signature)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    stop = text.find("\n", end)
-    for _ in range(lines_after):
-        if stop < 0:
-            break
-        stop = text.find("\n", stop + 1)
-    stop = len(text) if stop < 0 else stop
-    window = text[max(line_start, start - 60) : min(stop, end + 80)]
-    match = ROLE.search(window)
-    return match.group() if match else ""
+class _Roles:
+    """Every staff role named in the text, found in one pass, looked up by position."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        lowered = text.lower()  # matching lower-case text without re.I is many times faster
+        if len(lowered) == len(text):
+            found = _ROLE_LOWER.finditer(lowered)
+        else:
+            found = ROLE.finditer(text)
+        self.found = [(m.start(), m.end(), text[m.start() : m.end()]) for m in found]
+        self.starts = [start for start, _, _ in self.found]
+
+    def near(self, start: int, end: int, lines_after: int = 0) -> str:
+        """A role on the same line as the name (or on the next lines of a signature)."""
+        text = self.text
+        if not self.found:
+            return ""
+        reach = end + 80 * (lines_after + 1)
+        line_start = text.rfind("\n", max(0, start - 60), start) + 1
+        stop = text.find("\n", end, reach)
+        for _ in range(lines_after):
+            if stop < 0:
+                break
+            stop = text.find("\n", stop + 1, reach)
+        stop = reach if stop < 0 else stop
+        low, high = max(line_start, start - 60), min(stop, end + 80 * (lines_after + 1))
+        i = bisect.bisect_left(self.starts, low)
+        while i < len(self.found) and self.found[i][0] < high:
+            if self.found[i][1] <= high:
+                return self.found[i][2]
+            i += 1
+        return ""
 
 
 def _trim_words(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -191,8 +214,9 @@ def find_names(text: str) -> list[FoundName]:
         if full and _lower(candidate.split()[0]) not in _NOT_SURNAME:
             spans.append((start, start + len(candidate), "signature", 2))
     roles = {}
+    near = _Roles(text)
     for start, end, _how, after in spans:
-        role = _role_near(text, start, end, after)
+        role = near.near(start, end, after)
         if role:  # someone signing as "Class Teacher" is staff wherever they are named
             roles.setdefault(" ".join(name_words(text[start:end])), role)
     out = []
