@@ -116,10 +116,8 @@ class _Roles:
     def __init__(self, text: str) -> None:
         self.text = text
         lowered = text.lower()  # matching lower-case text without re.I is many times faster
-        if len(lowered) == len(text):
-            found = _ROLE_LOWER.finditer(lowered)
-        else:
-            found = ROLE.finditer(text)
+        same = len(lowered) == len(text)  # lower() can lengthen a few letters (İ)
+        found = _ROLE_LOWER.finditer(lowered) if same else ROLE.finditer(text)
         self.found = [(m.start(), m.end(), text[m.start() : m.end()]) for m in found]
         self.starts = [start for start, _, _ in self.found]
 
