@@ -79,7 +79,9 @@ def create_school(s, slug: str, name: str, kind: str) -> None:
 @app_command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["dpo", "caseworker", "owner", "viewer"]), required=True)
+@click.option(
+    "--role", type=click.Choice(["dpo", "caseworker", "owner", "viewer", "dsl"]), required=True
+)
 @click.option("--school", "school_slug", required=True)
 @click.option("--password", default=None, help="Generated and printed if omitted.")
 def create_user(

@@ -1,4 +1,5 @@
-"""gather: mailbox imports, their triage, and the exemption on each redaction decision
+"""gather: mailbox imports and their triage, an exemption on each redaction decision,
+safeguarding sign-offs and a school's review settings
 
 Revision ID: 0004_gather
 Revises: 0003
@@ -72,6 +73,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_mail_items_import_id"), ["import_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_mail_items_thread_key"), ["thread_key"], unique=False)
 
+    op.create_table(
+        "safeguarding_signoffs",
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("tagged_by", sa.String(length=200), nullable=False),
+        sa.Column("tagged_at", sar_service.db.UTCDateTime(), nullable=False),
+        sa.Column("signed_off_by", sa.String(length=200), nullable=False),
+        sa.Column("signed_off_at", sar_service.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("document_id"),
+    )
+    with op.batch_alter_table("safeguarding_signoffs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_safeguarding_signoffs_case_id"), ["case_id"], unique=False
+        )
+    op.create_table(
+        "review_settings",
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("second_reviewer", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["school_id"], ["schools.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("school_id"),
+    )
+
     with op.batch_alter_table("redaction_decisions", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("exemption", sa.String(length=40), nullable=False, server_default="")
@@ -81,5 +106,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("redaction_decisions", schema=None) as batch_op:
         batch_op.drop_column("exemption")
+    op.drop_table("review_settings")
+    op.drop_table("safeguarding_signoffs")
     op.drop_table("mail_items")
     op.drop_table("mail_imports")

@@ -92,3 +92,29 @@ class MailItem(Base):
         if self.included is not None:
             return not self.included
         return bool(self.collapse_reason or self.set_aside_reason)
+
+
+class SafeguardingSignoff(Base):
+    """A gathered document tagged as safeguarding: the DSL must sign it off before release."""
+
+    __tablename__ = "safeguarding_signoffs"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    tagged_by: Mapped[str] = mapped_column(String(200), default="")
+    tagged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    signed_off_by: Mapped[str] = mapped_column(String(200), default="")
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ReviewSettings(Base):
+    """A school's review rules; ``second_reviewer``: whoever redacted may not release."""
+
+    __tablename__ = "review_settings"
+
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+    second_reviewer: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -106,6 +106,12 @@ def add_gathered(
         )
     )
     session.flush()
+    if task is not None and task.source_id:
+        from sar_service.models.inventory import DataSource
+
+        source = session.get(DataSource, task.source_id)
+        if source is not None and source.system_kind == "safeguarding":
+            review.tag_safeguarding(session, case, doc, created_by)
     try:
         review.analyse(session, case, doc, data)
     except ValueError as exc:

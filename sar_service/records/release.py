@@ -34,6 +34,15 @@ def release(
         raise ReleaseError("Only a finished bundle can be released.")
     if case.status not in RELEASABLE:
         raise ReleaseError("Send the case for DPO sign-off before releasing the bundle.")
+    from sar_service.records import review
+
+    if review.settings_for(session, case.school_id).second_reviewer and actor in review.redactors(
+        session, case
+    ):
+        raise ReleaseError(
+            "Your school asks for a second pair of eyes: someone who did not make the "
+            "redactions must check and release this bundle."
+        )
     at = now()
     for old in _live(session, case, at):
         old.release_expires_at = at  # one live bundle at a time: the newest

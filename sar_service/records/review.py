@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sar_service.clock import now
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.inventory import GatheredDocument
-from sar_service.models.mailbox import MailItem
+from sar_service.models.mailbox import MailItem, ReviewSettings, SafeguardingSignoff
 from sar_service.models.review import EXEMPTIONS, RedactionDecision, Withholding
 from sar_service.models.roll import RollPerson
 from sar_service.records.extract import extract_text, needs_manual_redaction, redact_document
@@ -255,6 +255,12 @@ class DocReview:
     redacted: Document | None
     withheld: Withholding | None
     item: MailItem | None = None
+    signoff: SafeguardingSignoff | None = None
+
+    @property
+    def needs_dsl(self) -> bool:
+        """Tagged safeguarding and not yet signed off by the designated safeguarding lead."""
+        return self.signoff is not None and not self.signoff.signed_off_by
 
     @property
     def pending(self) -> int:
@@ -271,7 +277,7 @@ class DocReview:
     def done(self) -> bool:
         if self.withheld:
             return True
-        if self.check:
+        if self.check or self.needs_dsl:
             return False
         if self.manual:
             return self.redacted is not None
@@ -283,6 +289,8 @@ class DocReview:
             return f"Withheld: {EXEMPTIONS[self.withheld.exemption]}"
         if self.check:
             return f"Check first: {self.check}"
+        if self.needs_dsl and not (self.pending or (self.manual and self.redacted is None)):
+            return "Safeguarding: needs sign-off by the designated safeguarding lead"
         if self.manual:
             return "Redacted copy uploaded" if self.redacted else "Needs a redacted copy"
         if self.pending:
@@ -348,6 +356,12 @@ def case_review(session: Session, case: Case) -> CaseReview:
     held = withholdings(session, case)
     by_doc = {w.document_id: w for w in held if w.document_id}
     review = CaseReview(withheld=held, left_out=left_out)
+    signoffs = {
+        row.document_id: row
+        for row in session.scalars(
+            select(SafeguardingSignoff).where(SafeguardingSignoff.case_id == case.id)
+        )
+    }
     for doc, info, item in rows:
         review.docs.append(
             DocReview(
@@ -358,6 +372,7 @@ def case_review(session: Session, case: Case) -> CaseReview:
                 copies.get(doc.id),
                 by_doc.get(doc.id),
                 item,
+                signoffs.get(doc.id),
             )  # fmt: skip
         )
     return review
@@ -400,3 +415,65 @@ def settle_check(session: Session, doc: Document, actor: str) -> None:
         return
     item.flags = [dict(f, settled_by=actor) for f in item.flags or []]
     session.flush()
+
+
+# ---------------------------------------------------------------- a second pair of eyes
+
+
+def signoff_of(session: Session, doc: Document) -> SafeguardingSignoff | None:
+    return session.get(SafeguardingSignoff, doc.id)
+
+
+def tag_safeguarding(session: Session, case: Case, doc: Document, actor: str) -> None:
+    """Safeguarding records need the DSL's sign-off before the bundle can be built."""
+    if signoff_of(session, doc) is None:
+        session.add(SafeguardingSignoff(document_id=doc.id, case_id=case.id, tagged_by=actor))
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                actor_label=actor,
+                action="tagged_safeguarding",
+                data={"document_id": doc.id},
+            )  # fmt: skip
+        )
+        session.flush()
+
+
+def dsl_sign_off(session: Session, case: Case, doc: Document, actor: str) -> None:
+    """The designated safeguarding lead has read the document and its redactions."""
+    row = signoff_of(session, doc)
+    if row is None:
+        raise ValueError("This document is not tagged as safeguarding.")
+    row.signed_off_by, row.signed_off_at = actor, now()
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_label=actor,
+            action="dsl_signed_off",
+            data={"document_id": doc.id},
+        )  # fmt: skip
+    )
+    session.flush()
+
+
+def settings_for(session: Session, school_id: int) -> ReviewSettings:
+    row = session.get(ReviewSettings, school_id)
+    return row if row is not None else ReviewSettings(school_id=school_id, second_reviewer=False)
+
+
+def redactors(session: Session, case: Case) -> set[str]:
+    """Who made the case's redactions: accepted suggestions and copies redacted by hand."""
+    ids = select(Document.id).where(Document.case_id == case.id)
+    decided = session.scalars(
+        select(RedactionDecision.decided_by).where(
+            RedactionDecision.document_id.in_(ids), RedactionDecision.decision == "accepted"
+        )
+    )
+    manual = session.scalars(
+        select(Document.created_by).where(
+            Document.case_id == case.id,
+            Document.kind == "redacted",
+            Document.note == MANUAL_REDACTED,
+        )
+    )
+    return {who for who in [*decided, *manual] if who}

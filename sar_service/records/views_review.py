@@ -79,6 +79,7 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
         pending_kinds=kinds,
         redacted=review.latest_redacted(db, doc),
         item=review.mail_item(db, doc),
+        signoff=review.signoff_of(db, doc),
         collapse_reasons=COLLAPSE_REASONS,
         exemptions=EXEMPTIONS,
         errors=errors or {},
@@ -272,3 +273,29 @@ def disclosure_schedule(school: str, reference: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/safeguarding")
+def review_tag_safeguarding(school: str, reference: str, doc_id: int):
+    """Tag a document as safeguarding: the DSL must sign it off before the bundle is built."""
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    review.tag_safeguarding(session(), case, doc, actor())
+    session().commit()
+    flask.flash("Tagged as safeguarding: the DSL must sign it off.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/dsl-signoff")
+def review_dsl_signoff(school: str, reference: str, doc_id: int):
+    """Only the designated safeguarding lead signs off a safeguarding document."""
+    case, role = case_for(school, reference, frozenset({"dsl"}))
+    doc, _ = _doc_or_404(case, doc_id)
+    try:
+        review.dsl_sign_off(session(), case, doc, actor())
+    except ValueError as exc:
+        session().rollback()
+        return render_doc(case, role, doc_id, 409, {"signoff": str(exc)})
+    session().commit()
+    flask.flash("Signed off by the designated safeguarding lead.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))

@@ -55,6 +55,7 @@ ACTORS_REDIRECT = _row(FOUND, FOUND, FORBIDDEN, FORBIDDEN)  # ... nothing to do:
 DPO_PAGE = _row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # settings pages
 DPO_FORM = _row(BAD, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # settings forms
 DPO_REDIRECT = _row(FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # ... nothing to do, or onward
+NOBODY_HERE = _row(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # a role none of these has (dsl)
 GONE = _row(MISSING, MISSING, MISSING, MISSING)  # another school's anything
 NOT_YET = _row(SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN)  # sign-in steps without a password first
 
@@ -100,6 +101,9 @@ SCOPED = [
     # only mailbox documents can be included or left out; a check can always be settled
     ("post", CASE + "/review/{upload}/include", {}, _row(CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN)),
     ("post", CASE + "/review/{upload}/settle", {}, ACTORS_REDIRECT),
+    # tagging is case work; signing off is the designated safeguarding lead's alone
+    ("post", CASE + "/review/0/safeguarding", {}, _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/review/{upload}/dsl-signoff", {}, NOBODY_HERE),
     ("get", CASE + "/schedule.csv", None, DOCUMENTS),
     ("post", CASE + "/withholdings", {}, ACTORS),
     ("post", CASE + "/bundle", {}, _row(CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN)),
@@ -133,6 +137,7 @@ SCOPED = [
     ("post", SETTINGS + "/inventory/seed", {}, DPO_REDIRECT),
     ("get", SETTINGS + "/mis", None, DPO_PAGE),
     ("post", SETTINGS + "/mis", {"kind": ""}, DPO_FORM),
+    ("post", SETTINGS + "/review-rules", {}, DPO_REDIRECT),  # off already: nothing changes
 ]  # fmt: skip
 
 #: The own school's case or settings naming another school's object: a role the page
