@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 
 SUBJECT = "Amelia Hart"
 REQUESTER = "Sarah Hart"
@@ -80,6 +81,7 @@ def _message(n: int, sender: str, to: str, subject: str, body: str, when: dateti
     return msg
 
 
+@lru_cache(maxsize=512)
 def _docx(text: str) -> bytes:
     from docx import Document
 
@@ -91,6 +93,7 @@ def _docx(text: str) -> bytes:
     return out.getvalue()
 
 
+@lru_cache(maxsize=512)
 def _pdf(text: str) -> bytes:
     from tests.records.helpers import text_pdf
 
