@@ -90,6 +90,19 @@ def upgrade() -> None:
             batch_op.f("ix_safeguarding_signoffs_case_id"), ["case_id"], unique=False
         )
     op.create_table(
+        "document_checks",
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("settled_by", sa.String(length=200), nullable=False),
+        sa.Column("settled_at", sar_service.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("document_id"),
+    )
+    with op.batch_alter_table("document_checks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_document_checks_case_id"), ["case_id"], unique=False)
+    op.create_table(
         "review_settings",
         sa.Column("school_id", sa.Integer(), nullable=False),
         sa.Column("second_reviewer", sa.Boolean(), nullable=False),
@@ -107,6 +120,7 @@ def downgrade() -> None:
     with op.batch_alter_table("redaction_decisions", schema=None) as batch_op:
         batch_op.drop_column("exemption")
     op.drop_table("review_settings")
+    op.drop_table("document_checks")
     op.drop_table("safeguarding_signoffs")
     op.drop_table("mail_items")
     op.drop_table("mail_imports")

@@ -118,3 +118,17 @@ class ReviewSettings(Base):
         ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
     )
     second_reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DocumentCheck(Base):
+    """Something to check before release (e.g. maybe about another child with the same name)."""
+
+    __tablename__ = "document_checks"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    settled_by: Mapped[str] = mapped_column(String(200), default="")
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sar_service.clock import now
 from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.inventory import GatheredDocument
-from sar_service.models.mailbox import MailItem, ReviewSettings, SafeguardingSignoff
+from sar_service.models.mailbox import DocumentCheck, MailItem, ReviewSettings, SafeguardingSignoff
 from sar_service.models.review import EXEMPTIONS, RedactionDecision, Withholding
 from sar_service.models.roll import RollPerson
 from sar_service.records.extract import extract_text, needs_manual_redaction, redact_document
@@ -79,7 +79,8 @@ def analyse(session: Session, case: Case, doc: Document, data: bytes | None = No
     info = _gathered(session, doc)
     if info is None or needs_manual_redaction(info.file_kind):
         return 0
-    _, found = suggestions_for(session, case, doc, data)
+    text, found = suggestions_for(session, case, doc, data)
+    _check_person(session, case, doc, text)
     rows = {r.key: r for r in decisions(session, doc)}
     wanted = {s.key for s in found}
     pending = 0
@@ -106,6 +107,19 @@ def analyse(session: Session, case: Case, doc: Document, data: bytes | None = No
             pending += 1
     session.flush()
     return pending
+
+
+def _check_person(session: Session, case: Case, doc: Document, text: str) -> None:
+    """Flag a document naming the pupil beside another date of birth or UPN (once)."""
+    from sar_service.records.subject import subject_people
+    from sar_service.records.triage import wrong_person
+
+    if not case.subject_name or session.get(DocumentCheck, doc.id) is not None:
+        return
+    upns = [p.upn for p in subject_people(session, case) if p.upn]
+    reason = wrong_person(text, case.subject_name, case.subject_dob, upns)
+    if reason:
+        session.add(DocumentCheck(document_id=doc.id, case_id=case.id, reason=reason))
 
 
 def decisions(session: Session, doc: Document) -> list[RedactionDecision]:
@@ -256,6 +270,7 @@ class DocReview:
     withheld: Withholding | None
     item: MailItem | None = None
     signoff: SafeguardingSignoff | None = None
+    doc_check: DocumentCheck | None = None
 
     @property
     def needs_dsl(self) -> bool:
@@ -269,6 +284,8 @@ class DocReview:
     @property
     def check(self) -> str:
         """An open warning that must be settled before release (e.g. maybe another child)."""
+        if self.doc_check is not None and not self.doc_check.settled_by:
+            return self.doc_check.reason
         flags = self.item.flags if self.item is not None else []
         open_flags = [f for f in flags or [] if not f.get("settled_by")]
         return open_flags[0]["reason"] if open_flags else ""
@@ -362,6 +379,10 @@ def case_review(session: Session, case: Case) -> CaseReview:
             select(SafeguardingSignoff).where(SafeguardingSignoff.case_id == case.id)
         )
     }
+    checks = {
+        row.document_id: row
+        for row in session.scalars(select(DocumentCheck).where(DocumentCheck.case_id == case.id))
+    }
     for doc, info, item in rows:
         review.docs.append(
             DocReview(
@@ -373,6 +394,7 @@ def case_review(session: Session, case: Case) -> CaseReview:
                 by_doc.get(doc.id),
                 item,
                 signoffs.get(doc.id),
+                checks.get(doc.id),
             )  # fmt: skip
         )
     return review
@@ -408,12 +430,24 @@ def set_included(session: Session, case: Case, doc: Document, include: bool, act
     return pending
 
 
+def open_check(session: Session, doc: Document) -> str:
+    """The reason a document must be checked before release, or ""."""
+    row = session.get(DocumentCheck, doc.id)
+    if row is not None and not row.settled_by:
+        return row.reason
+    item = mail_item(session, doc)
+    flags = [f for f in (item.flags or []) if not f.get("settled_by")] if item else []
+    return flags[0]["reason"] if flags else ""
+
+
 def settle_check(session: Session, doc: Document, actor: str) -> None:
     """A reviewer confirms the document is about this pupil after all."""
+    row = session.get(DocumentCheck, doc.id)
+    if row is not None and not row.settled_by:
+        row.settled_by, row.settled_at = actor, now()
     item = mail_item(session, doc)
-    if item is None:
-        return
-    item.flags = [dict(f, settled_by=actor) for f in item.flags or []]
+    if item is not None and item.flags:
+        item.flags = [dict(f, settled_by=f.get("settled_by") or actor) for f in item.flags]
     session.flush()
 
 

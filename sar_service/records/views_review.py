@@ -80,6 +80,7 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
         redacted=review.latest_redacted(db, doc),
         item=review.mail_item(db, doc),
         signoff=review.signoff_of(db, doc),
+        check_reason=review.open_check(db, doc),
         collapse_reasons=COLLAPSE_REASONS,
         exemptions=EXEMPTIONS,
         errors=errors or {},
