@@ -46,6 +46,12 @@ def is_mailbox(data: bytes, filename: str) -> bool:
     return mailbox.kind_of(data[:8], filename) in ("mbox", "eml", "msg", "zip")
 
 
+def is_archive(data: bytes, filename: str) -> bool:
+    """Many messages or files in one (mbox, Outlook .msg, zip): always the import's job, even
+    from the single-file upload forms (a lone .eml stays one document there)."""
+    return mailbox.kind_of(data[:8], filename) in ("mbox", "msg", "zip")
+
+
 def create(
     session: Session,
     case: Case,

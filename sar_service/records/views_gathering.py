@@ -153,9 +153,19 @@ def gathering_upload(school: str, reference: str):
         return render(case, role, 422, {"upload-file": "Choose a file to upload."})
     db = session()
     source = task.source_name if task else f"Added by {me().name}"
+    data = file.read(MAX_BYTES + 1)
+    if len(data) <= MAX_BYTES and mailimport.is_archive(data, file.filename):
+        row = mailimport.create(
+            db, case, data, file.filename, source_name=source, created_by=actor(), task=task
+        )
+        if task is not None:
+            gathering.uploaded(task, actor())
+        db.commit()
+        flask.flash(f"{row.filename} is being imported. This page shows its progress.", "success")
+        return redirect(_url(case, "mailboxes"))
     try:
         doc = documents.add_gathered(
-            db, case, file.read(MAX_BYTES + 1), file.filename,
+            db, case, data, file.filename,
             source_name=source, created_by=actor(), task=task,
         )  # fmt: skip
     except FileProblem as exc:

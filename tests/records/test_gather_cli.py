@@ -75,3 +75,16 @@ def test_gather_refuses_an_unknown_case(app, oak, tmp_path):
     path.write_text("hello")
     result = _run(app, "gather", "--school", oak.school.slug, "--case", "SAR-2026-9999", str(path))
     assert result.exit_code == 2 and "no case SAR-2026-9999" in result.output
+
+
+def test_a_zip_through_the_ordinary_upload_form_is_imported(app, db, factory, oak, run_worker):
+    """A zip or mbox chosen in the one-file form goes to the import, not in as one document."""
+    case = factory.case(oak.school, date(2026, 3, 2))
+    data = mailgen.generate(messages=6, seed=4, attachments=False).data
+    web = oak.web(app, "caseworker")
+    url = f"/staff/cases/{oak.school.slug}/{case.reference}/gathering/upload"
+    response = web.post(url, {"file": (io.BytesIO(data), "export.mbox")})
+    assert response.status_code == 302, response.text
+    run_worker()
+    page = web.get(response.location).text
+    assert "export.mbox" in page and "Imported" in page and "6 messages" in page
