@@ -406,6 +406,7 @@ def run(session: Session, import_id: int) -> MailImport | None:
         log.exception("mail import %s failed", import_id)
         session.rollback()
         imp = session.get(MailImport, import_id)
+        _reset(session, imp)  # no half-imported mailbox left to review
         imp.status, imp.error, imp.finished_at = "failed", str(exc)[:2000], now()
         session.commit()
         return imp
