@@ -101,3 +101,19 @@ def test_a_corrupt_upload_is_reported_not_crashed(db, factory, oak):
     imp = _import(db, case, b"PK\x03\x04" + b"\x00" * 100, "broken.zip")
     assert imp.status == "done"
     assert imp.skipped == [{"item": "broken.zip", "reason": "not a readable zip file"}]
+
+
+def test_an_import_that_cannot_run_fails_visibly_and_leaves_nothing(app, db, factory, oak):
+    from sar_service.models import Document
+    from sar_service.storage import storage
+
+    case = factory.case(oak.school, date(2026, 3, 2))
+    row = mailimport.create(
+        db, case, _eml("Amelia", b"Amelia Hart"), "one.eml", source_name="Test",
+        created_by="test", background=False,
+    )  # fmt: skip
+    db.commit()
+    storage(app).delete(db.get(Document, row.document_id).storage_key)
+    imp = mailimport.run(db, row.id)
+    assert imp.status == "failed" and "missing" in imp.error
+    assert not db.scalars(select(MailItem).where(MailItem.import_id == imp.id)).all()
