@@ -37,9 +37,18 @@ _ATTRIBUTION = re.compile(
 MIN_DUPLICATE_CHARS = 40
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 @dataclass
 class MessageRecord:
-    """What triage needs about one message; ``key`` is the caller's id (a document id)."""
+    """What triage needs about one message; ``key`` is the caller's id (a document id).
+
+    Only digests of the normalised text are kept (memory stays flat at 50,000
+    messages): of the whole body, and of each tail that starts where a quoted
+    earlier message starts, so "quoted in full by a later reply" is a set lookup.
+    """
 
     key: int
     message_id: str
@@ -49,11 +58,18 @@ class MessageRecord:
     sender: str
     sent_at: datetime | None
     body: str
-    full_norm: str = ""
+    length: int = 0
+    full: bytes = b""
+    tails: frozenset[bytes] = frozenset()
 
     def __post_init__(self) -> None:
-        self.full_norm = normalise_body(self.body)
-        self.body = ""  # only the normalised words are needed; keep memory flat
+        parts = [p for p in normalise_parts(self.body)]
+        whole = " ".join(p for p in parts if p)
+        self.length, self.full = len(whole), _digest(whole)
+        self.tails = frozenset(
+            _digest(" ".join(p for p in parts[i:] if p)) for i in range(1, len(parts))
+        )
+        self.body = ""  # only digests are kept
 
 
 @dataclass
@@ -66,11 +82,16 @@ def normalise_subject(subject: str) -> str:
     return re.sub(r"\s+", " ", _SUBJECT_PREFIX.sub("", subject or "")).strip().lower()
 
 
+def normalise_parts(body: str) -> list[str]:
+    """The body's words (quote marks, spacing and case removed) in the pieces that attribution
+    lines ("On … wrote:", "From: …") separate: the first is the message's own text."""
+    text = re.sub(r"^[ \t]*(?:>[ \t]?)+", "", body, flags=re.M)
+    return [re.sub(r"\s+", " ", part).strip().lower() for part in _ATTRIBUTION.split(text)]
+
+
 def normalise_body(body: str) -> str:
     """Quote marks, attribution lines, spacing and case removed: the words alone, in order."""
-    text = re.sub(r"^[ \t]*(?:>[ \t]?)+", "", body, flags=re.M)
-    text = _ATTRIBUTION.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return " ".join(p for p in normalise_parts(body) if p)
 
 
 def threads(records: list[MessageRecord]) -> dict[int, str]:
@@ -108,24 +129,21 @@ def duplicates(records: list[MessageRecord], thread_of: dict[int, str]) -> dict[
     """Which messages to collapse, into which, and why; the kept one is read instead."""
     out: dict[int, Collapse] = {}
     by_id: dict[str, int] = {}
-    by_exact: dict[str, int] = {}
-    by_text: dict[str, int] = {}
+    by_exact: dict[bytes, int] = {}
+    by_text: dict[bytes, int] = {}
     for r in sorted(records, key=_order):
-        exact = hashlib.sha256(
-            f"{r.sender}\x1f{r.sent_at}\x1f{normalise_subject(r.subject)}\x1f{r.full_norm}".encode()
-        ).hexdigest()
-        text = hashlib.sha256(r.full_norm.encode()).hexdigest()
+        exact = _digest(f"{r.sender}\x1f{r.sent_at}\x1f{normalise_subject(r.subject)}") + r.full
         if r.message_id and r.message_id in by_id:
             out[r.key] = Collapse(by_id[r.message_id], "exact_duplicate")
         elif exact in by_exact:
             out[r.key] = Collapse(by_exact[exact], "exact_duplicate")
-        elif len(r.full_norm) >= MIN_DUPLICATE_CHARS and text in by_text:
-            out[r.key] = Collapse(by_text[text], "near_duplicate")
+        elif r.length >= MIN_DUPLICATE_CHARS and r.full in by_text:
+            out[r.key] = Collapse(by_text[r.full], "near_duplicate")
         else:
             if r.message_id:
                 by_id[r.message_id] = r.key
             by_exact[exact] = r.key
-            by_text.setdefault(text, r.key)
+            by_text.setdefault(r.full, r.key)
     members: dict[str, list[MessageRecord]] = {}
     for r in records:
         if r.key not in out:
@@ -135,10 +153,10 @@ def duplicates(records: list[MessageRecord], thread_of: dict[int, str]) -> dict[
             continue
         thread.sort(key=_order)
         for i, earlier in enumerate(thread):
-            if len(earlier.full_norm) < MIN_DUPLICATE_CHARS:
+            if earlier.length < MIN_DUPLICATE_CHARS:
                 continue
             for later in reversed(thread[i + 1 :]):
-                if later.key not in out and earlier.full_norm in later.full_norm:
+                if later.key not in out and earlier.full in later.tails:
                     out[earlier.key] = Collapse(later.key, "quoted_in_later")
                     break
     return out
