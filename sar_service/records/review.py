@@ -327,8 +327,13 @@ class CaseReview:
 
     @property
     def left_out_counts(self) -> Counter:
-        """How many were left out and why (collapse reasons, or "set_aside")."""
-        return Counter(item.collapse_reason or "set_aside" for _, item in self.left_out)
+        """How many messages were left out and why (collapse reasons, or "set_aside");
+        attachments follow their message and are not counted again."""
+        return Counter(
+            item.collapse_reason or "set_aside"
+            for _, item in self.left_out
+            if item.parent_id is None
+        )
 
     @property
     def complete(self) -> bool:
