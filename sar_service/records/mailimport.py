@@ -130,7 +130,7 @@ def context_for(session: Session, case: Case) -> Context:
 # ---------------------------------------------------------------- the job
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """A document waiting for the next batched insert."""
 
@@ -265,7 +265,7 @@ class _Run:
         )  # fmt: skip
         for p in self.pending:
             self._suggest(p)
-            p.row = None
+            p.row = p.item = None
         self.pending = []
 
     def _suggest(self, p: _Pending) -> None:
@@ -321,13 +321,13 @@ class _Run:
                 updates.append({"d": a.doc_id, "t": thread, "o": into, "c": why, "s": aside})
         for doc_id, first in self.duplicate_attachments:
             updates.append({"d": doc_id, "t": "", "o": first, "c": "exact_duplicate", "s": ""})
-        if updates:
+        for i in range(0, len(updates), 2000):
             self.session.execute(
                 update(MailItem),
                 [
                     {"document_id": u["d"], "thread_key": u["t"], "duplicate_of_id": u["o"],
                      "collapse_reason": u["c"], "set_aside_reason": u["s"]}
-                    for u in updates
+                    for u in updates[i : i + 2000]
                 ],
             )  # fmt: skip
         left_out = {u["d"] for u in updates if u["c"] or u["s"]}

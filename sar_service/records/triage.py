@@ -41,7 +41,7 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-@dataclass
+@dataclass(slots=True)
 class MessageRecord:
     """What triage needs about one message; ``key`` is the caller's id (a document id).
 
@@ -60,16 +60,19 @@ class MessageRecord:
     body: str
     length: int = 0
     full: bytes = b""
+    exact: bytes = b""
     tails: frozenset[bytes] = frozenset()
 
     def __post_init__(self) -> None:
-        parts = [p for p in normalise_parts(self.body)]
+        parts = normalise_parts(self.body)
         whole = " ".join(p for p in parts if p)
         self.length, self.full = len(whole), _digest(whole)
         self.tails = frozenset(
             _digest(" ".join(p for p in parts[i:] if p)) for i in range(1, len(parts))
         )
-        self.body = ""  # only digests are kept
+        self.subject = normalise_subject(self.subject)
+        self.exact = _digest(f"{self.sender}\x1f{self.sent_at}\x1f{self.subject}") + self.full
+        self.body = self.sender = ""  # only digests are kept: memory stays flat
 
 
 @dataclass
@@ -132,7 +135,7 @@ def duplicates(records: list[MessageRecord], thread_of: dict[int, str]) -> dict[
     by_exact: dict[bytes, int] = {}
     by_text: dict[bytes, int] = {}
     for r in sorted(records, key=_order):
-        exact = _digest(f"{r.sender}\x1f{r.sent_at}\x1f{normalise_subject(r.subject)}") + r.full
+        exact = r.exact
         if r.message_id and r.message_id in by_id:
             out[r.key] = Collapse(by_id[r.message_id], "exact_duplicate")
         elif exact in by_exact:
