@@ -110,6 +110,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("school_id"),
     )
 
+    # PDFs gathered before this revision were all redacted by hand: keep them so ("scan"),
+    # rather than let a scan already on a case count as a text PDF with nothing to redact.
+    op.execute("UPDATE gathered_documents SET file_kind = 'scan' WHERE file_kind = 'pdf'")
+
     with op.batch_alter_table("redaction_decisions", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("exemption", sa.String(length=40), nullable=False, server_default="")
@@ -117,6 +121,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("UPDATE gathered_documents SET file_kind = 'pdf' WHERE file_kind = 'scan'")
     with op.batch_alter_table("redaction_decisions", schema=None) as batch_op:
         batch_op.drop_column("exemption")
     op.drop_table("review_settings")
