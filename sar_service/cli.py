@@ -89,7 +89,9 @@ def create_school(s, slug: str, name: str, kind: str) -> None:
 @app_command("create-user")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["dpo", "caseworker", "owner", "viewer"]), required=True)
+@click.option(
+    "--role", type=click.Choice(["dpo", "caseworker", "owner", "viewer", "dsl"]), required=True
+)
 @click.option("--school", "school_slug", required=True)
 @click.option("--password", default=None, help="Generated and printed if omitted.")
 def create_user(
@@ -149,6 +151,26 @@ def import_notice_cmd(s, school_slug: str, file: Path) -> None:
         fail(str(exc))
     s.commit()
     click.echo(json.dumps(store.summary(notice.data), indent=2, ensure_ascii=False))
+
+
+@app_command("gather")
+@click.option("--school", "school_slug", required=True)
+@click.option("--case", "reference", required=True)
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def gather_cmd(s, school_slug: str, reference: str, files: tuple[Path, ...]) -> None:
+    """Add files (mbox, eml, msg, zip, pdf, docx, txt, csv) to a case and print JSON."""
+    from sar_service.records import gather_report
+
+    try:
+        case = gather_report.find_case(s, school_slug, reference)
+    except gather_report.GatherError as exc:
+        fail(str(exc))
+    result = gather_report.gather(s, case, list(files))
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    if result["errors"] and not result["documents"]:
+        sys.exit(1)
 
 
 @app_command("sweep")

@@ -112,6 +112,7 @@ for _task in (
     Task("gather", "sar_service.records.jobs:start_gathering", DEFAULT, 300, "Records gathering"),
     Task("gather_mail", "sar_service.records.jobs:send_task_email", MAIL, 60, "Search email"),
     Task("bundle", "sar_service.records.jobs:build_bundle", BUNDLES, 1800, "Disclosure bundle"),
+    Task("mail_import", "sar_service.records.jobs:import_mailbox", BUNDLES, 1800, "Mailbox import"),
     Task("portal_link", "sar_service.notify.link_emails:send_portal_link", MAIL, 60, "Portal link"),
     Task(
         "draft_resume",

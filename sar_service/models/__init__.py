@@ -12,6 +12,13 @@ from sar_service.models.document import Document
 from sar_service.models.draft import Draft
 from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
 from sar_service.models.letter_template import LetterTemplate
+from sar_service.models.mailbox import (
+    DocumentCheck,
+    MailImport,
+    MailItem,
+    ReviewSettings,
+    SafeguardingSignoff,
+)
 from sar_service.models.note import CaseNote
 from sar_service.models.notice import PrivacyNotice
 from sar_service.models.notification import Notification
@@ -46,11 +53,16 @@ __all__ = [
     "ClockEvent",
     "DataSource",
     "Document",
+    "DocumentCheck",
     "Draft",
     "EvidenceUpload",
     "GatheredDocument",
     "GatheringTask",
     "LetterTemplate",
+    "MailImport",
+    "MailItem",
+    "ReviewSettings",
+    "SafeguardingSignoff",
     "Membership",
     "MisRecord",
     "Notification",

@@ -57,6 +57,8 @@ class RedactionDecision(Base):
     kind: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     decision: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    #: The ground for an accepted redaction (a key of EXEMPTIONS); third_party by default.
+    exemption: Mapped[str] = mapped_column(String(40), default="")
     decided_by: Mapped[str] = mapped_column(String(200), default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

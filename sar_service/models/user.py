@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sar_service.clock import now
 from sar_service.db import Base, UTCDateTime
 
-ROLES = ("dpo", "caseworker", "owner", "viewer")
+#: "dsl" is the designated safeguarding lead: reads review pages, signs off safeguarding records.
+ROLES = ("dpo", "caseworker", "owner", "viewer", "dsl")
 
 
 class User(Base):

@@ -156,6 +156,7 @@ def _write_zip(
             w for w in review.withholdings(session, case) if not (w.document_id or w.say_nothing)
         ],
         exemptions=EXEMPTIONS,
+        left_out=state.left_out_counts,
         made_on=today(),
         long_date=long_date,
     )

@@ -88,8 +88,13 @@ def add_gathered(
 ) -> Document:
     """Check, deduplicate, store and analyse one gathered file."""
     from sar_service.records import review
+    from sar_service.records.extract import file_kind
 
     checked = check(data, filename)
+    try:
+        kind_found = file_kind(data, checked.kind)
+    except ValueError as exc:
+        raise FileProblem(str(exc)) from exc
     _refuse_duplicate(session, case, data)
     doc = store_document(session, case, data, filename, checked, kind=kind, created_by=created_by)
     session.add(
@@ -98,10 +103,16 @@ def add_gathered(
             case_id=case.id,
             task_id=task.id if task else None,
             source_name=source_name,
-            file_kind=checked.kind,
+            file_kind=kind_found,
         )
     )
     session.flush()
+    if task is not None and task.source_id:
+        from sar_service.models.inventory import DataSource
+
+        source = session.get(DataSource, task.source_id)
+        if source is not None and source.system_kind == "safeguarding":
+            review.tag_safeguarding(session, case, doc, created_by)
     try:
         review.analyse(session, case, doc, data)
     except ValueError as exc:

@@ -24,7 +24,8 @@ from sar_service.records.redaction import (
 )
 
 TEXT_KINDS = ("txt", "eml", "csv", "html", "docx")
-MANUAL_KINDS = ("pdf", "png", "jpg", "jpeg", "gif", "tif", "tiff", "bmp", "webp", "heic")
+#: "scan" is a PDF without a text layer (see ``file_kind``); text PDFs are redacted by the service.
+MANUAL_KINDS = ("scan", "png", "jpg", "jpeg", "gif", "tif", "tiff", "bmp", "webp", "heic")
 _EMAIL_HEADERS = ("From", "To", "Cc", "Subject", "Date")
 _BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
@@ -44,8 +45,20 @@ def _kind(kind: str) -> str:
 
 
 def needs_manual_redaction(kind: str) -> bool:
-    """PDFs and images carry text we cannot reliably remove, so a person must redact them."""
+    """Scanned PDFs and images carry text we cannot reliably find, so a person must redact them."""
     return _kind(kind) in MANUAL_KINDS
+
+
+def file_kind(data: bytes, kind: str) -> str:
+    """The kind to record for a gathered file: a PDF without text becomes "scan".
+
+    Raises ``pdf.PdfProblem`` (a ValueError) for a password-protected or broken PDF.
+    """
+    if _kind(kind) == "pdf":
+        from sar_service.records.pdf import is_scanned
+
+        return "scan" if is_scanned(data) else "pdf"
+    return _kind(kind)
 
 
 def decode_text(data: bytes) -> str:
@@ -350,17 +363,27 @@ def extract_text(data: bytes, kind: str) -> str:
         return html_to_text(decode_text(data))
     if kind == "docx":
         return _docx_layout(_open_docx(data))[0]
+    if kind == "pdf":
+        from sar_service.records.pdf import pdf_text
+
+        return pdf_text(data)
     if needs_manual_redaction(kind):
         raise ValueError(f"{kind} files need manual redaction")
     raise ValueError(f"unsupported file kind: {kind}")
 
 
 def redact_document(data: bytes, kind: str, accepted: list[Suggestion]) -> tuple[bytes, str]:
-    """A redacted copy and its kind: Word and CSV stay as they were, the rest become UTF-8 text."""
+    """A redacted copy and its kind: Word, CSV and PDF stay as they were, the rest become text."""
     kind = _kind(kind)
     if kind == "docx":
         return _redact_docx(data, accepted), "docx"
     if kind == "csv":
         return _redact_csv(data, accepted), "csv"
+    if kind == "pdf":
+        from sar_service.records.pdf import pdf_text, redact_pdf
+
+        text = pdf_text(data)
+        check_suggestions(text, accepted)
+        return redact_pdf(data, redaction_spans(accepted), text), "pdf"
     text = apply_redactions(extract_text(data, kind), accepted)
     return text.encode("utf-8"), "txt"

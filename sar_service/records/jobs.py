@@ -11,7 +11,7 @@ from sar_service import mail
 from sar_service.clock import now
 from sar_service.models import Case
 from sar_service.models.inventory import GatheringTask
-from sar_service.records import bundle, gathering
+from sar_service.records import bundle, gathering, mailimport
 from workflows.calendars import long_date
 
 log = logging.getLogger(__name__)
@@ -60,3 +60,8 @@ def send_task_email(session: Session, task_id: int) -> None:
 
 def build_bundle(session: Session, bundle_id: int) -> None:
     bundle.build(session, bundle_id)
+
+
+def import_mailbox(session: Session, import_id: int) -> None:
+    """A mailbox upload: messages become documents, triaged, with suggestions ready."""
+    mailimport.run(session, import_id)

@@ -11,11 +11,15 @@ import bisect
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from sar_service.records.names import find_names, name_words
+
 NAME_LABEL = "[REDACTED – third party]"
+#: Suggestion kinds that are people's names (all replaced with NAME_LABEL).
+NAME_KINDS = frozenset({"name", "staff_name"})
 OTHER_LABEL = "[REDACTED]"
 
 _ROLE_NOUNS = {
@@ -92,7 +96,7 @@ class Suggestion:
     @property
     def label(self) -> str:
         """What replaces the text: names say why, so the reader knows it was a third party."""
-        return NAME_LABEL if self.kind == "name" else OTHER_LABEL
+        return NAME_LABEL if self.kind in NAME_KINDS else OTHER_LABEL
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class _Keep:
     keys: frozenset[str]
     surnames: frozenset[str]
     values: frozenset[str]
+    words: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- text normalisation
@@ -272,7 +277,11 @@ def _keep_rules(keep: tuple[str, ...]) -> _Keep:
                 table[units] = _Variant((), form, words[-1])
     keys = frozenset(_key_of(units) for units in table)
     surnames = frozenset(v.surname for v in table.values())
-    return _Keep(_NameIndex(table), keys, surnames, frozenset(_kept_values(keep)))
+    kept_words = frozenset(
+        w for name in keep if "@" not in name and not any(ch.isdigit() for ch in name)
+        for w in name_words(name)
+    )  # fmt: skip
+    return _Keep(_NameIndex(table), keys, surnames, frozenset(_kept_values(keep)), kept_words)
 
 
 def _name_candidates(text: str, roll: _NameIndex, keep: _Keep) -> list[tuple[Suggestion, bool]]:
@@ -290,6 +299,40 @@ def _name_candidates(text: str, roll: _NameIndex, keep: _Keep) -> list[tuple[Sug
         out.append((Suggestion(start, end, original, "name", reason), kept))
     for start, end, _ in keep.index.matches(folded):
         out.append((Suggestion(start, end, text[start:end], "name", ""), True))
+    return out
+
+
+_HOW = {
+    "title": "a title and surname",
+    "first_name": "a known first name",
+    "initial": "an initial and surname",
+    "surname_first": 'a "Surname, First" form',
+    "display_name": "an email display name",
+    "signature": "a signature",
+}
+
+
+def _found_candidates(text: str, keep: _Keep) -> list[tuple[Suggestion, bool]]:
+    """Names found without the roll; a name made only of the subject's or requester's words is
+    kept ("Mrs Hart" when the requester is Sarah Hart)."""
+    out = []
+    for found in find_names(text):
+        words = name_words(found.text)
+        kept = bool(words) and set(words) <= keep.words
+        if found.staff_role:
+            kind = "staff_name"
+            reason = (
+                f"Name of someone acting as staff ({found.staff_role}), found from "
+                f"{_HOW[found.how]}; staff named in their professional role are usually disclosed"
+            )
+        else:
+            kind = "name"
+            reason = (
+                f"Name of a person who may be a third party (not matched on the school roll; "
+                f"found from {_HOW[found.how]})"
+            )
+        reason = "" if kept else reason
+        out.append((Suggestion(found.start, found.end, found.text, kind, reason), kept))
     return out
 
 
@@ -362,9 +405,15 @@ def _pattern_candidates(text: str, kept: frozenset[str]) -> list[tuple[Suggestio
 # ---------------------------------------------------------------- public API
 
 
-def _resolve(candidates: list[tuple[Suggestion, bool]]) -> list[Suggestion]:
-    """Longest match wins; kept matches take part (so they shield their span) but are dropped."""
+def _resolve(
+    candidates: list[tuple[Suggestion, bool]], found: Sequence[tuple[Suggestion, bool]] = ()
+) -> list[Suggestion]:
+    """Longest match wins; kept matches take part (so they shield their span) but are dropped.
+
+    Names ``found`` without the roll only fill gaps: the roll knows who a name belongs to.
+    """
     ordered = sorted(candidates, key=lambda c: (c[0].start - c[0].end, c[0].start, not c[1]))
+    ordered += sorted(found, key=lambda c: (c[0].start - c[0].end, c[0].start, not c[1]))
     starts: list[int] = []
     ends: list[int] = []
     chosen = []
@@ -380,16 +429,39 @@ def _resolve(candidates: list[tuple[Suggestion, bool]]) -> list[Suggestion]:
     return sorted(chosen, key=lambda s: (s.start, s.end))
 
 
-def suggest_redactions(text: str, roll: list[Person], keep: list[str]) -> list[Suggestion]:
+@dataclass(frozen=True)
+class Prepared:
+    """The roll and keep rules compiled once, for many documents of one case (see ``prepare``)."""
+
+    roll: _NameIndex
+    keep: _Keep
+    unlisted: bool = True
+
+
+def prepare(roll: list[Person], keep: list[str], *, unlisted: bool = True) -> Prepared:
+    """Compile (or fetch from cache) what ``suggest_with`` needs; hashing a big roll is not free,
+    so a caller with thousands of documents prepares once."""
+    return Prepared(_roll_index(tuple(roll)), _keep_rules(tuple(keep)), unlisted)
+
+
+def suggest_with(text: str, prepared: Prepared) -> list[Suggestion]:
+    """``suggest_redactions`` with the roll and keep rules already prepared."""
+    candidates = _name_candidates(text, prepared.roll, prepared.keep)
+    candidates += _pattern_candidates(text, prepared.keep.values)
+    found = _found_candidates(text, prepared.keep) if prepared.unlisted else []
+    return _resolve(candidates, found)
+
+
+def suggest_redactions(
+    text: str, roll: list[Person], keep: list[str], *, unlisted: bool = True
+) -> list[Suggestion]:
     """Third-party names, contact details, UPNs and addresses in ``text``, sorted by start.
 
     ``keep`` holds the data subject's and requester's names (and optionally their own email,
-    phone, UPN or address): those are their data, so they are never suggested.
+    phone, UPN or address): those are their data, so they are never suggested. ``unlisted``
+    also finds names that are not on the roll (titles, first names, signatures…).
     """
-    keep_rules = _keep_rules(tuple(keep))
-    candidates = _name_candidates(text, _roll_index(tuple(roll)), keep_rules)
-    candidates += _pattern_candidates(text, keep_rules.values)
-    return _resolve(candidates)
+    return suggest_with(text, prepare(roll, keep, unlisted=unlisted))
 
 
 def check_suggestions(text: str, accepted: list[Suggestion]) -> None:

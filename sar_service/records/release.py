@@ -44,6 +44,15 @@ def release(
             f"{letter.filename} fails the legal checks: make it again once fixed, or the DPO "
             "overrides the checks with a reason, before the bundle is released."
         )
+    from sar_service.records import review
+
+    if review.settings_for(session, case.school_id).second_reviewer and actor in review.redactors(
+        session, case
+    ):
+        raise ReleaseError(
+            "Your school asks for a second pair of eyes: someone who did not make the "
+            "redactions must check and release this bundle."
+        )
     at = now()
     for old in _live(session, case, at):
         old.release_expires_at = at  # one live bundle at a time: the newest

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service.clock import now
-from sar_service.models import Case, Document
+from sar_service.models import Case, CaseEvent, Document
 from sar_service.models.inventory import GatheredDocument
+from sar_service.models.mailbox import DocumentCheck, MailItem, ReviewSettings, SafeguardingSignoff
 from sar_service.models.review import (
     EXEMPTIONS,
     MAY_SAY_NOTHING,
@@ -45,6 +46,14 @@ def roll(session: Session, school_id: int) -> list[Person]:
         .order_by(RollPerson.id)
     )
     return [Person(name, role) for name, role in rows]
+
+
+def has_roll(session: Session, school_id: int) -> bool:
+    """Whether the school imported a roll; without one, names are found by rules alone."""
+    return (
+        session.scalar(select(RollPerson.id).where(RollPerson.school_id == school_id).limit(1))
+        is not None
+    )
 
 
 def keep_for(session: Session, case: Case) -> list[str]:
@@ -81,7 +90,8 @@ def analyse(session: Session, case: Case, doc: Document, data: bytes | None = No
     info = _gathered(session, doc)
     if info is None or needs_manual_redaction(info.file_kind):
         return 0
-    _, found = suggestions_for(session, case, doc, data)
+    text, found = suggestions_for(session, case, doc, data)
+    _check_person(session, case, doc, text)
     rows = {r.key: r for r in decisions(session, doc)}
     wanted = {s.key for s in found}
     pending = 0
@@ -110,6 +120,19 @@ def analyse(session: Session, case: Case, doc: Document, data: bytes | None = No
     return pending
 
 
+def _check_person(session: Session, case: Case, doc: Document, text: str) -> None:
+    """Flag a document naming the pupil beside another date of birth or UPN (once)."""
+    from sar_service.records.subject import subject_people
+    from sar_service.records.triage import wrong_person
+
+    if not case.subject_name or session.get(DocumentCheck, doc.id) is not None:
+        return
+    upns = [p.upn for p in subject_people(session, case) if p.upn]
+    reason = wrong_person(text, case.subject_name, case.subject_dob, upns)
+    if reason:
+        session.add(DocumentCheck(document_id=doc.id, case_id=case.id, reason=reason))
+
+
 def decisions(session: Session, doc: Document) -> list[RedactionDecision]:
     return list(
         session.scalars(
@@ -120,14 +143,37 @@ def decisions(session: Session, doc: Document) -> list[RedactionDecision]:
     )
 
 
-def decide(session: Session, doc: Document, choices: dict[str, str], actor: str) -> int:
-    """Record accept/reject choices by suggestion key; returns how many changed."""
+DEFAULT_EXEMPTION = "third_party"
+
+
+def decide(
+    session: Session,
+    doc: Document,
+    choices: dict[str, str],
+    actor: str,
+    exemptions: dict[str, str] | None = None,
+) -> int:
+    """Record accept/reject choices by suggestion key; returns how many changed.
+
+    Every accepted redaction carries the exemption it relies on (``exemptions`` by key;
+    third-party data unless said otherwise), for the disclosure schedule.
+    """
+    exemptions = exemptions or {}
     changed = 0
     for row in decisions(session, doc):
         choice = choices.get(row.key)
+        ground = exemptions.get(row.key)
+        ground = ground if ground in EXEMPTIONS else None
         if choice in ("accepted", "rejected") and choice != row.decision:
             row.decision, row.decided_by, row.decided_at = choice, actor, now()
             changed += 1
+        if row.decision == "accepted":
+            wanted = ground or row.exemption or DEFAULT_EXEMPTION
+            if wanted != row.exemption:
+                row.exemption = wanted
+                changed += choice is None
+        elif row.exemption:
+            row.exemption = ""
     session.flush()
     return changed
 
@@ -197,6 +243,7 @@ def refresh_redacted_copy(session: Session, case: Case, doc: Document) -> Docume
     content_type = {
         "docx": doc.content_type,
         "csv": "text/csv; charset=utf-8",
+        "pdf": "application/pdf",
     }.get(kind, "text/plain; charset=utf-8")
     return store_document(
         session, case, data, f"{stem} (redacted).{kind}", FileCheck(kind, content_type),
@@ -247,15 +294,34 @@ class DocReview:
     manual: bool
     redacted: Document | None
     withheld: Withholding | None
+    item: MailItem | None = None
+    signoff: SafeguardingSignoff | None = None
+    doc_check: DocumentCheck | None = None
+
+    @property
+    def needs_dsl(self) -> bool:
+        """Tagged safeguarding and not yet signed off by the designated safeguarding lead."""
+        return self.signoff is not None and not self.signoff.signed_off_by
 
     @property
     def pending(self) -> int:
         return self.counts["pending"]
 
     @property
+    def check(self) -> str:
+        """An open warning that must be settled before release (e.g. maybe another child)."""
+        if self.doc_check is not None and not self.doc_check.settled_by:
+            return self.doc_check.reason
+        flags = self.item.flags if self.item is not None else []
+        open_flags = [f for f in flags or [] if not f.get("settled_by")]
+        return open_flags[0]["reason"] if open_flags else ""
+
+    @property
     def done(self) -> bool:
         if self.withheld:
             return True
+        if self.check or self.needs_dsl:
+            return False
         if self.manual:
             return self.redacted is not None
         return self.pending == 0
@@ -264,6 +330,10 @@ class DocReview:
     def state(self) -> str:
         if self.withheld:
             return f"Withheld: {EXEMPTIONS[self.withheld.exemption]}"
+        if self.check:
+            return f"Check first: {self.check}"
+        if self.needs_dsl and not (self.pending or (self.manual and self.redacted is None)):
+            return "Safeguarding: needs sign-off by the designated safeguarding lead"
         if self.manual:
             return "Redacted copy uploaded" if self.redacted else "Needs a redacted copy"
         if self.pending:
@@ -278,6 +348,18 @@ class DocReview:
 class CaseReview:
     docs: list[DocReview] = field(default_factory=list)
     withheld: list[Withholding] = field(default_factory=list)
+    #: Mailbox documents collapsed or set aside (and not brought back): not read, not sent.
+    left_out: list[tuple[Document, MailItem]] = field(default_factory=list)
+
+    @property
+    def left_out_counts(self) -> Counter:
+        """How many messages were left out and why (collapse reasons, or "set_aside");
+        attachments follow their message and are not counted again."""
+        return Counter(
+            item.collapse_reason or "set_aside"
+            for _, item in self.left_out
+            if item.parent_id is None
+        )
 
     @property
     def complete(self) -> bool:
@@ -295,13 +377,16 @@ class CaseReview:
 
 def case_review(session: Session, case: Case) -> CaseReview:
     """Every original document with its review state, in four queries whatever the count."""
-    rows = session.execute(
-        select(Document, GatheredDocument)
+    every = session.execute(
+        select(Document, GatheredDocument, MailItem)
         .join(GatheredDocument, GatheredDocument.document_id == Document.id)
+        .outerjoin(MailItem, MailItem.document_id == Document.id)
         .where(Document.case_id == case.id)
         .order_by(Document.id)
     ).all()
-    ids = [doc.id for doc, _ in rows]
+    rows = [(doc, info, item) for doc, info, item in every if item is None or not item.left_out]
+    left_out = [(doc, item) for doc, _, item in every if item is not None and item.left_out]
+    ids = [doc.id for doc, _, _ in rows]
     counts: dict[int, Counter] = {i: Counter() for i in ids}
     for doc_id, decision in session.execute(
         select(RedactionDecision.document_id, RedactionDecision.decision).where(
@@ -319,8 +404,18 @@ def case_review(session: Session, case: Case) -> CaseReview:
             copies[copy.source_id] = copy
     held = withholdings(session, case)
     by_doc = {w.document_id: w for w in held if w.document_id}
-    review = CaseReview(withheld=held)
-    for doc, info in rows:
+    review = CaseReview(withheld=held, left_out=left_out)
+    signoffs = {
+        row.document_id: row
+        for row in session.scalars(
+            select(SafeguardingSignoff).where(SafeguardingSignoff.case_id == case.id)
+        )
+    }
+    checks = {
+        row.document_id: row
+        for row in session.scalars(select(DocumentCheck).where(DocumentCheck.case_id == case.id))
+    }
+    for doc, info, item in rows:
         review.docs.append(
             DocReview(
                 doc,
@@ -329,6 +424,122 @@ def case_review(session: Session, case: Case) -> CaseReview:
                 needs_manual_redaction(info.file_kind),
                 copies.get(doc.id),
                 by_doc.get(doc.id),
+                item,
+                signoffs.get(doc.id),
+                checks.get(doc.id),
             )  # fmt: skip
         )
     return review
+
+
+def mail_item(session: Session, doc: Document) -> MailItem | None:
+    return session.get(MailItem, doc.id)
+
+
+def set_included(session: Session, case: Case, doc: Document, include: bool, actor: str) -> int:
+    """The school's call on a collapsed or set-aside message: read it after all, or leave it out.
+
+    Attachments follow their message. Returns how many suggestions are now pending.
+    """
+    item = mail_item(session, doc)
+    if item is None:
+        raise ValueError("Only documents from a mailbox import can be set aside.")
+    family = [item, *session.scalars(select(MailItem).where(MailItem.parent_id == doc.id))]
+    pending = 0
+    for member in family:
+        member.included = include
+        if include:
+            pending += analyse(session, case, session.get_one(Document, member.document_id))
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_label=actor,
+            action="mail_included" if include else "mail_left_out",
+            data={"document_id": doc.id, "reason": item.collapse_reason or item.set_aside_reason},
+        )  # fmt: skip
+    )
+    session.flush()
+    return pending
+
+
+def open_check(session: Session, doc: Document) -> str:
+    """The reason a document must be checked before release, or ""."""
+    row = session.get(DocumentCheck, doc.id)
+    if row is not None and not row.settled_by:
+        return row.reason
+    item = mail_item(session, doc)
+    flags = [f for f in (item.flags or []) if not f.get("settled_by")] if item else []
+    return flags[0]["reason"] if flags else ""
+
+
+def settle_check(session: Session, doc: Document, actor: str) -> None:
+    """A reviewer confirms the document is about this pupil after all."""
+    row = session.get(DocumentCheck, doc.id)
+    if row is not None and not row.settled_by:
+        row.settled_by, row.settled_at = actor, now()
+    item = mail_item(session, doc)
+    if item is not None and item.flags:
+        item.flags = [dict(f, settled_by=f.get("settled_by") or actor) for f in item.flags]
+    session.flush()
+
+
+# ---------------------------------------------------------------- a second pair of eyes
+
+
+def signoff_of(session: Session, doc: Document) -> SafeguardingSignoff | None:
+    return session.get(SafeguardingSignoff, doc.id)
+
+
+def tag_safeguarding(session: Session, case: Case, doc: Document, actor: str) -> None:
+    """Safeguarding records need the DSL's sign-off before the bundle can be built."""
+    if signoff_of(session, doc) is None:
+        session.add(SafeguardingSignoff(document_id=doc.id, case_id=case.id, tagged_by=actor))
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                actor_label=actor,
+                action="tagged_safeguarding",
+                data={"document_id": doc.id},
+            )  # fmt: skip
+        )
+        session.flush()
+
+
+def dsl_sign_off(session: Session, case: Case, doc: Document, actor: str) -> None:
+    """The designated safeguarding lead has read the document and its redactions."""
+    row = signoff_of(session, doc)
+    if row is None:
+        raise ValueError("This document is not tagged as safeguarding.")
+    row.signed_off_by, row.signed_off_at = actor, now()
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            actor_label=actor,
+            action="dsl_signed_off",
+            data={"document_id": doc.id},
+        )  # fmt: skip
+    )
+    session.flush()
+
+
+def settings_for(session: Session, school_id: int) -> ReviewSettings:
+    row = session.get(ReviewSettings, school_id)
+    return row if row is not None else ReviewSettings(school_id=school_id, second_reviewer=False)
+
+
+def redactors(session: Session, case: Case) -> set[str]:
+    """Who made the case's redactions: accepted suggestions and copies redacted by hand."""
+    ids = select(Document.id).where(Document.case_id == case.id)
+    decided = session.scalars(
+        select(RedactionDecision.decided_by).where(
+            RedactionDecision.document_id.in_(ids), RedactionDecision.decision == "accepted"
+        )
+    )
+    manual = session.scalars(
+        select(Document.created_by).where(
+            Document.case_id == case.id,
+            Document.kind == "redacted",
+            Document.note == MANUAL_REDACTED,
+        )
+    )
+    return {who for who in [*decided, *manual] if who}

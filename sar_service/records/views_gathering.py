@@ -9,13 +9,15 @@ from sqlalchemy import select
 from sar_service.db import session
 from sar_service.models import Case, User
 from sar_service.models.inventory import DataSource, GatheredDocument, GatheringTask
-from sar_service.records import bp, documents, gathering, inventory, subject
+from sar_service.records import bp, documents, gathering, inventory, mailimport, subject
 from sar_service.records.filecheck import MAX_BYTES, FileProblem
 from sar_service.records.web import READERS, actor, case_for
 from sar_service.staff.access import active_staff, can_act, case_or_404, me, reads_documents
 from sar_service.web.downloads import document_attachment
 
 MAX_TEXT = 2000
+#: A mailbox export (an mbox of thousands of messages) may be far larger than one document.
+MAX_MAILBOX = 1024 * 1024 * 1024
 
 
 def _url(case: Case, anchor: str | None = None) -> str:
@@ -26,13 +28,16 @@ def _url(case: Case, anchor: str | None = None) -> str:
 
 
 def gathered(case: Case) -> list[tuple[object, GatheredDocument]]:
+    """Documents gathered one by one (messages from a mailbox are summed up per import)."""
     from sar_service.models import Document
+    from sar_service.models.mailbox import MailItem
 
     return list(
         session().execute(
             select(Document, GatheredDocument)
             .join(GatheredDocument, GatheredDocument.document_id == Document.id)
-            .where(Document.case_id == case.id)
+            .outerjoin(MailItem, MailItem.document_id == Document.id)
+            .where(Document.case_id == case.id, MailItem.document_id.is_(None))
             .order_by(Document.id)
         )
     )
@@ -51,6 +56,8 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         sources=inventory.sources(db, case.school, active_only=True),
         staff=active_staff(case.school_id),
         documents=gathered(case),
+        imports=mailimport.imports(db, case),
+        max_mailbox_mb=MAX_MAILBOX // 2**20,
         pupil=subject.subject_people(db, case),
         relevant=gathering.relevant(case),
         max_mb=MAX_BYTES // 2**20,
@@ -147,9 +154,19 @@ def gathering_upload(school: str, reference: str):
         return render(case, role, 422, {"upload-file": "Choose a file to upload."})
     db = session()
     source = task.source_name if task else f"Added by {me().name}"
+    data = file.read(MAX_BYTES + 1)
+    if len(data) <= MAX_BYTES and mailimport.is_archive(data, file.filename):
+        row = mailimport.create(
+            db, case, data, file.filename, source_name=source, created_by=actor(), task=task
+        )
+        if task is not None:
+            gathering.uploaded(task, actor())
+        db.commit()
+        flask.flash(f"{row.filename} is being imported. This page shows its progress.", "success")
+        return redirect(_url(case, "mailboxes"))
     try:
         doc = documents.add_gathered(
-            db, case, file.read(MAX_BYTES + 1), file.filename,
+            db, case, data, file.filename,
             source_name=source, created_by=actor(), task=task,
         )  # fmt: skip
     except FileProblem as exc:
@@ -191,3 +208,54 @@ def document_download(school: str, reference: str, doc_id: int):
     if not reads_documents(role) and f"({user.email})" not in (doc.created_by or ""):
         abort(403)
     return document_attachment(doc)
+
+
+@bp.post("/cases/<school>/<reference>/gathering/mailbox")
+def gathering_mailbox(school: str, reference: str):
+    """A mailbox export (mbox, .eml, .msg or a zip of them): imported in the background."""
+    request.max_content_length = MAX_MAILBOX
+    case, role = case_for(school, reference)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return render(case, role, 422, {"mailbox-file": "Choose a mailbox file to upload."})
+    raw_task = request.form.get("task") or ""
+    task = _task_or_404(case, int(raw_task)) if raw_task.isdigit() else None
+    head = file.stream.read(8)
+    file.stream.seek(0)
+    if not head or not mailimport.is_mailbox(head, file.filename):
+        msg = (
+            "Choose an mbox (.mbox), saved emails (.eml), Outlook messages (.msg) or a zip of them."
+        )
+        return render(case, role, 422, {"mailbox-file": msg})
+    import tempfile
+    from pathlib import Path
+
+    db = session()
+    source = task.source_name if task else f"Mailbox added by {me().name}"
+    with tempfile.TemporaryDirectory(prefix="sar-upload-") as tmp:
+        path = Path(tmp) / "upload"
+        file.save(path)
+        row = mailimport.create(
+            db, case, path, file.filename, source_name=source, created_by=actor(), task=task
+        )
+    if task is not None:
+        gathering.uploaded(task, actor())
+    db.commit()
+    flask.flash(f"{row.filename} is being imported. This page shows its progress.", "success")
+    return redirect(_url(case, "mailboxes"))
+
+
+@bp.get("/cases/<school>/<reference>/gathering/mailbox/<int:import_id>.json")
+def gathering_mailbox_status(school: str, reference: str, import_id: int):
+    """Progress for the bar (records.js): "ready" when finished, as for bundles."""
+    from sar_service.models.mailbox import MailImport
+
+    case, _ = case_for(school, reference, READERS)
+    row = session().get(MailImport, import_id)
+    if row is None or row.case_id != case.id:
+        abort(404)
+    status = {"done": "ready"}.get(row.status, row.status)
+    return flask.jsonify(
+        status=status, progress=row.percent, done=row.done, total=row.total,
+        messages=row.messages, error=row.error or None,
+    )  # fmt: skip

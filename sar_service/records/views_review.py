@@ -8,6 +8,7 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from sar_service.db import session
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument
+from sar_service.models.mailbox import COLLAPSE_REASONS
 from sar_service.models.review import EXEMPTIONS, MAY_SAY_NOTHING, Bundle
 from sar_service.records import bp, bundle, documents, release, review
 from sar_service.records.extract import needs_manual_redaction
@@ -31,6 +32,8 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         role=role,
         can_act=can_act(role),
         review=state,
+        has_roll=review.has_roll(db, case.school_id),
+        collapse_reasons=COLLAPSE_REASONS,
         plan=bundle.plan(state),
         letter=bundle.latest_letter(db, case),
         latest=bundle.latest(db, case),
@@ -76,6 +79,10 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
         rows=[(r, review.context_of(text, r)) for r in rows],
         pending_kinds=kinds,
         redacted=review.latest_redacted(db, doc),
+        item=review.mail_item(db, doc),
+        signoff=review.signoff_of(db, doc),
+        check_reason=review.open_check(db, doc),
+        collapse_reasons=COLLAPSE_REASONS,
         exemptions=EXEMPTIONS,
         errors=errors or {},
     ), status
@@ -100,8 +107,39 @@ def review_decide(school: str, reference: str, doc_id: int):
     case, _ = case_for(school, reference)
     doc, _ = _doc_or_404(case, doc_id)
     choices = {k[2:]: v for k, v in request.form.items() if k.startswith("d-")}
-    changed = review.decide(session(), doc, choices, actor())
+    grounds = {k[2:]: v for k, v in request.form.items() if k.startswith("e-")}
+    changed = review.decide(session(), doc, choices, actor(), grounds)
     return _after_decisions(case, doc, changed)
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/include")
+def review_include(school: str, reference: str, doc_id: int):
+    """Bring a collapsed or set-aside message back to be read (or leave it out again)."""
+    case, role = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    include = request.form.get("include") == "yes"
+    try:
+        pending = review.set_included(session(), case, doc, include, actor())
+    except ValueError as exc:
+        session().rollback()
+        return render_doc(case, role, doc_id, 409, {"include": str(exc)})
+    session().commit()
+    if include:
+        flask.flash(f"Included for review: {pending} suggestions to decide.", "success")
+    else:
+        flask.flash("Left out of the bundle; it stays listed with the reason.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/settle")
+def review_settle(school: str, reference: str, doc_id: int):
+    """A reviewer has checked that the document really is about this pupil."""
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    review.settle_check(session(), doc, actor())
+    session().commit()
+    flask.flash("Recorded: the document is about this pupil.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
 
 
 @bp.post("/cases/<school>/<reference>/review/<int:doc_id>/bulk")
@@ -221,3 +259,49 @@ def bundle_release(school: str, reference: str, bundle_id: int):
 
     flask.flash(f"Released to the parent portal until {london(doc.release_expires_at)}.", "success")
     return redirect(_url(case, _anchor="bundle"))
+
+
+@bp.get("/cases/<school>/<reference>/schedule.csv")
+def disclosure_schedule(school: str, reference: str):
+    """The internal disclosure schedule for the case file (never sent to the requester)."""
+    from flask import Response
+
+    from sar_service.records import schedule
+    from sar_service.staff.access import reads_documents
+
+    case, role = case_for(school, reference, READERS)
+    if not reads_documents(role):
+        abort(403)
+    data = schedule.to_csv(schedule.build(session(), case))
+    name = f"{case.reference} disclosure schedule (internal).csv"
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/safeguarding")
+def review_tag_safeguarding(school: str, reference: str, doc_id: int):
+    """Tag a document as safeguarding: the DSL must sign it off before the bundle is built."""
+    case, _ = case_for(school, reference)
+    doc, _ = _doc_or_404(case, doc_id)
+    review.tag_safeguarding(session(), case, doc, actor())
+    session().commit()
+    flask.flash("Tagged as safeguarding: the DSL must sign it off.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))
+
+
+@bp.post("/cases/<school>/<reference>/review/<int:doc_id>/dsl-signoff")
+def review_dsl_signoff(school: str, reference: str, doc_id: int):
+    """Only the designated safeguarding lead signs off a safeguarding document."""
+    case, role = case_for(school, reference, frozenset({"dsl"}))
+    doc, _ = _doc_or_404(case, doc_id)
+    try:
+        review.dsl_sign_off(session(), case, doc, actor())
+    except ValueError as exc:
+        session().rollback()
+        return render_doc(case, role, doc_id, 409, {"signoff": str(exc)})
+    session().commit()
+    flask.flash("Signed off by the designated safeguarding lead.", "success")
+    return redirect(_url(case, "records.review_document", doc_id=doc.id))

@@ -10,7 +10,7 @@ from sar_service.db import session
 from sar_service.models import School, User
 from sar_service.models.inventory import SYSTEM_KINDS, DataSource
 from sar_service.models.roll import MisRecord, RollPerson
-from sar_service.records import bp, inventory, mis
+from sar_service.records import bp, inventory, mis, review
 from sar_service.staff.access import active_staff, dpo_school_or_404
 
 _UPPER = ("mis", "sen", "cctv")
@@ -26,6 +26,7 @@ def _render_inventory(school: School, status: int = 200, errors=None, values=Non
         staff=active_staff(school.id),
         kinds=SYSTEM_LABELS,
         has_notice=bool(inventory.notice_categories(db, school)),
+        review_settings=review.settings_for(db, school.id),
         errors=errors or {},
         values=values or {},
     ), status
@@ -158,3 +159,23 @@ def mis_import(school: str):
     db.commit()
     flask.flash(f"Imported {result.count} rows ({kind}).", "success")
     return redirect(url_for("records.mis_page", school=row.slug))
+
+
+@bp.post("/settings/<school>/review-rules")
+def review_rules(school: str):
+    """A DPO turns on "a second pair of eyes": whoever redacted may not release the bundle."""
+    from sar_service.models.mailbox import ReviewSettings
+
+    row = dpo_school_or_404(school)
+    db = session()
+    wanted = request.form.get("second_reviewer") == "yes"
+    settings = db.get(ReviewSettings, row.id)
+    if settings is None and wanted:
+        settings = ReviewSettings(school_id=row.id)
+        db.add(settings)
+    if settings is not None and settings.second_reviewer != wanted:
+        settings.second_reviewer = wanted
+    db.commit()
+    state = "on" if wanted else "off"
+    flask.flash(f"A second reviewer before release is now {state}.", "success")
+    return redirect(url_for("records.inventory_page", school=row.slug, _anchor="review-rules"))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sar_service.db import session
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument, GatheringTask
-from sar_service.records import bp, documents, gathering
+from sar_service.records import bp, documents, gathering, mailimport
 from sar_service.records.filecheck import MAX_BYTES, FileProblem
 from sar_service.records.web import actor
 from sar_service.staff.access import can_act, me
@@ -75,9 +75,18 @@ def task_upload(task_id: int):
     db = session()
     names = []
     for file in files:
+        data = file.read(MAX_BYTES + 1)
+        filename = file.filename or ""
+        if len(data) <= MAX_BYTES and mailimport.is_archive(data, filename):
+            row = mailimport.create(
+                db, case, data, filename, source_name=task.source_name,
+                created_by=actor(), task=task,
+            )  # fmt: skip
+            names.append(f"{row.filename} (being imported)")
+            continue
         try:
             doc = documents.add_gathered(
-                db, case, file.read(MAX_BYTES + 1), file.filename or "",
+                db, case, data, file.filename or "",
                 source_name=task.source_name, created_by=actor(), task=task,
             )  # fmt: skip
         except FileProblem as exc:

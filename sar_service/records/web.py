@@ -9,7 +9,7 @@ from sar_service.records import bp
 from sar_service.staff import guard
 from sar_service.staff.access import ACTING_ROLES, case_or_404, me
 
-READERS = ACTING_ROLES | {"viewer"}
+READERS = ACTING_ROLES | {"viewer", "dsl"}
 
 
 guard.protect(bp)

@@ -32,7 +32,7 @@ def _render(school: School, errors=None, status: int = 200, values=None):
         detail_fields=data.DETAIL_FIELDS,
         calendar=list(school.calendar),
         staff=data.staff_at(db, school),
-        roles=[(r, r.capitalize() if r != "dpo" else "DPO") for r in ROLES],
+        roles=[(r, r.upper() if r in ("dpo", "dsl") else r.capitalize()) for r in ROLES],
         reminders=", ".join(str(d) for d in data.reminder_days(school)),
         art15_fields=data.ART15_SETTINGS,
         art15=art15_settings(school),

@@ -35,3 +35,44 @@ def pdf_bytes(label: str = "scan") -> bytes:
 
 def links(html: str, pattern: str) -> list[str]:
     return re.findall(r'href="(' + pattern + r')"', html)
+
+
+def text_pdf(*pages: str, author: str = "", password: str = "", note: str = "") -> bytes:
+    """A real text PDF (one string per page, lines split on newlines), made with PyMuPDF."""
+    import pymupdf
+
+    doc = pymupdf.open()
+    for text in pages:
+        page = doc.new_page()
+        y = 72
+        for line in text.split("\n"):
+            page.insert_text((72, y), line, fontsize=11)
+            y += 16
+        if note:
+            page.add_text_annot((400, 72), note)
+    if author:
+        doc.set_metadata({"author": author, "title": f"Notes by {author}"})
+    options = {}
+    if password:
+        options = {
+            "encryption": pymupdf.PDF_ENCRYPT_AES_256,
+            "user_pw": password,
+            "owner_pw": password,
+        }
+    data = doc.tobytes(**options)
+    doc.close()
+    return data
+
+
+def pdf_plain_text(data: bytes) -> str:
+    """Every string pypdf (a different library from the one that redacts) can read back."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() or "" for page in reader.pages]
+    meta = reader.metadata or {}
+    texts += [str(v) for v in meta.values()]
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            texts.append(str(annot.get_object().get("/Contents", "")))
+    return "\n".join(texts)

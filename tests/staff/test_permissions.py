@@ -24,6 +24,7 @@ import pytest
 from sar_service.db import Base
 from sar_service.letters.service import generate_letter
 from sar_service.models.inventory import DataSource
+from sar_service.models.mailbox import MailImport
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.review import Bundle
 from sar_service.records import documents, gathering, inventory
@@ -55,6 +56,7 @@ DPO_PAGE = _row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # settings pages
 OVERSEERS = _row(OK, FORBIDDEN, OK, OK)  # oversight figures: no personal data
 DPO_FORM = _row(BAD, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # settings forms
 DPO_REDIRECT = _row(FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # ... nothing to do, or onward
+NOBODY_HERE = _row(FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)  # a role none of these has (dsl)
 GONE = _row(MISSING, MISSING, MISSING, MISSING)  # another school's anything
 NOT_YET = _row(SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN)  # sign-in steps without a password first
 
@@ -86,6 +88,8 @@ SCOPED = [
     ("post", CASE + "/gathering/tasks/{task}/drop", {"reason": ""}, ACTORS),
     ("post", CASE + "/gathering/upload", {}, ACTORS),
     ("post", CASE + "/gathering/mis", {}, ACTORS),
+    ("post", CASE + "/gathering/mailbox", {}, ACTORS),
+    ("get", CASE + "/gathering/mailbox/{mail_import}.json", None, READERS),
     # gathered files: as letters; a record owner also gets what they uploaded, a viewer none
     ("get", CASE + "/documents/{upload}", None, DOCUMENTS),
     ("get", CASE + "/documents/{owners_upload}", None, _row(OK, OK, OK, FORBIDDEN)),
@@ -97,6 +101,13 @@ SCOPED = [
     ("post", CASE + "/review/{upload}/bulk", {"kind": ""}, ACTORS_REDIRECT),
     ("post", CASE + "/review/{upload}/recheck", {}, ACTORS_REDIRECT),
     ("post", CASE + "/review/{owners_upload}/redacted", {}, ACTORS),
+    # only mailbox documents can be included or left out; a check can always be settled
+    ("post", CASE + "/review/{upload}/include", {}, _row(CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/review/{upload}/settle", {}, ACTORS_REDIRECT),
+    # tagging is case work; signing off is the designated safeguarding lead's alone
+    ("post", CASE + "/review/0/safeguarding", {}, _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/review/{upload}/dsl-signoff", {}, NOBODY_HERE),
+    ("get", CASE + "/schedule.csv", None, DOCUMENTS),
     ("post", CASE + "/withholdings", {}, ACTORS),
     ("post", CASE + "/bundle", {}, _row(CONFLICT, CONFLICT, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/bundle/{bundle}.json", None, READERS),
@@ -136,6 +147,7 @@ SCOPED = [
     ("post", SETTINGS + "/inventory/seed", {}, DPO_REDIRECT),
     ("get", SETTINGS + "/mis", None, DPO_PAGE),
     ("post", SETTINGS + "/mis", {"kind": ""}, DPO_FORM),
+    ("post", SETTINGS + "/review-rules", {}, DPO_REDIRECT),  # off already: nothing changes
 ]  # fmt: skip
 
 #: The own school's case or settings naming another school's object: a role the page
@@ -228,6 +240,7 @@ class Site:
     source: int  # a data source in the inventory
     staff: int  # a member of staff there
     evidence: int  # an ID document the requester uploaded
+    mail_import: int  # a finished mailbox import
 
 
 def _fill(value, own: Site, other: Site, site: Site):
@@ -285,7 +298,10 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
     evidence = EvidenceUpload.from_stored(
         case.id, "identity", save_upload(pdf_bytes("passport"), "passport.pdf"), "portal"
     )
-    db.add_all([bundle, evidence])
+    mail_import = MailImport(
+        case_id=case.id, filename="export.mbox", status="done", skipped=[], search_terms=[]
+    )
+    db.add_all([bundle, evidence, mail_import])
     db.commit()
     return Site(
         slug=school.slug,
@@ -299,6 +315,7 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
         source=source.id,
         staff=staff.id,
         evidence=evidence.id,
+        mail_import=mail_import.id,
     )
 
 
