@@ -22,13 +22,7 @@ def _token_scope() -> scope.Scope:
         session().scalars(select(School).where(School.id.in_(ids or [-1])).order_by(School.name))
     )
     try:
-        chosen = scope.parse(
-            schools,
-            request.args.get("school"),
-            request.args.get("from"),
-            request.args.get("to"),
-            today(),
-        )
+        chosen = scope.from_query(schools, request.args, today())
     except scope.NotYours:
         raise ApiProblem(
             404, "Not found", f"No school {request.args.get('school')!r} that you can see."

@@ -63,3 +63,8 @@ def parse(
         if chosen is None:
             raise NotYours(slug)
     return Scope([chosen] if chosen else schools, period, chosen, problems)
+
+
+def from_query(schools: list[School], args, as_of: date) -> Scope:
+    """``parse`` with ``school``, ``from`` and ``to`` read from a query string (pages and API)."""
+    return parse(schools, args.get("school"), args.get("from"), args.get("to"), as_of)

@@ -26,13 +26,7 @@ def overseen_scope():
     if not schools:
         abort(403)
     try:
-        chosen = scope.parse(
-            schools,
-            request.args.get("school"),
-            request.args.get("from"),
-            request.args.get("to"),
-            today(),
-        )
+        chosen = scope.from_query(schools, request.args, today())
     except scope.NotYours:
         abort(404)
     return user, schools, chosen

@@ -84,7 +84,11 @@ def enrolment(user: User, on_done: Callable[[list[str]], object]):
 
 @bp.get("/account")
 def account():
-    user = me()
+    return _account_page(me())
+
+
+def _account_page(user: User, new_token: str | None = None):
+    """The account page; ``new_token`` is shown this once, just after it was made."""
     left = totp.recovery_codes_left(session(), user) if user.totp_secret else 0
     return render_template(
         "staff/account.html",
@@ -92,7 +96,7 @@ def account():
         codes_left=left,
         tokens=tokens.listed(session(), user),
         now=now(),
-        new_token=None,
+        new_token=new_token,
     )
 
 
@@ -103,15 +107,7 @@ def make_token():
     name = (request.form.get("name") or "").strip()[:100] or "API token"
     token = tokens.issue(session(), user, name=name)
     session().commit()
-    left = totp.recovery_codes_left(session(), user) if user.totp_secret else 0
-    return render_template(
-        "staff/account.html",
-        user=user,
-        codes_left=left,
-        tokens=tokens.listed(session(), user),
-        now=now(),
-        new_token=token,
-    )
+    return _account_page(user, new_token=token)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

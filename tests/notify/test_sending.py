@@ -196,3 +196,20 @@ def test_a_digest_longer_than_one_email_counts_every_case_and_links_the_queue(
     assert f"…and 1 more. See the queue: {queue}" in text.splitlines()
     assert app.url_map.bind("").match(queue.removeprefix(BASE))[0] == "staff.home"
     assert f'<a href="{queue}">See the queue</a>' in message.get_body(("html",)).get_content()
+
+
+def test_id_chase_is_in_the_parents_language(app, db, inbox, case):
+    case.language = "pl"
+    db.commit()
+    act(db, case, "request_identity", date(2026, 3, 3))
+    run_sweep(db, date(2026, 3, 10))
+    work(app, date(2026, 3, 10))
+    [message] = [m for m in to(inbox, "sarah.hart@example.com") if "tożsamości" in m["Subject"]]
+    assert message["Subject"] == (
+        f"Nadal potrzebujemy dokumentu tożsamości – numer sprawy {case.reference}"
+    )
+    text = message.get_body(("plain",)).get_content()
+    assert "Dzień dobry Sarah Hart," in text
+    assert "wtorek, 3 marca 2026 poprosiliśmy Cię o dokument tożsamości" in text
+    assert "http://127.0.0.1:5000/portal/" in text
+    assert '<html lang="pl"' in message.get_body(("html",)).get_content()
