@@ -20,9 +20,9 @@ def _back(slug: str, message: str, category: str = "success"):
 def settings_languages(slug: str):
     school = dpo_school_or_404(slug)
     if request.form.get("form") != "languages":  # an empty list is "English only": ask for intent
-        from sar_service.staff.views_settings import _render
+        from sar_service.staff.views_settings import render_settings_page
 
-        return _render(
+        return render_settings_page(
             school, {"languages": "Send the languages form from the settings page."}, 422
         )
     school_settings.set_languages(school, request.form.getlist("languages"))
@@ -40,8 +40,9 @@ def settings_wording(slug: str):
         request.form.get("text") or "",
     )
     if error:
-        from sar_service.staff.views_settings import _render
+        from sar_service.staff.views_settings import render_settings_page
 
-        return _render(school, {"msgid": error}, 422, {"msgid": request.form.get("msgid", "")})
+        values = {"msgid": request.form.get("msgid", "")}
+        return render_settings_page(school, {"msgid": error}, 422, values)
     session().commit()
     return _back(slug, "Wording saved.")

@@ -21,7 +21,7 @@ from sar_service.staff.access import dpo_school_or_404, me, my_schools
 MAX_CALENDAR_BYTES = 5 * 1024 * 1024
 
 
-def _render(school: School, errors=None, status: int = 200, values=None):
+def render_settings_page(school: School, errors=None, status: int = 200, values=None):
     db = session()
     notice = store.current_notice_row(db, school)
     return render_template(
@@ -60,7 +60,7 @@ def settings_index():
 
 @bp.get("/settings/<slug>")
 def settings_page(slug: str):
-    return _render(dpo_school_or_404(slug))
+    return render_settings_page(dpo_school_or_404(slug))
 
 
 @bp.post("/settings/<slug>/details")
@@ -68,7 +68,7 @@ def settings_details(slug: str):
     school = dpo_school_or_404(slug)
     values, errors = data.check_details(request.form)
     if errors:
-        return _render(school, errors, 422, values)
+        return render_settings_page(school, errors, 422, values)
     for key, value in values.items():
         setattr(school, key, value)
     session().commit()
@@ -94,7 +94,7 @@ def settings_calendar(slug: str):
             error = f"The calendar was not changed: {exc}."
     if error:
         session().rollback()
-        return _render(school, {"calendar": error}, 422)
+        return render_settings_page(school, {"calendar": error}, 422)
     session().commit()
     return _done(school, f"Calendar loaded: {terms} terms and {closures} closure days.", "calendar")
 
@@ -114,7 +114,7 @@ def settings_add_staff(slug: str):
         errors["staff-role"] = "Choose a role."
     if errors:
         values = {"staff-email": email, "staff-name": name, "staff-role": role}
-        return _render(school, errors, 422, values)
+        return render_settings_page(school, errors, 422, values)
     db = session()
     existed = db.scalar(select(User).where(User.email == email))
     user, _generated = setup.create_user(db, email, name, role, school.slug)
@@ -137,11 +137,12 @@ def settings_change_staff(slug: str, user_id: int):
     user, change = membership.user, request.form.get("do")
     role = request.form.get("role") if change == "role" else None
     if change not in {"role", "remove"} or (change == "role" and role not in ROLES):
-        return _render(school, {f"staff-{user_id}": "Choose a role, or remove access."}, 422)
+        errors = {f"staff-{user_id}": "Choose a role, or remove access."}
+        return render_settings_page(school, errors, 422)
     losing_dpo = membership.role == "dpo" and (change == "remove" or role != "dpo")
     if losing_dpo and data.dpo_count(db, school) <= 1:
         msg = "A school needs at least one DPO. Add another DPO first."
-        return _render(school, {f"staff-{user_id}": msg}, 422)
+        return render_settings_page(school, {f"staff-{user_id}": msg}, 422)
     if change == "role" and role is not None:
         membership.role = role
         message = f"{user.name} is now {role} at {school.name}."
@@ -163,7 +164,7 @@ def settings_reminders(slug: str):
     raw = (request.form.get("reminders") or "")[:100]
     days, error = forms.parse_day_list(raw)
     if error or days is None:
-        return _render(school, {"reminders": error or ""}, 422, {"reminders": raw})
+        return render_settings_page(school, {"reminders": error or ""}, 422, {"reminders": raw})
     data.set_reminder_days(school, days)
     session().commit()
     return _done(school, "Reminder timing saved.", "reminders")
@@ -174,7 +175,7 @@ def settings_art15(slug: str):
     school = dpo_school_or_404(slug)
     values, errors = data.check_art15(request.form)
     if errors:
-        return _render(school, errors, 422, values)
+        return render_settings_page(school, errors, 422, values)
     data.set_art15(school, values)
     session().commit()
     return _done(school, "Access response facts saved.", "art15")
@@ -189,7 +190,7 @@ def settings_notice(slug: str):
     pasted = (request.form.get("notice_text") or "")[: store.MAX_NOTICE_BYTES]
     if not raw and not pasted.strip():
         message = "Choose the privacy notice file (.pdf, .docx, .html, .txt or .md), or paste it."
-        return _render(school, {"notice": message}, 422)
+        return render_settings_page(school, {"notice": message}, 422)
     try:
         if raw and upload is not None:
             store.import_notice(session(), school, raw, upload.filename or "notice", me().name)
@@ -197,7 +198,7 @@ def settings_notice(slug: str):
             store.import_pasted(session(), school, pasted, me().name)
     except ValueError as exc:  # NoticeFormatError is a ValueError
         session().rollback()
-        return _render(school, {"notice": str(exc)}, 422)
+        return render_settings_page(school, {"notice": str(exc)}, 422)
     session().commit()
     flask.flash("Privacy notice imported. Check what was read from it.", "success")
     return redirect(url_for("staff.notice_review", slug=school.slug))
