@@ -10,7 +10,7 @@ import pytest
 
 from sar_service import uploads, zipcheck
 from sar_service.notices.errors import NoticeFormatError
-from sar_service.notices.reader import _docx_to_text
+from sar_service.notices.reader import read_notice
 from sar_service.records.extract import extract_text
 from tests.intake.test_uploads import docx_bytes
 
@@ -71,4 +71,4 @@ def test_readers_of_stored_files_refuse_the_bomb_without_unpacking_it():
     with pytest.raises(ValueError, match="compressed more than"):
         extract_text(bomb_docx(), "docx")
     with pytest.raises(NoticeFormatError, match="cannot be read"):
-        _docx_to_text(bomb_docx())
+        read_notice(bomb_docx(), "privacy-notice.docx")
