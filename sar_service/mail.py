@@ -6,6 +6,7 @@ school trying the service locally can open them in any mail program.
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -32,6 +33,18 @@ class Message:
 
 def new_message_id(settings: Settings, idstring: str | None = None) -> str:
     return make_msgid(idstring=idstring, domain=settings.mail_from.partition("@")[2] or "localhost")
+
+
+def stable_message_id(settings: Settings, idstring: str) -> str:
+    """The same Message-ID every time for the same ``idstring`` (an outbox row, say).
+
+    A retry after a worker died mid-send then carries the Message-ID of the copy the SMTP
+    server may already have taken, so receiving servers and mail programs fold the two.
+    The digest of the secret key keeps IDs from two deployments (or guessers) apart.
+    """
+    digest = hashlib.sha256(f"{settings.secret_key}:{idstring}".encode()).hexdigest()[:20]
+    domain = settings.mail_from.partition("@")[2] or "localhost"
+    return f"<{idstring}.{digest}@{domain}>"
 
 
 def absolute_url(settings: Settings, endpoint: str, **values) -> str:

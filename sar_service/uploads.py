@@ -18,7 +18,7 @@ from io import BytesIO
 import filetype
 from werkzeug.datastructures import FileStorage
 
-from sar_service import ratelimit
+from sar_service import ratelimit, zipcheck
 from sar_service.storage import storage
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -69,6 +69,10 @@ def _is_docx(data: bytes) -> bool:
     return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
+#: One fixed sentence, so it can be translated like the other upload messages.
+BOMB = "The selected file unpacks to far more than its size, so it cannot be opened safely."
+
+
 def clean_name(filename: str | None) -> str:
     """A display name only: never used as a path."""
     name = os.path.basename((filename or "").replace("\\", "/")).strip()
@@ -85,6 +89,8 @@ def validate(data: bytes, max_bytes: int = MAX_BYTES) -> str:
     content_type = sniff(data)
     if content_type is None:
         raise UploadError(f"The selected file must be {ALLOWED_HINT}.")
+    if content_type == DOCX and zipcheck.bomb_reason(data):
+        raise UploadError(BOMB)
     return content_type
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -30,6 +31,14 @@ MAX_ATTEMPTS = 5
 REQUEUE_AFTER = timedelta(minutes=10)
 #: A row claimed longer ago than this belongs to a worker that died.
 STALE_CLAIM = timedelta(minutes=35)
+
+#: The id of the row whose handler is running, so a handler can derive stable names from it.
+_running: ContextVar[int | None] = ContextVar("outbox_running", default=None)
+
+
+def running_row_id() -> int | None:
+    """The outbox row being run in this context (None outside ``run``)."""
+    return _running.get()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -175,6 +184,7 @@ def run(session: Session, outbox_id: int) -> str:
     row = claim(session, outbox_id)
     if row is None:
         return "skipped"
+    token = _running.set(outbox_id)
     try:
         resolve(row.task)(session, **row.args)
         row.status, row.done_at, row.last_error = DONE, now(), ""
@@ -184,6 +194,8 @@ def run(session: Session, outbox_id: int) -> str:
         session.rollback()
         _record_failure(session, outbox_id, exc)
         raise
+    finally:
+        _running.reset(token)
 
 
 def _record_failure(session: Session, outbox_id: int, exc: Exception) -> None:

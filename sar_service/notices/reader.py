@@ -39,6 +39,7 @@ from lxml import etree
 from sar_service.notices.errors import NoticeFormatError
 from sar_service.notices.html import html_to_text, looks_like_html
 from sar_service.notices.pdf import pdf_to_text
+from sar_service.zipcheck import bomb_reason
 
 __all__ = ["NoticeFormatError", "read_notice", "read_pasted", "normalise_text"]
 
@@ -227,6 +228,8 @@ def _docx_to_text(data: bytes) -> str:
             if old_word
             else "This file is not a Word .docx document, although its name ends .docx."
         )
+    if why := bomb_reason(data):
+        raise NoticeFormatError(f"This Word document cannot be read: {why}.")
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(document.iter_inner_content())

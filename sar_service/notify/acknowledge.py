@@ -10,12 +10,18 @@ from sar_service import i18n, mail
 from sar_service.i18n.languages import get as language_of
 from sar_service.i18n.text import gettext as _
 from sar_service.models import Case, CaseEvent
+from sar_service.notify.message_ids import for_running_row
 from sar_service.portal.dates import reply_dates
 from sar_service.portal.links import portal_url
 
 
 def run(session: Session, case_id: int) -> None:
-    """Email the reference, reply date and portal link; record it on the case. Idempotent."""
+    """Email the reference, reply date and portal link; record it on the case. Idempotent.
+
+    The outbox row is committed as claimed before SMTP is touched; a worker killed after the
+    server took the email leaves it claimed, and the retry sends the SAME message (its
+    Message-ID comes from the row), so the copies are recognisably one acknowledgement.
+    """
     case = session.get(Case, case_id)
     if case is None:
         return
@@ -56,5 +62,6 @@ def _send(settings, case: Case) -> str:
             ),
             sender_name=case.school.name,
             reply_to=case.school.dpo_email or case.school.email or None,
+            message_id=for_running_row(settings, "ack"),
         ),
     )

@@ -8,7 +8,9 @@ sent after a retry is as fresh as one sent at once. Links are built from
 ``BASE_URL`` because a worker has no request to take a host from.
 
 Each row's key carries a random nonce: every click is its own email, while a
-retried job is the same row and, once done, is not sent again.
+retried job is the same row and, once done, is not sent again; a retry after a worker
+died mid-send carries the row's own Message-ID (``notify.message_ids``), so the copies
+are one message.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sar_service.clock import now
 from sar_service.i18n.languages import get as language_of
 from sar_service.i18n.text import gettext as _
 from sar_service.models import Case, Draft, School, User
+from sar_service.notify.message_ids import for_running_row
 from sar_service.portal.links import portal_url
 
 PORTAL_LINK = "portal_link"
@@ -73,6 +76,7 @@ def send_portal_link(session: Session, case_id: int) -> None:
                 to=case.requester_email,
                 subject=_("Your link to follow request %(reference)s", reference=case.reference),
                 sender_name=case.school.name,
+                message_id=for_running_row(current_app.config["SAR_SETTINGS"], PORTAL_LINK),
             ),
         )
 
@@ -108,6 +112,7 @@ def send_draft_resume(session: Session, draft_id: int) -> None:
                 to=to,
                 subject=_("Your unfinished request to %(school)s", school=school.name),
                 sender_name=school.name,
+                message_id=for_running_row(settings, DRAFT_RESUME),
             ),
         )
 
@@ -125,6 +130,10 @@ def send_password_link(session: Session, user_id: int, intro: str = "") -> None:
     mail.send(
         settings,
         mail.templated(
-            "password_link", context, to=user.email, subject="Set your SAR Service password"
+            "password_link",
+            context,
+            to=user.email,
+            subject="Set your SAR Service password",
+            message_id=for_running_row(settings, PASSWORD_LINK),
         ),
     )

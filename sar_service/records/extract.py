@@ -205,6 +205,10 @@ def _redact_csv(data: bytes, accepted: list[Suggestion]) -> bytes:
 def _open_docx(data: bytes):
     from docx import Document  # imported here: only Word uploads need python-docx
 
+    from sar_service.zipcheck import bomb_reason
+
+    if why := bomb_reason(data):  # files stored before uploads were checked, too
+        raise ValueError(f"not opened: {why}")
     try:
         return Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several unrelated types for bad files

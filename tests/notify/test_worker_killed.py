@@ -156,3 +156,56 @@ def test_worker_killed_mid_send_delivers_the_reminder_as_one_message(
         assert len(reminders) == 1  # the server dropped the unanswered copy
     [event] = case_events(db, case, "notification_sent")
     assert "sent again after an interrupted attempt" in event.reason
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("server_kept_it", [False, True], ids=["dropped", "kept"])
+def test_worker_killed_mid_send_sends_the_acknowledgement_as_one_message(
+    app, db, factory, inbox, server_kept_it
+):
+    """Issue 12 item 3: the retry after a kill used a different Message-ID (two emails)."""
+    from sqlalchemy import select
+
+    from sar_service.models import OutboxJob
+
+    school = factory.school("oakfield", name="Oakfield Primary School")
+    inbox.hold = threading.Event()
+    inbox.keep_unanswered = server_kept_it
+    case = factory.case(school, today())  # commits; the acknowledgement row is enqueued
+    to = case.requester_email
+    row_id = db.scalar(select(OutboxJob.id).where(OutboxJob.key == f"acknowledge:{case.id}"))
+    proc = worker_process(app, app.config["SAR_SETTINGS"].smtp_port)
+    try:
+        assert inbox.holding.wait(60), "the worker never reached the SMTP server"
+        db.expire_all()
+        assert db.get(OutboxJob, row_id).status == "running"  # committed before SMTP
+        children = descendants(proc.pid)
+        kill_everything(proc)
+        for child in children:
+            wait_for(lambda c=child: not Path(f"/proc/{c}").exists() or _zombie(c))
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    inbox.hold.set()
+
+    soon = now() + timedelta(minutes=5)
+    with time_machine.travel(soon, tick=False):  # inside the stale window: left alone
+        sweep.run(db, at=soon)
+        run_worker(app, burst=True)
+    db.expire_all()
+    assert db.get(OutboxJob, row_id).status == "running"
+
+    later = now() + outbox.STALE_CLAIM + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        sweep.run(db, at=later)
+        run_worker(app, burst=True)
+        sweep.run(db, at=later)  # and again: nothing more
+        run_worker(app, burst=True)
+
+    db.expire_all()
+    assert db.get(OutboxJob, row_id).status == "done"
+    acks = [m for m in inbox.messages if m["To"] == to]
+    assert len({m["Message-ID"] for m in acks}) == 1  # one message, however many copies
+    assert len(acks) == (2 if server_kept_it else 1)
+    [event] = case_events(db, case, "acknowledged")
+    assert acks[0]["Message-ID"] in event.reason
