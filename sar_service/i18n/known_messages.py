@@ -57,6 +57,7 @@ UPLOADS = (
     N_("The selected file is empty."),
     N_("The selected file must be smaller than 10MB."),
     N_("The selected file must be a PDF, JPEG, PNG, HEIC photo or Word (.docx) file."),
+    N_("The selected file unpacks to far more than its size, so it cannot be opened safely."),
     N_("You have uploaded a lot of files. Try again in an hour."),
 )
 
