@@ -51,7 +51,7 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
         updates = result.updates | {"story": ""}
         if not answered["found"]:
             asked = (draft.answers or {}).get("questions", [])
-            updates["questions"] = [*asked, result.question][:drafts.MAX_QUESTIONS]
+            updates["questions"] = [*asked, result.question][: drafts.MAX_QUESTIONS]
         drafts.save(draft, updates, step.slug)
         return Outcome(answered=answered)
     drafts.save(draft, result.updates, step.slug)

@@ -23,5 +23,5 @@ def json_body(max_bytes: int | None = None) -> dict[str, Any]:
             400, "Bad request", "Send a JSON body with Content-Type: application/json."
         )
     if not isinstance(body, dict):
-        raise ApiProblem(400, "Bad request", "Send a JSON object, like {\"key\": \"value\"}.")
+        raise ApiProblem(400, "Bad request", 'Send a JSON object, like {"key": "value"}.')
     return body
