@@ -27,6 +27,14 @@ class Limit:
 SUBMISSIONS = Limit("submit", 10, 3600)
 UPLOADS = Limit("upload", 30, 3600)
 LINK_REQUESTS = Limit("link", 5, 3600)
+#: The public JSON API: requests (each makes a case and an email) and questions.
+API_REQUESTS = Limit("api-request", 10, 3600)
+QUESTIONS = Limit("api-question", 60, 3600)
+#: New drafts in the web conversation (each may send resume emails).
+DRAFTS = Limit("draft", 20, 3600)
+
+#: The largest JSON body a public (anonymous) endpoint reads, in bytes.
+MAX_PUBLIC_BODY = 64 * 1024
 
 
 @dataclass(frozen=True)

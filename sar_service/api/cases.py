@@ -24,7 +24,9 @@ from workflows.states import Status
 def log_case():
     """Staff log a request that arrived by email, letter, phone or in person."""
     body = json_body()
-    slug = body.get("school") if isinstance(body, dict) else None
+    slug = body.get("school")
+    if not isinstance(slug, str):
+        return invalid({"school": "Choose one of your schools (its slug)."})
     school = session().scalar(
         select(School).where(School.slug == slug, School.id.in_(g.api_user.school_ids))
     )
@@ -118,7 +120,7 @@ def act(reference: str):
     """Apply one state-machine action. 409 with the reason if it is not allowed now."""
     case = case_or_404(reference)
     body = json_body()
-    if not isinstance(body, dict) or not isinstance(body.get("action"), str):
+    if not isinstance(body.get("action"), str):
         return invalid({"action": "Say which action to take."})
     on = None
     if body.get("on") is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import jsonify
 from sqlalchemy import select
 
-from sar_service.api import bp
+from sar_service import ratelimit
+from sar_service.api import bp, limits
 from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
@@ -29,7 +30,8 @@ def school_or_404(slug: str) -> School:
 def public_request(slug: str):
     """A parent (or pupil) makes a request; 201 with the reference and reply date."""
     school = school_or_404(slug)
-    body = json_body()
+    limits.enforce(ratelimit.API_REQUESTS)
+    body = json_body(ratelimit.MAX_PUBLIC_BODY)
     result = validate_request(body, school_kind=school.kind, today=today())
     language = _language(body)
     if language is None:

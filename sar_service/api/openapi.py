@@ -76,7 +76,9 @@ def _schemas() -> dict:
                 "subject": _ref("Subject"),
                 "details": {
                     "type": "object",
-                    "description": 'Per type, e.g. {"rectification": {"current": …}}',
+                    "description": 'Per type, e.g. {"rectification": {"current": …}}: '
+                    "the keys each type asks for, plus at most 5 others (500 characters "
+                    "each); more is refused with 422.",
                 },
             },
         },
@@ -222,8 +224,11 @@ def spec() -> dict:
                     },
                     "responses": {
                         "201": _json(_ref("Receipt"), "Created"),
+                        "400": _problem("Not a JSON object"),
                         "404": _problem("No such school"),
+                        "413": _problem("Body over 64 KB"),
                         "422": _problem("Invalid request"),
+                        "429": _problem("Too many requests from this address; see Retry-After"),
                     },
                 }
             },
@@ -241,6 +246,8 @@ def spec() -> dict:
                         "200": _json(_ref("Answer"), "Answered, or not"),
                         "400": _problem("Bad input"),
                         "404": _problem("No such school"),
+                        "413": _problem("Body over 64 KB"),
+                        "429": _problem("Too many requests from this address; see Retry-After"),
                     },
                 }
             },

@@ -12,7 +12,8 @@ import re
 
 from flask import jsonify
 
-from sar_service.api import bp
+from sar_service import ratelimit
+from sar_service.api import bp, limits
 from sar_service.api.intake import school_or_404
 from sar_service.db import session
 from sar_service.intake.knowledge import MAX_QUESTION, respond_to
@@ -24,17 +25,12 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}$")  # a BCP 47
 
 
 def before_public_question(slug: str) -> None:
-    """Rate-limit hook: called before every public question; raise ApiProblem(429) to refuse.
-
-    Left empty on purpose: public rate limits are added in one place for every
-    public endpoint (see ``sar_service.ratelimit``), by the rate-limiting work.
-    """
+    """Rate-limit hook: called before every public question; raises ApiProblem(429) to refuse."""
+    limits.enforce(ratelimit.QUESTIONS)
 
 
 def _read() -> tuple[str, str]:
-    body = json_body()
-    if not isinstance(body, dict):
-        raise ApiProblem(400, "Bad request", 'Send a JSON object: {"question": "…"}.')
+    body = json_body(ratelimit.MAX_PUBLIC_BODY)
     question = body.get("question")
     if not isinstance(question, str) or not question.strip():
         raise ApiProblem(400, "Bad request", 'Give the question as text in "question".')

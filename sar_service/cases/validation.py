@@ -19,6 +19,10 @@ NOT_A_PARENT = frozenset({"pupil"})
 
 MAX_NAME = 200
 MAX_TEXT = 5000
+#: Answers a request type does not ask for that we still keep (a form's extra field);
+#: more is refused, so an anonymous body cannot store megabytes of junk.
+MAX_UNKNOWN_DETAILS = 5
+MAX_UNKNOWN_TEXT = 500
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
 
@@ -64,8 +68,8 @@ def validate_types(raw: Any, school_kind: str, errors: dict[str, str]) -> list[s
         return []
     types: list[str] = []
     for t in raw:
-        if t not in REQUEST_TYPES:
-            errors["types"] = f"'{t}' is not a request we recognise."
+        if not isinstance(t, str) or t not in REQUEST_TYPES:
+            errors["types"] = f"'{str(t)[:50]}' is not a request we recognise."
             return []
         if t not in types:
             types.append(t)
@@ -124,10 +128,18 @@ def validate_details(raw: Any, types: list[str], errors: dict[str, str]) -> dict
     for t in types:
         given = raw.get(t) if isinstance(raw.get(t), dict) else {}
         limits = {d.key: d.max_length for d in REQUEST_TYPES[t].details}
+        unknown = [k for k in given if k not in limits]
+        if len(unknown) > MAX_UNKNOWN_DETAILS:
+            asked = ", ".join(limits) or "nothing"
+            errors[f"details.{t}"] = (
+                f"Send at most {MAX_UNKNOWN_DETAILS} answers this request does not ask for "
+                f"(it asks for: {asked})."
+            )
+            given = {k: v for k, v in given.items() if k in limits}
         clean: dict[str, str | int] = {}
         for key, value in given.items():
             if isinstance(value, str):
-                limit = limits.get(key, MAX_TEXT)
+                limit = limits.get(key, MAX_UNKNOWN_TEXT)
                 _check_len(errors, f"details.{t}.{key}", value, limit, "This answer")
                 clean[str(key)[:50]] = value.strip()[:limit]
             elif isinstance(value, bool | int):

@@ -19,6 +19,10 @@ from sar_service.notify import link_emails
 MAX_RESUME_EMAILS = 5
 
 
+#: Unanswered questions kept on a draft (and copied to the case); later ones are not stored.
+MAX_QUESTIONS = 20
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="draft-resume")
 

@@ -50,7 +50,8 @@ def post(s: Session, school: School, draft: Draft, step: flow.Step, change: bool
         answered = _answer(s, school, result.question)
         updates = result.updates | {"story": ""}
         if not answered["found"]:
-            updates["questions"] = [*(draft.answers or {}).get("questions", []), result.question]
+            asked = (draft.answers or {}).get("questions", [])
+            updates["questions"] = [*asked, result.question][: drafts.MAX_QUESTIONS]
         drafts.save(draft, updates, step.slug)
         return Outcome(answered=answered)
     drafts.save(draft, result.updates, step.slug)

@@ -15,7 +15,7 @@ from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
 from sar_service.clock import now
 from sar_service.i18n import selection
-from sar_service.intake import flow
+from sar_service.intake import drafts, flow
 from sar_service.models import Case, Draft, EvidenceUpload, School
 
 ACTOR_LABEL = "Online request form"
@@ -41,7 +41,7 @@ def submit(s: Session, school: School, draft: Draft, today: date) -> Submitted:
     data["details"]["identity"] = _identity(answers)
     questions = [q for q in answers.get("questions", []) if isinstance(q, str)]
     if questions:
-        data["details"]["questions"] = questions[:20]
+        data["details"]["questions"] = questions[: drafts.MAX_QUESTIONS]
     case = create_case(s, school, data, Actor.system(ACTOR_LABEL))
     upload = answers.get("identity.upload")
     if data["details"]["identity"]["method"] == "upload" and isinstance(upload, dict):

@@ -51,6 +51,8 @@ def start(slug: str):
 @bp.post("/s/<slug>/start")
 def begin(slug: str):
     school = school_or_404(slug)
+    if not ratelimit.hit(ratelimit.DRAFTS, ratelimit.client_ip(request)).allowed:
+        abort(429)  # the friendly "too many tries" page; an existing draft is kept
     s = session()
     drafts.start(s, school)
     s.commit()

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 
 from sar_service.web.problems import ApiProblem
 
 
-def json_body() -> dict:
+def json_body(max_bytes: int | None = None) -> dict[str, Any]:
+    """The body as a JSON object; 413 past ``max_bytes`` (read no further), else 400."""
+    if max_bytes is not None:
+        if request.content_length is not None and request.content_length > max_bytes:
+            raise ApiProblem(
+                413, "Content too large", f"Send a JSON body of {max_bytes} bytes or fewer."
+            )
+        request.max_content_length = max_bytes  # a body without a length is cut off here too
     body = request.get_json(silent=True)
     if body is None:
         raise ApiProblem(
             400, "Bad request", "Send a JSON body with Content-Type: application/json."
         )
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "Bad request", 'Send a JSON object, like {"key": "value"}.')
     return body

@@ -11,9 +11,17 @@ PROBLEM = "application/problem+json"
 
 
 class ApiProblem(Exception):
-    def __init__(self, status: int, title: str, detail: str, **extra: Any):
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ):
         super().__init__(detail)
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
+        self.headers = headers or {}
 
 
 def problem(status: int, title: str, detail: str, **extra: Any):
@@ -33,7 +41,9 @@ def invalid(errors: dict[str, str]):
 def register(bp) -> None:
     @bp.errorhandler(ApiProblem)
     def _api_problem(exc: ApiProblem):
-        return problem(exc.status, exc.title, exc.detail, **exc.extra)
+        response = problem(exc.status, exc.title, exc.detail, **exc.extra)
+        response.headers.update(exc.headers)
+        return response
 
     @bp.errorhandler(HTTPException)
     def _http(exc: HTTPException):
