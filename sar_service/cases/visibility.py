@@ -55,7 +55,10 @@ class EventView:
 
 
 def _scrub(text: str, case: Case) -> str:
-    """Older rows put the requester's email or phone into the reason: never show those."""
+    """Older rows put the requester's email or phone, or the uploaded file's name ("Proof of
+    identity uploaded: passport.pdf"), into the reason: never show those."""
+    if " uploaded: " in text:
+        text = text.split(" uploaded: ", 1)[0] + " uploaded"
     for secret in (case.requester_email, case.requester_phone):
         if secret and len(secret.strip()) > 3:
             text = text.replace(secret.strip(), "the requester")

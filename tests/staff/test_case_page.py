@@ -311,6 +311,14 @@ def test_timeline_shows_requester_data_by_role(web, team, case, db, role, sees):
     )
     row.events.append(
         CaseEvent(
+            actor_label="Requester (portal)",
+            action="evidence_uploaded",
+            reason="Proof of identity uploaded: hart-birth-certificate.pdf",  # an older row
+            data={},
+        )
+    )
+    row.events.append(
+        CaseEvent(
             actor_label="System",
             action="notification_sent",
             reason="Proof-of-identity chase emailed to sarah.hart@example.com",
@@ -323,3 +331,4 @@ def test_timeline_shows_requester_data_by_role(web, team, case, db, role, sees):
     assert ("sarah.hart@example.com" in timeline) is sees
     assert ("Year 4 reports from Oak Lane" in timeline) is sees
     assert ("hart-passport.pdf" in timeline) is sees
+    assert ("hart-birth-certificate.pdf" in timeline) is sees
