@@ -170,6 +170,8 @@ def _transition(
         if late:
             raise InvalidInput(late, "reason")
     data = _apply_fields(session, t, case, req.data, reason, on, actor.label)
+    if t.action == "clarification_received" and req.data.get("answer"):
+        data["answer"] = str(req.data["answer"])  # the parent's words, shown by role
     _check_clock_order(t, case, on)
 
     target = t.target_from(current, case.paused_from_status)

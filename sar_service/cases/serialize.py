@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sar_service.cases import clocks
+from sar_service.cases import clocks, visibility
 from sar_service.cases.machine import allowed_actions
 from sar_service.models import Case
 from workflows import deadlines
 from workflows.request_types import on_clock
 from workflows.states import ACTIVE, STATUS_LABELS, Status
 
-#: Roles that may see who made the request and how to contact them.
-SEES_REQUESTER = {"dpo", "caseworker"}
+#: Roles that may see who made the request and how to contact them (see ``visibility``).
+SEES_REQUESTER = visibility.SEES_REQUESTER
 
 
 def reads_documents(role: str | None) -> bool:
@@ -74,7 +74,9 @@ def detail(case: Case, role: str | None, today: date) -> dict[str, Any]:
         "due_date": _iso(computed.earliest_due) or out["due_date"],
         "clocks": [_clock(d, clocks.was_overdue_on(case, d)) for d in computed.all],
         "was_overdue_on": _iso(case.was_overdue_on),
-        "events": [_event(e) for e in case.events],
+        "events": [
+            visibility.event_json(v) for v in visibility.events_for(case.events, case, role)
+        ],
         "allowed_actions": [t.action for t in allowed_actions(case, role)],
     }
     if role in SEES_REQUESTER:
@@ -102,17 +104,4 @@ def _clock(d: deadlines.Deadline, overdue_on: date | None) -> dict[str, Any]:
         "candidates": [{"what": what, "date": on.isoformat()} for what, on in d.candidates],
         "warning": d.warning or None,
         "explanation": list(d.explanation),
-    }
-
-
-def _event(e) -> dict[str, Any]:
-    return {
-        "at": e.at.isoformat(),
-        "actor": e.actor_label,
-        "action": e.action,
-        "from": e.from_status,
-        "to": e.to_status,
-        "on": _iso(e.effective_on),
-        "reason": e.reason,
-        "data": e.data,
     }

@@ -14,7 +14,9 @@ letter.
 
 from __future__ import annotations
 
+import functools
 import re
+import time
 from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from datetime import date
@@ -55,6 +57,105 @@ _MARKER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\ue000\ue001]")
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c]")
 _literals: ContextVar[list[str] | None] = ContextVar("letter_literals", default=None)
+
+#: Limits on what one letter may cost (issue 12 item 14): a letter is a page or two, so these
+#: are generous for real wording and stop a template that would hang or flood a worker.
+MAX_OUTPUT = 200_000  # characters of text in one letter
+MAX_TEXT = 100_000  # characters (or items) of any one value a template builds
+MAX_ITERATIONS = 100_000  # loop steps in one letter, all loops together
+MAX_RANGE = 10_000  # items in one range()
+MAX_SECONDS = 2.0  # wall-clock time to render one letter
+
+
+class TemplateTooCostly(SecurityError):
+    """The template would write too much or take too long: refused, never run to the end."""
+
+
+class _Budget:
+    """What one render has spent so far; checked as the template runs."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + MAX_SECONDS
+        self.steps = 0
+        self.output = 0
+
+    def step(self, n: int = 1) -> None:
+        self.steps += n
+        if self.steps > MAX_ITERATIONS:
+            raise TemplateTooCostly(f"the loops run more than {MAX_ITERATIONS:,} times")
+        if self.steps % 256 == 0:
+            self.check_time()
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateTooCostly(f"the letter takes longer than {MAX_SECONDS:g} s to write")
+
+    def wrote(self, n: int) -> None:
+        self.output += n
+        if self.output > MAX_OUTPUT:
+            raise TemplateTooCostly(f"the letter is longer than {MAX_OUTPUT:,} characters")
+        self.check_time()
+
+
+_budget: ContextVar[_Budget | None] = ContextVar("letter_budget", default=None)
+
+
+def _spend() -> _Budget:
+    budget = _budget.get()
+    return budget if budget is not None else _Budget()  # outside render_blocks: per call
+
+
+def _too_big(value) -> bool:
+    return isinstance(value, str | list | tuple | dict) and len(value) > MAX_TEXT
+
+
+def _refuse_big_numbers(args, kwargs) -> None:
+    """``ljust(10**7)``, ``center(10**7)``: a width or count that would build a huge value."""
+    for arg in (*args, *kwargs.values()):
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_TEXT:
+            raise TemplateTooCostly(f"the number {arg:,} is too large here")
+
+
+_WIDE_FORMAT = re.compile(r"[%:][^%:{}]*?\d{6,}")
+
+
+def _refuse_wide_format(value) -> None:
+    if isinstance(value, str) and _WIDE_FORMAT.search(value):
+        raise TemplateTooCostly("a format width that large is not allowed")
+
+
+def _budgeted(iterable):
+    """Wraps every ``{% for %}`` loop's sequence: counts the steps and watches the clock."""
+    budget = _spend()
+    for item in iterable:
+        budget.step()
+        yield item
+
+
+def _range(*args):
+    """Jinja's sandbox allows range(100000) per call; a letter needs far fewer."""
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise TemplateTooCostly(f"range() is limited to {MAX_RANGE:,} numbers")
+    return r
+
+
+def _guarded_filter(f):
+    """Filters (``center``, ``indent``, ``format``...) bypass the sandbox's ``call``."""
+
+    @functools.wraps(f)
+    def guarded(*args, **kwargs):
+        _refuse_big_numbers(args[1:], kwargs)
+        if f.__name__ == "do_format" and args:
+            _refuse_wide_format(args[0])
+        result = f(*args, **kwargs)
+        if _too_big(result):
+            raise TemplateTooCostly(f"a value longer than {MAX_TEXT:,} characters")
+        _spend().check_time()
+        return result
+
+    return guarded
+
 
 #: Names a template may use beyond the fields of LetterContext, with help text.
 DERIVED_FIELDS = {
@@ -138,6 +239,7 @@ def _finalize(value) -> str:
     store = _literals.get()
     if store is None:
         return text
+    _spend().wrote(len(text))  # the markers are short; count the words they stand for
     store.append(text)
     return f"{_OPEN}{len(store) - 1}{_CLOSE}"
 
@@ -147,7 +249,7 @@ class _LetterSandbox(SandboxedEnvironment):
     ``'x' * 10**9``; a template being saved must not be able to hang a
     worker, so huge powers and repetitions are refused too."""
 
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
     _LIMIT = 10_000
 
     def call_binop(self, context, operator, left, right):
@@ -158,9 +260,27 @@ class _LetterSandbox(SandboxedEnvironment):
         if operator == "*":
             seq, count = (left, right) if isinstance(left, str | list | tuple) else (right, left)
             repeated = isinstance(seq, str | list | tuple) and isinstance(count, int)
-            if repeated and count > self._LIMIT:
+            if repeated and (count > self._LIMIT or len(seq) * count > MAX_TEXT):
                 raise SecurityError("repetition too large")
-        return super().call_binop(context, operator, left, right)
+        if operator == "%":
+            _refuse_wide_format(left)
+        result = super().call_binop(context, operator, left, right)
+        if _too_big(result):
+            raise TemplateTooCostly(f"a value longer than {MAX_TEXT:,} characters")
+        return result
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        """``'a'.ljust(10**7)`` and friends: refuse huge widths before Python builds them."""
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str | list | tuple | dict):
+            _refuse_big_numbers(args, kwargs)
+            if getattr(__obj, "__name__", "") in ("format", "format_map"):
+                _refuse_wide_format(owner)
+        result = super().call(__context, __obj, *args, **kwargs)
+        if _too_big(result):
+            raise TemplateTooCostly(f"a value longer than {MAX_TEXT:,} characters")
+        _spend().check_time()
+        return result
 
 
 @lru_cache(maxsize=1)
@@ -176,19 +296,35 @@ def environment() -> SandboxedEnvironment:
     )
     env.filters["longdate"] = longdate
     env.filters["join_list"] = join_list
+    env.filters = {name: _guarded_filter(f) for name, f in env.filters.items()}
+    env.globals["range"] = _range
+    env.globals[_LOOP_GUARD] = _budgeted
     return env
+
+
+_LOOP_GUARD = "letter_loop_guard__"
+
+
+def _guard_loops(tree: nodes.Template) -> nodes.Template:
+    """Every ``{% for %}`` goes through ``_budgeted``, so nested loops cannot run for ever
+    even when their bodies write nothing."""
+    for loop in tree.find_all(nodes.For):
+        loop.iter = nodes.Call(nodes.Name(_LOOP_GUARD, "load"), [loop.iter], [], None, None)
+    return tree
 
 
 @lru_cache(maxsize=512)
 def compile_template(text: str) -> Template:
     """Parse a template once; the compiled form is reused for every letter."""
-    return environment().from_string(_ILLEGAL.sub("", text))
+    env = environment()
+    return env.from_string(_guard_loops(env.parse(_ILLEGAL.sub("", text))))
 
 
 def known_fields() -> frozenset[str]:
     """Every name a template may use (context fields, helpers, Jinja globals)."""
     context_fields = {f.name for f in fields(LetterContext)}
-    return frozenset(context_fields | set(DERIVED_FIELDS) | set(environment().globals))
+    names = set(environment().globals) - {_LOOP_GUARD}
+    return frozenset(context_fields | set(DERIVED_FIELDS) | names)
 
 
 def unknown_fields(text: str) -> list[tuple[int, str]]:
@@ -265,12 +401,17 @@ def template_vars(ctx: LetterContext) -> dict:
 def render_blocks(template: Template, variables: dict) -> list[Block]:
     """Render a compiled template and parse its markup into blocks."""
     store: list[str] = []
-    token = _literals.set(store)
+    budget = _Budget()
+    token, spending = _literals.set(store), _budget.set(budget)
+    pieces: list[str] = []
     try:
-        text = template.render(variables)
+        for piece in template.generate(variables):
+            budget.wrote(len(piece))
+            pieces.append(piece)
     finally:
         _literals.reset(token)
-    return parse_markup(text, store)
+        _budget.reset(spending)
+    return parse_markup("".join(pieces), store)
 
 
 def parse_markup(text: str, literals: list[str] | None = None) -> list[Block]:

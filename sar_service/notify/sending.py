@@ -80,7 +80,8 @@ def send(session: Session, notification_id: int) -> None:
     n.status, n.sent_at, n.last_error = SENT, now(), ""
     if case is not None:
         again = " (sent again after an interrupted attempt)" if interrupted else ""
-        _event(session, n, "notification_sent", f"{label(n)} emailed to {n.recipient_email}{again}")
+        reason = f"{label(n)} emailed to {_whom(n, case)}{again}"
+        _event(session, n, "notification_sent", reason)
 
 
 def still_applies(n: Notification, case: Case | None) -> str | None:
@@ -99,11 +100,19 @@ def _attempt_failed(session: Session, n: Notification, exc: Exception) -> None:
         log.error("notification %s failed for good: %s", n.id, error)
         if n.case_id:
             reason = (
-                f"{label(n)} to {n.recipient_email} could not be sent after "
+                f"{label(n)} to {_whom(n, session.get(Case, n.case_id))} could not be sent after "
                 f"{outbox.MAX_ATTEMPTS} attempts: {error}"
             )
             _event(session, n, "notification_failed", reason)
     commit_now(session, "the failed attempt is recorded even though the job raises")
+
+
+def _whom(n: Notification, case: Case | None) -> str:
+    """The requester's address goes in the event's ``recipient`` field (shown by role), never
+    in the reason; staff reminders name the member of staff, who is not a data subject here."""
+    if case is not None and n.recipient_email.lower() == (case.requester_email or "").lower():
+        return "the requester"
+    return n.recipient_email
 
 
 def _event(session: Session, n: Notification, action: str, reason: str) -> None:
@@ -113,6 +122,11 @@ def _event(session: Session, n: Notification, action: str, reason: str) -> None:
             actor_label="System",
             action=action,
             reason=reason,
-            data={"notification_id": n.id, "key": n.key, "message_id": n.message_id},
+            data={
+                "notification_id": n.id,
+                "key": n.key,
+                "message_id": n.message_id,
+                "recipient": n.recipient_email,
+            },
         )
     )

@@ -120,8 +120,13 @@ def _record_upload(case: Case, kind: str, stored: uploads.StoredFile) -> None:
         CaseEvent(
             actor_label=PORTAL_ACTOR.label,
             action="evidence_uploaded",
-            reason=f"{UPLOAD_KINDS[kind]} uploaded: {stored.original_name}",
-            data={"evidence_id": row.id, "kind": kind, "sha256": stored.sha256},
+            reason=f"{UPLOAD_KINDS[kind]} uploaded through the parent portal",
+            data={
+                "evidence_id": row.id,
+                "kind": kind,
+                "sha256": stored.sha256,
+                "file_name": stored.original_name,
+            },
         )
     )
     s.commit()
@@ -146,7 +151,11 @@ def clarification(token: str):
             machine.apply(
                 session(),
                 case,
-                machine.Request("clarification_received", reason=answer),
+                machine.Request(
+                    "clarification_received",
+                    reason="Answer received through the parent portal",
+                    data={"answer": answer},  # personal data: a field shown by role
+                ),
                 PORTAL_ACTOR,
             )
             session().commit()

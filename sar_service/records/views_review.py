@@ -5,6 +5,7 @@ from __future__ import annotations
 import flask
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
+from sar_service.cases import visibility
 from sar_service.db import session
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument
@@ -65,7 +66,8 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
     doc, info = _doc_or_404(case, doc_id)
     manual = needs_manual_redaction(info.file_kind)
     rows, text = review.decisions(db, doc), ""
-    if not manual:
+    sees_text = visibility.sees_document_text(role)
+    if not manual and sees_text:
         text = review.text_of(doc, info)
     kinds = sorted({r.kind for r in rows if r.decision == "pending"})
     return render_template(
@@ -76,7 +78,8 @@ def render_doc(case: Case, role: str, doc_id: int, status: int = 200, errors=Non
         doc=doc,
         info=info,
         manual=manual,
-        rows=[(r, review.context_of(text, r)) for r in rows],
+        rows=[(r, review.context_of(text, r) if sees_text else None) for r in rows],
+        sees_text=sees_text,
         pending_kinds=kinds,
         redacted=review.latest_redacted(db, doc),
         item=review.mail_item(db, doc),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from sar_service.cases import clocks, queries
 from sar_service.cases.machine import allowed_actions
+from sar_service.cases.visibility import EventView, events_for
 from sar_service.models import Case, CaseEvent, User
 from sar_service.models.note import CaseNote
 from sar_service.models.portal import EvidenceUpload
@@ -80,7 +81,8 @@ class CasePage:
     role: str | None
     today: date
     clocks: clocks.CaseClocks
-    events: list[CaseEvent]
+    #: The timeline as this role may see it (``cases.visibility`` decides).
+    events: list[EventView]
     actions: list[Transition]
     notes: list[CaseNote] = field(default_factory=list)
     linked: list[tuple[Case, str]] = field(default_factory=list)
@@ -109,7 +111,7 @@ class CasePage:
         return [e.on for e in self.case.clock_events if e.kind == "identity_verified"]
 
     @property
-    def identity_records(self) -> list[CaseEvent]:
+    def identity_records(self) -> list[EventView]:
         """Identity asked for and received/checked, oldest first, with who recorded each."""
         wanted = {"request_identity", "verify_identity"}
         return [e for e in reversed(self.events) if e.action in wanted]
@@ -131,7 +133,7 @@ def build(db: Session, user: User, case: Case, today: date) -> CasePage:
         role=role,
         today=today,
         clocks=clocks.compute(case, as_of=today),
-        events=events,
+        events=events_for(events, case, role),
         actions=allowed_actions(case, role),
         linked=linked_cases(db, user, case),
     )

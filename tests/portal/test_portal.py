@@ -118,11 +118,12 @@ def test_answering_the_clarification_question_ends_the_pause(app, client, factor
     api = client.get(f"/api/v1/cases/{case.reference}", headers=dpo.headers).get_json()
     assert api["paused"] is False and api["status"] == "received"
     last = api["events"][-1]
-    assert (last["action"], last["actor"], last["reason"]) == (
+    assert (last["action"], last["actor"], last["data"]["answer"]) == (
         "clarification_received",
         "Requester (portal)",
         "Year 5",
     )
+    assert "Year 5" not in last["reason"], "the answer is kept out of the free-text reason"
     again = client.post(f"{path}/clarification", data={"csrf_token": token, "answer": "Y5"})
     assert again.status_code == 400
     assert "We are not waiting for an answer from you at the moment." in text(again.text)

@@ -58,3 +58,19 @@ def test_empty_roll_still_finds_names_warns_and_bundle_is_clean(app, db, factory
     for name in OTHERS:
         assert name not in text
     assert bundle is not None
+
+
+def test_review_page_quotes_the_document_only_to_roles_that_read_documents(app, db, factory, oak):
+    """Issue 12 item 10: "the redaction review page shows document text to viewers"."""
+    case = factory.case(oak.school, date(2026, 3, 2))
+    doc = documents.add_gathered(
+        db, case, NOTE.encode(), "lunch.txt", source_name="Staff", created_by="test"
+    )
+    db.commit()
+    url = f"/staff/cases/{oak.school.slug}/{case.reference}/review/{doc.id}"
+    viewer = oak.web(app, "viewer").get(url)
+    assert viewer.status_code == 200, "the matrix lets viewers follow the review"
+    for words in ("Jake Turner", "sitting with", "Lunchtime report"):
+        assert words not in viewer.text
+    caseworker = oak.web(app, "caseworker").get(url)
+    assert "Jake Turner" in caseworker.text and "sitting with" in caseworker.text

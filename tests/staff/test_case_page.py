@@ -287,3 +287,48 @@ def test_items4_8_10_case_page_shows_backdating_exam_dates_and_term_warnings(
     assert "40 days from the announcement of results: Tuesday 29 September 2026" in html
     assert "The term dates set up end on Friday 20 March 2026, before school day 15" in html
     assert "Recorded 16 March 2026, 10:00 by" in html and "about Tuesday 3 March 2026" in html
+
+
+@pytest.mark.parametrize("role, sees", [("dpo", True), ("caseworker", True), ("viewer", False)])
+def test_timeline_shows_requester_data_by_role(web, team, case, db, role, sees):
+    """Issue 12 item 10: the timeline's personal data is decided per role (cases.visibility)."""
+    row = db.get(Case, case.id)
+    row.events.append(
+        CaseEvent(
+            actor_label="Requester (portal)",
+            action="clarification_received",
+            reason="We mean her Year 4 reports from Oak Lane",
+            data={"answer": "We mean her Year 4 reports from Oak Lane"},
+        )
+    )
+    row.events.append(
+        CaseEvent(
+            actor_label="Requester (portal)",
+            action="evidence_uploaded",
+            reason="Proof of identity uploaded through the parent portal",
+            data={"file_name": "hart-passport.pdf"},
+        )
+    )
+    row.events.append(
+        CaseEvent(
+            actor_label="Requester (portal)",
+            action="evidence_uploaded",
+            reason="Proof of identity uploaded: hart-birth-certificate.pdf",  # an older row
+            data={},
+        )
+    )
+    row.events.append(
+        CaseEvent(
+            actor_label="System",
+            action="notification_sent",
+            reason="Proof-of-identity chase emailed to sarah.hart@example.com",
+            data={"recipient": "sarah.hart@example.com"},
+        )
+    )
+    db.commit()
+    sign_in_as(web, team, role)
+    timeline = web.get(url(case)).text.split('id="timeline"', 1)[1]
+    assert ("sarah.hart@example.com" in timeline) is sees
+    assert ("Year 4 reports from Oak Lane" in timeline) is sees
+    assert ("hart-passport.pdf" in timeline) is sees
+    assert ("hart-birth-certificate.pdf" in timeline) is sees
