@@ -118,7 +118,7 @@ def app(settings):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    """Empty every table and Redis after each test that used the app."""
+    """Empty every table, Redis and the outbox folder after each test that used the app."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -135,6 +135,10 @@ def _clean_state(request):
         redis_server.start()
     redis_server.client().flushdb()
     application.extensions.pop("sar.redis", None)
+    # Emails written to the outbox folder go too: files are named by stable Message-IDs,
+    # and the next test's outbox row 1 would otherwise overwrite this test's file.
+    for eml in application.config["SAR_SETTINGS"].outbox_dir.glob("*.eml"):
+        eml.unlink()
 
 
 def _wipe_append_only(conn) -> None:
