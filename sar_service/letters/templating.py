@@ -26,6 +26,7 @@ from jinja2 import StrictUndefined, Template, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from workflows.calendars import short_date
 from workflows.request_types import can_extend, known, on_clock, waits_for_identity
 
 from .context import (
@@ -36,20 +37,6 @@ from .context import (
     Letterhead,
 )
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARKER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 # Characters XML 1.0 forbids (python-docx raises on them), C1 controls, lone
@@ -210,7 +197,7 @@ def longdate(value: date | None) -> str:
         return ""
     if not isinstance(value, date):
         return str(value)
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return short_date(value)
 
 
 def join_list(value, conjunction: str = "and") -> str:

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 
-from workflows.calendars import long_date
+from workflows.calendars import long_date, month_name
 
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:(?:re|fw|fwd|aw|sv|antw|tr)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]*\]\s*)+", re.I
@@ -182,28 +182,12 @@ def nicknames() -> dict[str, tuple[str, ...]]:
 
 def _date_forms(day: date) -> list[str]:
     d, m, y = day.day, day.month, day.year
-    month = _MONTH_NAMES[m - 1]  # English whatever the locale
+    month = month_name(m)  # English whatever the locale
     return [
         f"{d:02d}/{m:02d}/{y}", f"{d}/{m}/{y}", f"{d:02d}.{m:02d}.{y}", f"{d:02d}-{m:02d}-{y}",
         day.isoformat(), f"{d} {month} {y}", f"{d} {month[:3]} {y}", f"{month} {d}, {y}",
         f"{d:02d}/{m:02d}/{y % 100:02d}",
     ]  # fmt: skip
-
-
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass
@@ -261,13 +245,7 @@ _DATE = (
 )
 _DOB = re.compile(r"(?:\bDOB\b|\bD\.O\.B\.?|date of birth|\bborn(?: on)?)[\s:,-]*" + _DATE, re.I)
 _UPN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\d{11}[0-9A-Za-z](?![A-Za-z0-9])")
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
+_MONTHS = {month_name(i)[:3].lower(): i for i in range(1, 13)}
 
 
 def _parse_date(text: str) -> date | None:
