@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -22,31 +21,7 @@ from sar_service.models.notification import Notification
 from sar_service.notify import rules
 from sar_service.processes import run_worker
 from tests.notify.helpers import case_events, notifications
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def worker_process(app, inbox_port: int) -> subprocess.Popen:
-    """``sar worker`` in its own process group, on the test's database, Redis and SMTP."""
-    settings = app.config["SAR_SETTINGS"]
-    env = dict(
-        os.environ,
-        DATABASE_URL=settings.database_url,
-        REDIS_URL=settings.redis_url,
-        SAR_INSTANCE_DIR=str(settings.instance_dir),
-        SECRET_KEY=settings.secret_key,
-        BASE_URL=settings.base_url,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(inbox_port),
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "sar_service.cli", "worker"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+from tests.worker_process import start_worker
 
 
 def descendants(pid: int) -> list[int]:
@@ -109,7 +84,7 @@ def test_worker_killed_mid_send_delivers_the_reminder_as_one_message(
     sweep.run(db, at=now())
     [row] = notifications(db, "reminder")
     port = app.config["SAR_SETTINGS"].smtp_port
-    proc = worker_process(app, port)
+    proc = start_worker(app, port)
     try:
         assert inbox.holding.wait(60), "the worker never reached the SMTP server"
         db.expire_all()
@@ -174,7 +149,7 @@ def test_worker_killed_mid_send_sends_the_acknowledgement_as_one_message(
     case = factory.case(school, today())  # commits; the acknowledgement row is enqueued
     to = case.requester_email
     row_id = db.scalar(select(OutboxJob.id).where(OutboxJob.key == f"acknowledge:{case.id}"))
-    proc = worker_process(app, app.config["SAR_SETTINGS"].smtp_port)
+    proc = start_worker(app, app.config["SAR_SETTINGS"].smtp_port)
     try:
         assert inbox.holding.wait(60), "the worker never reached the SMTP server"
         db.expire_all()

@@ -6,42 +6,16 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from tests.factories import request_payload
+from tests.worker_process import start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 #: How long Redis stays away: long enough for the worker to finish its job and notice.
 OUTAGE_SECONDS = 4
-
-
-def worker_process(app, smtp_port: int, log: Path) -> subprocess.Popen:
-    """``sar worker`` in its own process group, on the test's database, Redis and SMTP."""
-    settings = app.config["SAR_SETTINGS"]
-    env = dict(
-        os.environ,
-        DATABASE_URL=settings.database_url,
-        REDIS_URL=settings.redis_url,
-        SAR_INSTANCE_DIR=str(settings.instance_dir),
-        SECRET_KEY=settings.secret_key,
-        BASE_URL=settings.base_url,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(smtp_port),
-        PYTHONPATH=str(ROOT),
-    )
-    return subprocess.Popen(
-        [sys.executable, "-m", "sar_service.cli", "worker"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
 
 
 def submit(client, slug: str) -> str:
@@ -70,7 +44,7 @@ def test_worker_survives_redis_going_away_mid_job_and_resumes(
     db.commit()
     inbox.hold = threading.Event()  # the first email waits at the SMTP server
     log = tmp_path / "worker.log"
-    proc = worker_process(app, app.config["SAR_SETTINGS"].smtp_port, log)
+    proc = start_worker(app, app.config["SAR_SETTINGS"].smtp_port, log)
     try:
         first = submit(client, school.slug)
         assert inbox.holding.wait(60), "the worker never reached the SMTP server"
