@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -139,16 +137,6 @@ def session() -> Session:
 def close_session(_exc: BaseException | None = None) -> None:
     s = g.pop("db_session", None)
     if s is not None:
-        s.close()
-
-
-@contextmanager
-def fresh_session() -> Iterator[Session]:
-    """A separate short-lived session, for bookkeeping outside the main one."""
-    s = database().Session()
-    try:
-        yield s
-    finally:
         s.close()
 
 

@@ -59,9 +59,3 @@ def asks_about(text: str) -> bool:
     if _WANT.search(said):
         return False
     return bool(_QUESTION.search(said))
-
-
-def asks_to(text: str) -> bool:
-    """Asking the school to do something (a request), whatever the form of the sentence."""
-    said = normalise(text or "").strip()
-    return bool(said) and not asks_about(text) and bool(_WANT.search(said))

@@ -58,7 +58,6 @@ QUESTION_TOPICS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-MIN_SCORE = 2
 # A narrower question inside a topic -> what the passage that answers it mentions.
 _FOCUS = [
     (re.compile(q), re.compile(p))
@@ -69,16 +68,6 @@ _FOCUS = [
     )
 ]
 
-# Words too common to say what a question is about.
-_STOPWORDS = {
-    "a", "about", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by",
-    "can", "could", "did", "do", "does", "for", "from", "get", "got", "has", "have", "how", "i",
-    "if", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "please", "say", "school",
-    "should", "so", "that", "the", "their", "them", "there", "they", "this", "to", "us", "use",
-    "used", "uses", "was", "we", "what", "when", "where", "which", "who", "why", "will", "with",
-    "would", "you", "your", "child", "children", "son", "daughter", "pupil", "pupils", "data",
-    "information", "personal", "know", "tell", "want",
-}  # fmt: skip
 
 #: Rights a notice may list: the request types' own words, then rights we take no request for.
 _RIGHT_PHRASES = {
@@ -158,55 +147,6 @@ def answer_question(notice: dict[str, Any], question: str) -> dict[str, str] | N
 
 def _plain(text: str) -> str:
     return " ".join(text.lower().replace("\u2019", "'").split())
-
-
-def _terms(text: str) -> set[str]:
-    """Ordinary words of a question or passage, crudely stemmed (sharing -> shar)."""
-    words = re.findall(r"[a-z0-9]+", _plain(text))
-    return {re.sub(r"(?:ing|ed|es|s)$", "", w) for w in words if w not in _STOPWORDS and len(w) > 2}
-
-
-def _score(notice: dict[str, Any], question: str, text: str, topic: str, topics: list[str]) -> int:
-    """Section topic, the notice's own items named in the passage, topic words, shared words."""
-    question, lowered = _plain(question), _plain(text)
-    terms = _terms(question)
-    score = min(len(terms & _terms(text)), 3)
-    score += sum(8 for q, p in _FOCUS if q.search(question) and p.search(lowered))
-    for rank, wanted in enumerate(topics[:2]):
-        weight = 2 if rank == 0 else 1
-        if topic == wanted:
-            score += 2 * weight
-        named = sum(1 for item in _topic_strings(notice, wanted) if item in lowered)
-        phrases = sum(
-            1 for p in QUESTION_TOPICS[wanted] if re.search(rf"\b{re.escape(p)}\b", lowered)
-        )
-        score += weight * (min(named, 4) + min(phrases, 2))
-    return score
-
-
-def _topic_strings(notice: dict[str, Any], topic: str) -> list[str]:
-    """Lower-case strings of the notice's parsed items for a topic, to spot them in a passage."""
-    if topic == "contact":
-        fields = ("role", "name", "email", "phone")
-        values = [c[f] for c in notice.get("contacts", []) for f in fields if c[f] != "Contact"]
-    elif topic == "retention":
-        values = list(notice.get("retention", []))
-    elif topic == "lawful_bases":
-        values = [b["text"] for b in notice.get("lawful_bases", [])]
-    else:
-        values = [v for i in notice.get(topic, []) for v in (i["label"], i["text"])]
-    return [_plain(v) for v in values if v and len(v) > 3]
-
-
-def _quote(text: str, question: str) -> str:
-    """The lead-in and the list lines the question is about, or the first two sentences."""
-    lines = text.split("\n")
-    terms = _terms(question)
-    matching = [x.removeprefix("- ") for x in lines[1:] if terms & _terms(x)]
-    if matching and lines[0].endswith(":"):
-        return f"{lines[0]} \u2026 {'; '.join(matching)}"
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
-    return " ".join(sentences[:2])
 
 
 # --- plain-English answers ---------------------------------------------------

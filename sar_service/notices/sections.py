@@ -177,11 +177,6 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text) if s.strip()]
 
 
-def list_kind(lead_in: str, topic: str, items: list[str] | None = None) -> str:
-    """What a list holds: Articles or laws are that; else its lead-in decides, else its topic."""
-    return classify_list(lead_in, topic, items)[0]
-
-
 def classify_list(lead_in: str, topic: str, items: list[str] | None = None) -> tuple[str, str]:
     """(kind, how it was decided): "items", "lead_in", "heading" or "guess"."""
     items = items or []

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.message import Message
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -221,16 +221,6 @@ def _decode_body(message: Message, payload: bytes) -> str:
     except (ValueError, binascii.Error):
         pass
     return _decode(payload, message.get_content_charset()).replace("\r\n", "\n")
-
-
-def quoted_start(body: str) -> int:
-    """Where the earlier messages quoted in a reply begin (len(body) if none)."""
-    match = _QUOTE_START.search(body)
-    return match.start() if match else len(body)
-
-
-def display_names(value: str) -> list[str]:
-    return [name for name, _ in getaddresses([value]) if name]
 
 
 # ---------------------------------------------------------------- containers

@@ -93,11 +93,6 @@ def normalise_parts(body: str) -> list[str]:
     return [re.sub(r"\s+", " ", part).strip().lower() for part in _ATTRIBUTION.split(text)]
 
 
-def normalise_body(body: str) -> str:
-    """Quote marks, attribution lines, spacing and case removed: the words alone, in order."""
-    return " ".join(p for p in normalise_parts(body) if p)
-
-
 def threads(records: list[MessageRecord]) -> dict[int, str]:
     """key -> thread key (a short hash, equal for every message of one thread)."""
     parent: dict[str, str] = {}
