@@ -109,6 +109,22 @@ def test_known_messages_still_match_their_sources():
     assert set(EVIDENCE_KINDS.values()) == set(known_messages.EVIDENCE_KINDS)
 
 
+def test_every_request_types_words_for_parents_are_in_the_catalogue():
+    """workflows.request_types is pure, so its words for parents are listed for extraction in
+    known_messages.REQUEST_TYPES and translated where shown (intake.rights, intake.flow)."""
+    from sar_service.i18n import known_messages
+    from workflows.request_types import REQUEST_TYPES
+
+    shown = set()
+    for t in REQUEST_TYPES.values():
+        shown |= {t.parent_label, t.parent_hint, t.limit_note, t.details_title}
+        for d in t.details:
+            shown |= {d.question if d.required else f"{d.question} (optional)", d.hint}
+    shown.discard("")
+    missing = shown - set(known_messages.REQUEST_TYPES)
+    assert not missing, f"add these to i18n.known_messages.REQUEST_TYPES: {missing}"
+
+
 def test_validation_messages_a_parent_can_meet_are_all_in_the_catalogue():
     from datetime import date
 
