@@ -2,7 +2,7 @@
 
 Run every few minutes by ``sar cron`` and on demand by ``sar sweep``. It
 refreshes due dates that move with time (open clarification pauses), runs
-the steps declared in ``tasks.SWEEP_STEPS`` (reminders, escalations, digests)
+the steps declared in ``tasks.SWEEP_STEPS`` (reminders, escalations, digests, retention)
 and hands every stranded outbox row back to RQ. Each part is idempotent and
 safe to run while another sweep runs: running the sweep twice, one after the
 other or at the same moment, changes nothing the second time.

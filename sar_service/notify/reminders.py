@@ -40,7 +40,7 @@ ONE_MONTH_TYPES = sorted(t.name for t in REQUEST_TYPES.values() if t.clock == "o
 
 
 def sweep_step(session: Session, at: datetime, report, dry_run: bool) -> None:
-    """Sweep hook (``background.sweep.STEPS``): cancel what no longer applies, plan what is due."""
+    """A sweep step (``tasks.SWEEP_STEPS``): cancel what no longer applies, plan what is due."""
     today = london_date(at)
     report.cancelled += cancel_stale(session)
     planner = Planner(session, report, dry_run)

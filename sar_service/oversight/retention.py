@@ -219,7 +219,7 @@ def apply(session: Session, todo: PurgePlan, delete_file, actor_label: str = "Re
 
 
 def sweep_step(session: Session, at, report, dry_run: bool) -> None:
-    """The sweep's retention step (``background.sweep.STEPS``): purge what is due today."""
+    """The sweep's retention step (``background.tasks.SWEEP_STEPS``): purge what is due today."""
     from sar_service.storage import storage
 
     todo = plan(session, london_date(at))
