@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,18 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from bench.queue_pages import (  # noqa: E402
     SCHOOLS,
-    recreate_database,
+    fresh_app,
     report,
     seed,
     sign_in,
 )
-from sar_service.app import create_app  # noqa: E402
-from sar_service.config import Settings  # noqa: E402
-from sar_service.db import Base  # noqa: E402
 
 #: Answered cases: sent 10..44 days after receipt (some late), in a few languages.
 ENRICH = (
@@ -89,19 +84,10 @@ def main() -> None:
     parser.add_argument("--database", default="wt_oversight_bench")
     args = parser.parse_args()
     print(f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    try:
-        url = recreate_database(args.admin_url, args.database)
-    except OperationalError as exc:
-        print(f"skipped: this benchmark needs PostgreSQL at {args.admin_url} ({exc.orig})")
+    app = fresh_app(args.admin_url, args.database)
+    if app is None:
         return
-    instance = tempfile.mkdtemp(prefix="sar-bench-")
-    settings = Settings.from_env(
-        {"SAR_INSTANCE_DIR": instance, "DATABASE_URL": url, "SECRET_KEY": "bench",
-         "REDIS_URL": "redis://127.0.0.1:1/0"}
-    )  # fmt: skip
-    app = create_app({"TESTING": True}, settings=settings)
     engine = app.extensions["sar.db"].engine
-    Base.metadata.create_all(engine)
     today = date.today()
     started = time.perf_counter()
     secret = seed(engine, args.cases, today)
@@ -110,7 +96,7 @@ def main() -> None:
             conn.execute(text(sql))
     print(
         f"seeded {args.cases:,} cases over {SCHOOLS} schools in "
-        f"{time.perf_counter() - started:.1f} s ({url})"
+        f"{time.perf_counter() - started:.1f} s ({engine.url.render_as_string(hide_password=True)})"
     )
 
     client = app.test_client()

@@ -54,6 +54,23 @@ LAST = ["Hart", "Khan", "Patel", "Smith", "Jones", "Brown", "Nowak", "Okafor", "
 PASSWORD = "benchmark passphrase"
 
 
+def fresh_app(admin_url: str, name: str):
+    """An app on a new, empty PostgreSQL database ``name`` with the schema; None (and a line
+    saying why) when there is no PostgreSQL to bench on."""
+    try:
+        url = recreate_database(admin_url, name)
+    except OperationalError as exc:
+        print(f"skipped: this benchmark needs PostgreSQL at {admin_url} ({exc.orig})")
+        return None
+    settings = Settings.from_env(
+        {"SAR_INSTANCE_DIR": tempfile.mkdtemp(prefix="sar-bench-"), "DATABASE_URL": url,
+         "SECRET_KEY": "bench", "REDIS_URL": "redis://127.0.0.1:1/0"}
+    )  # fmt: skip
+    app = create_app({"TESTING": True}, settings=settings)
+    Base.metadata.create_all(app.extensions["sar.db"].engine)
+    return app
+
+
 def recreate_database(admin_url: str, name: str) -> str:
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
@@ -204,26 +221,18 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    try:
-        url = recreate_database(args.admin_url, args.database)
-    except OperationalError as exc:
-        print(f"skipped: this benchmark needs PostgreSQL at {args.admin_url} ({exc.orig})")
+    app = fresh_app(args.admin_url, args.database)
+    if app is None:
         return
-    instance = tempfile.mkdtemp(prefix="sar-bench-")
-    settings = Settings.from_env(
-        {"SAR_INSTANCE_DIR": instance, "DATABASE_URL": url, "SECRET_KEY": "bench",
-         "REDIS_URL": "redis://127.0.0.1:1/0"}
-    )  # fmt: skip
-    app = create_app({"TESTING": True}, settings=settings)
     engine = app.extensions["sar.db"].engine
-    Base.metadata.create_all(engine)
     today = date.today()
     started = time.perf_counter()
     secret = seed(engine, args.cases, today)
     if not args.no_trigram:
         add_trigram_indexes(engine)
+    where = engine.url.render_as_string(hide_password=True)
     print(f"seeded {args.cases:,} cases over {SCHOOLS} schools in "
-          f"{time.perf_counter() - started:.1f} s ({url})")  # fmt: skip
+          f"{time.perf_counter() - started:.1f} s ({where})")  # fmt: skip
 
     client = app.test_client()
     sign_in(app, client, secret)
