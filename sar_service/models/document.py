@@ -6,9 +6,9 @@ the record of what exists, who made it and whether the parent may see it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sar_service.clock import now
@@ -54,6 +54,28 @@ class Document(Base):
     failed_checks: Mapped[list[str] | None] = mapped_column(JSON, default=list, nullable=True)
     #: A DPO's reason for issuing a letter that fails its checks ("" = not overridden).
     override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    # --- a letter once it is sent (issue 10); a sent letter never changes: a correction is a
+    # new version, both kept.
+    #: "" while a draft; "email", "post" or "hand" once sent.
+    sent_via: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: The letter's date: the day it was sent (or, by post, the day staff say it was posted).
+    sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: When staff sent it (for email: when it was handed to the outbox).
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: The address it went to (personal data: shown by role, never in an event reason).
+    sent_to: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The email that carries it; its status and Message-ID say whether SMTP accepted it.
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL"), nullable=True
+    )
+    #: When the parent first opened it (or a released document) in the portal.
+    first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def sent(self) -> bool:
+        return bool(self.sent_via)
 
     @property
     def blocked(self) -> bool:
