@@ -55,30 +55,36 @@ def pauses(case: Case) -> list[Pause]:
 
 
 def asks(case: Case) -> list[Ask]:
-    """Every question and ID request, oldest first; the last one open while we wait."""
-    questions = [e for e in _events(case) if e.action == "request_clarification"]
-    found = []
-    for event, pause in zip(questions, pauses(case), strict=False):
-        found.append(
-            Ask(
-                "question",
-                parent_date(pause.start),
-                event.reason,
-                parent_date(pause.end) if pause.end else None,
-                open=pause.end is None and case.status == Status.AWAITING_CLARIFICATION,
-            )
-        )
+    """Every question and ID request in the order we made them; the last one open while
+    we wait."""
+    questions = iter(pauses(case))
     verified = [e.on for e in case.clock_events if e.kind == "identity_verified"]
-    for event in (e for e in _events(case) if e.action == "request_identity"):
-        got = next((d for d in verified if event.effective_on and d >= event.effective_on), None)
-        found.append(
-            Ask(
-                "identity",
-                parent_date(event.effective_on),
-                answered_on=parent_date(got) if got else None,
-                open=got is None and case.status == Status.AWAITING_IDENTITY,
+    found = []
+    for event in _events(case):
+        if event.action == "request_clarification":
+            pause = next(questions, None)
+            if pause is None:
+                continue
+            found.append(
+                Ask(
+                    "question",
+                    parent_date(pause.start),
+                    event.reason,
+                    parent_date(pause.end) if pause.end else None,
+                    open=pause.end is None and case.status == Status.AWAITING_CLARIFICATION,
+                )
             )
-        )
+        elif event.action == "request_identity":
+            asked = event.effective_on
+            got = next((d for d in verified if asked and d >= asked), None)
+            found.append(
+                Ask(
+                    "identity",
+                    parent_date(asked),
+                    answered_on=parent_date(got) if got else None,
+                    open=got is None and case.status == Status.AWAITING_IDENTITY,
+                )
+            )
     return found
 
 
