@@ -250,3 +250,46 @@ def test_extension_and_identity_explain_the_due_date(app, client, factory, db):
     )
     db.expire_all()
     assert [e.kind for e in db.scalars(select(ClockEvent))][-1] == "extended"
+
+
+def test_authority_documents_land_in_the_thread_with_their_file(app, client, factory, db):
+    from io import BytesIO
+
+    from tests.intake.test_uploads import pdf_bytes
+
+    school = factory.school("oakfield")
+    dpo = factory.staff(school, "dpo")
+    case = factory.case(school, today())
+    path = _path(app, case)
+    r = client.post(
+        f"{path}/upload",
+        data={
+            "csrf_token": csrf(client.get(path).text),
+            "kind": "authority",
+            "file": (BytesIO(pdf_bytes()), "court-order.pdf"),
+        },
+    )
+    assert r.status_code == 302
+    [message] = db.scalars(select(CaseMessage))
+    assert (message.direction, message.purpose, len(message.upload_ids)) == (
+        "from_parent",
+        "documents",
+        1,
+    )
+    assert "court-order.pdf (proof you can act for the child)" in _words(client, path)
+    items = client.get(f"/api/v1/cases/{case.reference}/messages", headers=dpo.headers)
+    assert items.get_json()["items"][0]["files"] == ["court-order.pdf"]
+
+
+def test_parent_messages_are_rate_limited(app, client, factory, db):
+    school = factory.school("oakfield")
+    case = factory.case(school, today())
+    path = _path(app, case)
+    token = csrf(client.get(path).text)
+    for n in range(20):
+        r = client.post(f"{path}/messages", data={"csrf_token": token, "message": f"Hi {n}"})
+        assert r.status_code == 302, n
+    r = client.post(f"{path}/messages", data={"csrf_token": token, "message": "One more"})
+    assert r.status_code == 400
+    assert errors(r.text) == ["You have sent a lot of messages. Please try again in an hour."]
+    assert len(list(db.scalars(select(CaseMessage)))) == 20
