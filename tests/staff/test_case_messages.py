@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from sar_service.clock import today
@@ -173,3 +174,24 @@ def test_staff_correct_the_day_the_answer_arrived_and_the_clock_follows(
         "The answer came by email on that day.",
         today().isoformat(),
     )
+
+
+@pytest.mark.browser
+def test_the_thread_and_reply_form_in_chromium(app, client, live_server, page, team, factory):
+    from tests.browser_support import assert_accessible
+    from tests.staff.test_browser import _sign_in
+
+    case = factory.case(team.school, today())
+    _ask_and_answer(app, client, team.dpo, case)
+    _sign_in(page, live_server, team.dpo, team.dpo_secret)
+    page.goto(f"{live_server}/staff/cases/{team.school.slug}/{case.reference}")
+    page.get_by_role("button", name="Send message").click()
+    page.locator("#message-body-error").wait_for()
+    assert_accessible(page)
+    page.get_by_label("Write to the requester").fill("Thank you, that helps.")
+    page.get_by_role("button", name="Send message").click()
+    page.locator(".notice-success").wait_for()
+    thread = page.locator("[data-thread]").inner_text()
+    assert SECRET in thread and "Thank you, that helps." in thread
+    page.locator("details.action summary", has_text="Correct the date").click()
+    assert_accessible(page)
