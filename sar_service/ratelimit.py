@@ -26,6 +26,7 @@ class Limit:
 
 SUBMISSIONS = Limit("submit", 10, 3600)
 UPLOADS = Limit("upload", 30, 3600)
+MESSAGES = Limit("portal-message", 20, 3600)
 LINK_REQUESTS = Limit("link", 5, 3600)
 #: The public JSON API: requests (each makes a case and an email) and questions.
 API_REQUESTS = Limit("api-request", 10, 3600)

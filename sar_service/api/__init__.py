@@ -4,7 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from sar_service.api import cases, intake, openapi, oversight, questions  # noqa: E402,F401
+from sar_service.api import (  # noqa: E402,F401
+    cases,
+    intake,
+    messages,
+    openapi,
+    oversight,
+    questions,
+)
 from sar_service.letters import api as letters_api  # noqa: E402,F401
 from sar_service.web import problems  # noqa: E402
 

@@ -315,6 +315,7 @@ def spec() -> dict:
                 }
             },
             **_letter_paths(),
+            **_message_paths(),
             **_oversight_paths(errors),
         },
     }
@@ -403,6 +404,12 @@ def _oversight_paths(errors: dict) -> dict:
 
 def _letter_paths() -> dict:
     from sar_service.letters.api import openapi_paths
+
+    return openapi_paths()
+
+
+def _message_paths() -> dict:
+    from sar_service.api.messages import openapi_paths
 
     return openapi_paths()
 

@@ -172,6 +172,8 @@ def _transition(
     data = _apply_fields(session, t, case, req.data, reason, on, actor.label)
     if t.action == "clarification_received" and req.data.get("answer"):
         data["answer"] = str(req.data["answer"])  # the parent's words, shown by role
+    if isinstance(req.data.get("message_id"), int):
+        data["message_id"] = req.data["message_id"]  # the case message that made this happen
     _check_clock_order(t, case, on)
 
     target = t.target_from(current, case.paused_from_status)

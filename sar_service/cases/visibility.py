@@ -100,3 +100,51 @@ def event_json(v: EventView) -> dict[str, Any]:
         "reason": v.reason,
         "data": v.data,
     }
+
+
+#: What other roles see instead of a message's words.
+MESSAGE_WITHHELD = "A message (its words are shown to the DPO and caseworkers only)."
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """One case message as a role may see it: everyone sees that it exists, who wrote it,
+    when and what for; only the roles that see requesters read it and its files' names."""
+
+    id: int
+    direction: str
+    purpose: str
+    created_at: datetime
+    author: str
+    body: str | None
+    file_names: list[str] | None
+    email_status: str | None
+
+
+def message_view(m, role: str | None, file_names: list[str], email_status: str | None):
+    """``m`` is a ``CaseMessage``; ``file_names`` the names of the files sent with it."""
+    reads = sees_requester(role)
+    return MessageView(
+        id=m.id,
+        direction=m.direction,
+        purpose=m.purpose,
+        created_at=m.created_at,
+        author=m.author_label,
+        body=m.body if reads else None,
+        file_names=list(file_names) if reads else None,
+        email_status=email_status,
+    )
+
+
+def message_json(v: MessageView) -> dict[str, Any]:
+    """A message for the API; ``body`` and ``files`` are null for roles that may not read them."""
+    return {
+        "id": v.id,
+        "direction": v.direction,
+        "purpose": v.purpose,
+        "created_at": v.created_at.isoformat(),
+        "author": v.author,
+        "body": v.body,
+        "files": v.file_names,
+        "email_status": v.email_status,
+    }

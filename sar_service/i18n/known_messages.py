@@ -24,7 +24,11 @@ PARENT_LABELS = (
 )
 
 #: sar_service.models.portal.EVIDENCE_KINDS
-EVIDENCE_KINDS = (N_("Proof of identity"), N_("Other information"))
+EVIDENCE_KINDS = (
+    N_("Proof of identity"),
+    N_("Proof you can act for the child"),
+    N_("Other information"),
+)
 
 #: sar_service.cases.validation: the messages a parent can meet in the conversation
 VALIDATION = (

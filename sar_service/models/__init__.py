@@ -19,6 +19,7 @@ from sar_service.models.mailbox import (
     ReviewSettings,
     SafeguardingSignoff,
 )
+from sar_service.models.message import CaseMessage
 from sar_service.models.note import CaseNote
 from sar_service.models.notice import PrivacyNotice
 from sar_service.models.notification import Notification
@@ -48,6 +49,7 @@ __all__ = [
     "Case",
     "CaseClock",
     "CaseEvent",
+    "CaseMessage",
     "CaseNote",
     "CaseType",
     "ClockEvent",

@@ -22,7 +22,9 @@ REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
     "id_chase",
     "digest",
 )
-KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST)
+#: A member of staff wrote to the parent on the case (an email with a portal link).
+MESSAGE_TO_PARENT = "message_to_parent"
+KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST, MESSAGE_TO_PARENT)
 
 
 class Notification(Base):

@@ -15,7 +15,11 @@ if TYPE_CHECKING:
     from sar_service.uploads import StoredFile
 
 #: What a requester's file is, as the portal asks and staff see it.
-EVIDENCE_KINDS = {"identity": "Proof of identity", "evidence": "Other information"}
+EVIDENCE_KINDS = {
+    "identity": "Proof of identity",
+    "authority": "Proof you can act for the child",
+    "evidence": "Other information",
+}
 
 
 class EvidenceUpload(Base):

@@ -26,6 +26,7 @@ from sar_service.models.notification import (
     DIGEST,
     EXTENSION_DECISION,
     ID_CHASE,
+    MESSAGE_TO_PARENT,
     OVERDUE,
     REMINDER,
     Notification,
@@ -179,6 +180,16 @@ def _id_chase_context(session, settings, n: Notification, case: Case | None) -> 
     }
 
 
+def _message_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    """A link to the portal, where the message is shown: never the message itself."""
+    from sar_service.i18n.languages import get as language_of
+    from sar_service.portal.links import portal_url
+
+    if case is None:
+        return {}
+    return {"portal_link": portal_url(case), "language": language_of(case.language)}
+
+
 def _digest_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
     from sar_service.notify import emails
 
@@ -218,6 +229,13 @@ def _id_chase_subject(n: Notification, reference: str | None) -> str:
     return gettext(
         "We still need proof of your identity – reference %(reference)s", reference=reference
     )
+
+
+def _message_subject(n: Notification, reference: str | None) -> str:
+    """To the parent, in their language; the reference only, as every subject."""
+    from sar_service.i18n.text import gettext
+
+    return gettext("A new message about your request %(reference)s", reference=reference)
 
 
 def _reminder_subject(n: Notification, reference: str | None) -> str:
@@ -308,6 +326,18 @@ RULES = (
         staff_member,
         lambda n, ref: f"Your data-protection cases for the week of {_due(n)}",
         context=_digest_context,
+    ),
+    NotificationKind(
+        MESSAGE_TO_PARENT,
+        "Message to the requester (email with a link)",
+        "message_to_parent",
+        "parent",
+        "message_to_parent:{message_id}",
+        requester,
+        _message_subject,
+        no_recipient="The requester gave no email address: they see the message on their "
+        "status page only. Tell them another way.",
+        context=_message_context,
     ),
 )
 for _kind in RULES:

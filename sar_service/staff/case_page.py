@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, lazyload
 
 from sar_service.cases import clocks, queries
 from sar_service.cases.machine import allowed_actions
-from sar_service.cases.visibility import EventView, events_for
+from sar_service.cases.messages import views_for as message_views
+from sar_service.cases.visibility import EventView, MessageView, events_for
 from sar_service.models import Case, CaseEvent, User
 from sar_service.models.note import CaseNote
 from sar_service.models.portal import EvidenceUpload
@@ -89,6 +90,8 @@ class CasePage:
     staff: list[tuple[str, str]] = field(default_factory=list)
     #: ID and other files the requester uploaded (only for roles shown the requester).
     evidence: list[EvidenceUpload] = field(default_factory=list)
+    #: The messages with the requester, both ways (bodies only for the roles that see them).
+    messages: list[MessageView] = field(default_factory=list)
 
     @property
     def sees_requester(self) -> bool:
@@ -117,6 +120,11 @@ class CasePage:
         return [e for e in reversed(self.events) if e.action in wanted]
 
     @property
+    def answered_questions(self) -> bool:
+        """An answer to our question is recorded: its date may be corrected."""
+        return any(e.kind == "clarification_received" for e in self.case.clock_events)
+
+    @property
     def last_event_id(self) -> int:
         return self.events[0].id if self.events else 0
 
@@ -136,6 +144,7 @@ def build(db: Session, user: User, case: Case, today: date) -> CasePage:
         events=events_for(events, case, role),
         actions=allowed_actions(case, role),
         linked=linked_cases(db, user, case),
+        messages=message_views(db, case, role),
     )
     if page.sees_requester:
         page.evidence = evidence_of(db, case)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import flask
 from flask import abort, redirect, render_template, request, url_for
 
-from sar_service.cases import machine
+from sar_service.cases import machine, messages
 from sar_service.cases.validation import parse_date
 from sar_service.clock import today
 from sar_service.db import session
 from sar_service.models import Case
+from sar_service.models.message import PURPOSES
 from sar_service.models.note import CaseNote
 from sar_service.models.portal import EVIDENCE_KINDS, EvidenceUpload
 from sar_service.staff import bp
@@ -47,6 +48,7 @@ def render(case: Case, status: int = 200, **extra):
         input_choices=page_data.INPUT_CHOICES,
         event_label=page_data.event_label,
         upload_kinds=EVIDENCE_KINDS,
+        purposes=PURPOSES,
         **extra,
     ), status
 
@@ -147,3 +149,49 @@ def add_note(school: str, reference: str):
     db.commit()
     flask.flash("Note added.", "success")
     return redirect(_url(case, "notes"))
+
+
+@bp.post("/cases/<school>/<reference>/messages")
+def send_message(school: str, reference: str):
+    """A reply to the requester: kept on the case; they are emailed a link, not the words."""
+    case, user = case_or_404(school, reference), me()
+    if user.role_in(case.school_id) not in ACTING_ROLES:
+        abort(403)
+    body = request.form.get("body") or ""
+    db = session()
+    try:
+        messages.staff_reply(db, case, user, body)
+    except messages.MessageRefused as exc:
+        db.rollback()
+        return render(case, 422, errors={"message-body": exc.detail}, message_body=body[:MAX_TEXT])
+    db.commit()
+    sent = (
+        "They are emailed a link to read it."
+        if case.requester_email
+        else ("They gave no email address: tell them another way that it is on their status page.")
+    )
+    flask.flash(f"Message kept on the case. {sent}", "success")
+    return redirect(_url(case, "messages"))
+
+
+@bp.post("/cases/<school>/<reference>/clarification-date")
+def correct_clarification_date(school: str, reference: str):
+    """Correct the day the answer to our question arrived, with a reason; the clocks follow."""
+    case, user = case_or_404(school, reference), me()
+    if user.role_in(case.school_id) not in ACTING_ROLES:
+        abort(403)
+    raw = (request.form.get("on") or "").strip()[:20]
+    on = parse_date(raw)
+    if on is None:
+        return render(case, 422, errors={"correct-on": "Enter a date like 2026-03-02."})
+    reason = (request.form.get("reason") or "")[: MAX_TEXT + 1]
+    db = session()
+    try:
+        messages.correct_clarification_date(db, case, machine.Actor.staff(user, case), on, reason)
+    except messages.MessageRefused as exc:
+        db.rollback()
+        return render(case, 422, errors={f"correct-{exc.field}": exc.detail})
+    db.commit()
+    due = f" The case is now due {long_date(case.next_due_date)}." if case.next_due_date else ""
+    flask.flash(f"Date the answer arrived corrected.{due}", "success")
+    return redirect(_url(case, "timeline"))

@@ -74,6 +74,9 @@ SCOPED = [
     ("get", CASE, None, EVERYONE),
     ("post", CASE + "/actions", ASSIGN, ACTORS),
     ("post", CASE + "/notes", {"body": ""}, ACTORS),
+    # messages with the requester, and correcting the day an answer arrived
+    ("post", CASE + "/messages", {"body": ""}, ACTORS),
+    ("post", CASE + "/clarification-date", {"on": ""}, ACTORS),
     # letters on a case name the requester: only the roles that see requesters download them
     ("post", CASE + "/letters", {"kind": ""}, ACTORS),
     ("get", CASE + "/letters/{letter}", None, DOCUMENTS),
