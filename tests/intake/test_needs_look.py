@@ -351,3 +351,20 @@ def _every_row(app) -> str:
             for table in Base.metadata.sorted_tables
             for row in conn.execute(table.select())
         )
+
+
+def test_the_confirm_page_speaks_the_requesters_language(app, client, db, school, inbox):
+    payload = request_payload() | {"language": "pl"}
+    with on(RECEIVED):
+        case = case_of(db, client.post(URL, json=payload))
+        run_worker(app, burst=True)
+        (body,) = [
+            m.get_body(("plain",)).get_content()
+            for m in inbox.messages
+            if case.reference in m["Subject"]
+        ]
+        assert "Prosimy potwierdzić, że to Ty złożyłeś(-aś) ten wniosek:" in body
+        page = client.get(confirm_link(body, app.config["SAR_SETTINGS"].base_url))
+        assert "Tak, to ja złożyłem(-am) ten wniosek" in page.text
+        done = press_confirm(client, confirm_link(body, app.config["SAR_SETTINGS"].base_url))
+    assert f"Potwierdziłeś(-aś) wniosek {case.reference}." in page_text(done.text)
