@@ -368,3 +368,19 @@ def test_the_confirm_page_speaks_the_requesters_language(app, client, db, school
         assert "Tak, to ja złożyłem(-am) ten wniosek" in page.text
         done = press_confirm(client, confirm_link(body, app.config["SAR_SETTINGS"].base_url))
     assert f"Potwierdziłeś(-aś) wniosek {case.reference}." in page_text(done.text)
+
+
+def test_the_case_json_says_it_needs_a_look_and_offers_the_decisions(client, db, factory, school):
+    staff = factory.staff(school, "caseworker")
+    with on(RECEIVED):
+        case = case_of(db, public_request(client, name=SPAM_NAME))
+        got = client.get(f"/api/v1/cases/{case.reference}", headers=staff.headers).get_json()
+        assert got["needs_look"] is True and got["look_reasons"] == [look.LINK_IN_NAME]
+        assert {"look_genuine", "not_a_request"} <= set(got["allowed_actions"])
+        done = client.post(
+            f"/api/v1/cases/{case.reference}/actions",
+            json={"action": "not_a_request", "reason": "An advert"},
+            headers=staff.headers,
+        )
+    assert done.status_code == 200 and done.get_json()["status"] == "closed"
+    assert done.get_json()["needs_look"] is False
