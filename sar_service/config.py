@@ -95,6 +95,8 @@ class Settings:
     database_timeout: float = 10.0
     #: The same for workers, cron and the command line, whose work may take longer.
     database_job_timeout: float = 300.0
+    #: Days after which a public request never confirmed by its requester needs a look.
+    unconfirmed_look_days: int = 7
 
     @property
     def embedded_redis(self) -> bool:
@@ -130,6 +132,7 @@ class Settings:
             database_connect_timeout=_seconds(env, "DATABASE_CONNECT_TIMEOUT", 3.0),
             database_timeout=_seconds(env, "DATABASE_STATEMENT_TIMEOUT", 10.0),
             database_job_timeout=_seconds(env, "DATABASE_JOB_STATEMENT_TIMEOUT", 300.0),
+            unconfirmed_look_days=int(env.get("UNCONFIRMED_LOOK_DAYS") or 7),
         )
 
     def for_background(self) -> Settings:

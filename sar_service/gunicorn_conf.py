@@ -27,3 +27,6 @@ errorlog = "-"
 # Only the local proxy may say which scheme the client used.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
 proc_name = "sar-web"
+# The path without its query string (%(U)s) and no referrer: the "confirm it was you" token
+# travels in the query and must not be written to a log.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s" %(s)s %(b)s "%(a)s"'

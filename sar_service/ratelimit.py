@@ -33,6 +33,9 @@ API_REQUESTS = Limit("api-request", 10, 3600)
 QUESTIONS = Limit("api-question", 60, 3600)
 #: New drafts in the web conversation (each may send resume emails).
 DRAFTS = Limit("draft", 20, 3600)
+#: Not a refusal: past this many requests from one address in a day, each further one is
+#: accepted and put on the staff "needs a look" list (``sar_service.cases.look``).
+LOOK_ADDRESS = Limit("look-address", 3, 24 * 3600)
 
 #: The largest JSON body a public (anonymous) endpoint reads, in bytes.
 MAX_PUBLIC_BODY = 64 * 1024
@@ -42,6 +45,11 @@ MAX_PUBLIC_BODY = 64 * 1024
 class Decision:
     allowed: bool
     retry_after: int = 0
+    count: int = 0  # this use's number in the window (0: not counted, Redis unavailable)
+
+    def reached(self, limit: Limit) -> bool:
+        """This use took the window's last allowed place, or went past it."""
+        return self.count >= limit.count
 
 
 def hit(limit: Limit, ip: str | None) -> Decision:
@@ -58,8 +66,8 @@ def hit(limit: Limit, ip: str | None) -> Decision:
         log.warning("rate limit %s not checked, Redis unavailable: %s", limit.name, exc)
         return Decision(True)
     if count > limit.count:
-        return Decision(False, retry_after=window_start + limit.window - ts)
-    return Decision(True)
+        return Decision(False, retry_after=window_start + limit.window - ts, count=count)
+    return Decision(True, count=count)
 
 
 def client_ip(request) -> str:

@@ -41,10 +41,15 @@ def table() -> str:
         target = {None: "(stays)", PREVIOUS: "(state before the pause)"}.get(t.target, t.target)
         rows.append(
             f"| `{t.action}` | {sources} | {target} | {', '.join(sorted(t.roles))} | "
-            f"{'yes' if t.needs_reason else ''} | {t.clock_event or ''} | {t.guard or ''} | "
+            f"{'yes' if t.needs_reason else ''} | {t.clock_event or ''} | {_guard(t)} | "
             f"{', '.join(t.effects)} |"
         )
     return "\n".join(rows)
+
+
+def _guard(t) -> str:
+    """The guard column: the named guard, and "needs a look" for the list's decisions."""
+    return ", ".join(g for g in (t.guard, "needs a look" if t.only_needs_look else None) if g)
 
 
 def clock_rules() -> str:

@@ -91,6 +91,8 @@ class Transition:
     guard: str | None = None  # name of a function in workflows.guards
     fields: tuple[str, ...] = ()  # extra inputs, e.g. ("assignee",)
     effects: tuple[Effect, ...] = field(default=())  # background work after commit
+    #: Offered only while the case is on the "needs a look" list (a person decides).
+    only_needs_look: bool = False
 
     def __post_init__(self) -> None:
         for effect in self.effects:
@@ -300,6 +302,28 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.WITHDRAWN,
         STAFF | {REQUESTER},
         "The requester no longer wants us to act.",
+    ),
+    _t(
+        "look_genuine",
+        "Needs a look: genuine request",
+        ACTIVE,
+        None,
+        STAFF,
+        "You have looked and it is a real request: it leaves the list, and reminders resume "
+        "(the plan catches up). The time limit always ran from the day it was received.",
+        needs_reason=True,
+        only_needs_look=True,
+    ),
+    _t(
+        "not_a_request",
+        "Close: not a real request",
+        ACTIVE,
+        Status.CLOSED,
+        STAFF,
+        "Spam, a test, or a request nobody made. Closed with your reason as a recorded "
+        "decision; nothing more is sent to the address given.",
+        needs_reason=True,
+        only_needs_look=True,
     ),
     _t(
         "reopen",

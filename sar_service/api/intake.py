@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from sar_service import ratelimit
 from sar_service.api import bp, limits
+from sar_service.cases import look
 from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
@@ -14,6 +15,7 @@ from sar_service.clock import today
 from sar_service.db import session
 from sar_service.i18n.languages import clean_tag
 from sar_service.i18n.selection import browser_language
+from sar_service.intake import signals
 from sar_service.models import School
 from sar_service.web.json_body import json_body
 from sar_service.web.problems import ApiProblem, invalid
@@ -30,7 +32,7 @@ def school_or_404(slug: str) -> School:
 def public_request(slug: str):
     """A parent (or pupil) makes a request; 201 with the reference and reply date."""
     school = school_or_404(slug)
-    limits.enforce(ratelimit.API_REQUESTS)
+    decision = limits.enforce(ratelimit.API_REQUESTS)
     body = json_body(ratelimit.MAX_PUBLIC_BODY)
     result = validate_request(body, school_kind=school.kind, today=today())
     language = _language(body)
@@ -40,7 +42,8 @@ def public_request(slug: str):
         return invalid(result.errors)
     result.data["language"] = language
     s = session()
-    case = create_case(s, school, result.data, Actor.system("Online request form"))
+    case = create_case(s, school, result.data, Actor.system(look.PUBLIC_ACTOR))
+    signals.check(s, case, ratelimit.API_REQUESTS, decision)
     s.commit()
     return jsonify(
         reference=case.reference,

@@ -8,7 +8,7 @@ from sar_service import ratelimit
 from sar_service.web.problems import ApiProblem
 
 
-def enforce(limit: ratelimit.Limit) -> None:
+def enforce(limit: ratelimit.Limit) -> ratelimit.Decision:
     """Count this request against ``limit`` for its address; raise 429 once it is used up."""
     decision = ratelimit.hit(limit, ratelimit.client_ip(request))
     if not decision.allowed:
@@ -19,3 +19,4 @@ def enforce(limit: ratelimit.Limit) -> None:
             f"Too many requests from this address. Try again in {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
+    return decision

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from sar_service.api import bp
+from sar_service.cases.look import REASONS
 from sar_service.i18n.languages import CODES, LANGUAGE_TAG
 from workflows.request_types import CHANNELS, RELATIONSHIPS, REQUEST_TYPES
 from workflows.states import BY_ACTION, Status
@@ -142,6 +143,12 @@ def _schemas() -> dict:
                 "school_days_due_date": date,
                 "extended": {"type": "boolean"},
                 "paused": {"type": "boolean"},
+                "needs_look": {
+                    "type": "boolean",
+                    "description": "May not be genuine: no reminders until a person decides "
+                    "(actions look_genuine, not_a_request).",
+                },
+                "look_reasons": {"type": "array", "items": {"enum": sorted(REASONS)}},
                 "days_remaining": {"type": ["integer", "null"]},
                 "events": {"type": "array", "items": {"type": "object"}},
                 "allowed_actions": {"type": "array", "items": {"type": "string"}},

@@ -48,13 +48,14 @@ class SweepReport:
     planned: list[dict] = field(default_factory=list)  # what would be / was sent
     cancelled: int = 0  # unsent reminders whose case's due date moved on
     more_to_plan: bool = False  # hit the per-sweep limit; the next run plans the rest
+    looked: int = 0  # requests put on the "needs a look" list (never confirmed)
 
     def summary(self) -> str:
         return (
             f"at={self.at.isoformat()} refreshed={self.refreshed} "
             f"enqueued={len(self.enqueued)} already_queued={self.already_queued} "
             f"waiting_for_redis={len(self.not_enqueued)} "
-            f"planned={len(self.planned)} cancelled={self.cancelled}"
+            f"planned={len(self.planned)} cancelled={self.cancelled} looked={self.looked}"
         )
 
     def as_dict(self) -> dict:
@@ -68,6 +69,7 @@ class SweepReport:
             "planned": self.planned,
             "cancelled": self.cancelled,
             "more_to_plan": self.more_to_plan,
+            "looked": self.looked,
         }
 
 

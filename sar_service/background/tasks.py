@@ -140,6 +140,8 @@ for _periodic in (
     PERIODIC_JOBS[_periodic.name] = _periodic
 
 for _step in (
+    # Before reminders: a request flagged now gets no reminder planned in the same sweep.
+    SweepStep("unconfirmed", "sar_service.notify.unconfirmed:sweep_step"),
     SweepStep("reminders", "sar_service.notify.reminders:sweep_step"),
     SweepStep("retention", "sar_service.oversight.retention:sweep_step"),
 ):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sar_service.background import outbox
-from sar_service.cases import clocks
+from sar_service.cases import clocks, look
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, ClockEvent, Document, Membership, User
 from workflows.calendars import long_date
@@ -71,6 +71,8 @@ EXTRA_INPUTS = (
 )
 #: Actions whose date may be ahead of today (results days are published in advance).
 FUTURE_DATES_ALLOWED = frozenset({"record_results_day"})
+#: The "needs a look" decisions (``sar_service.cases.look``) and what each records.
+LOOK_DECISIONS = {"look_genuine": "genuine", "not_a_request": "not_a_request"}
 #: How notice of an extension recorded after the fact may have been given.
 NOTICE_VIA = ("letter", "email", "post")
 
@@ -111,7 +113,9 @@ def allowed_actions(case: Case, role: str | None) -> list[Transition]:
     return [
         t
         for t in transitions_from(Status(case.status))
-        if role in t.roles and not_applicable(t.clock_event, case.types, events) is None
+        if role in t.roles
+        and (case.needs_look or not t.only_needs_look)
+        and not_applicable(t.clock_event, case.types, events) is None
     ]
 
 
@@ -154,6 +158,8 @@ def _transition(
 ) -> CaseEvent:
     current = Status(case.status)
     _check_allowed(t, current, actor)
+    if t.only_needs_look and not case.needs_look:
+        raise NotAllowed(f"This case is not on the 'needs a look' list: cannot '{t.label}'.")
     why_not = not_applicable(t.clock_event, case.types, clocks.clock_inputs(case))
     if why_not:
         raise NotAllowed(why_not)
@@ -333,6 +339,8 @@ def _apply_fields(
         return _extension_notice_record(session, case, data, on)
     if t.action == "verify_identity":
         return _identity_record(case, data, on, actor_label)
+    if t.action in LOOK_DECISIONS:
+        return look.record_decision(case, LOOK_DECISIONS[t.action])
     if t.action == "record_competence":
         decision = {
             "competent": bool(data.get("competent")),

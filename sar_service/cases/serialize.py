@@ -44,6 +44,9 @@ def summary(case: Case, role: str | None, today: date) -> dict[str, Any]:
         "overdue": bool(due and active and due < today),
         "extended": case.extended,
         "paused": case.paused,
+        # on the "needs a look" list (``cases.look``): no reminders until someone decides
+        "needs_look": case.needs_look,
+        "look_reasons": list(case.look_reasons or []),
         "subject": {"name": case.subject_name},
         "assignee": case.assignee.email if case.assignee else None,
         "channel": case.channel,

@@ -10,6 +10,7 @@ from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from sar_service import uploads
+from sar_service.cases import look
 from sar_service.cases.machine import Actor
 from sar_service.cases.service import create_case
 from sar_service.cases.validation import validate_request
@@ -18,7 +19,7 @@ from sar_service.i18n import selection
 from sar_service.intake import drafts, flow
 from sar_service.models import Case, Draft, EvidenceUpload, School
 
-ACTOR_LABEL = "Online request form"
+ACTOR_LABEL = look.PUBLIC_ACTOR
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sar_service import ratelimit
 from sar_service.clock import today
 from sar_service.db import session
 from sar_service.i18n.text import gettext as _
-from sar_service.intake import bp, drafts, flow, journey, steps, summary
+from sar_service.intake import bp, drafts, flow, journey, signals, steps, summary
 from sar_service.intake.submit import submit
 from sar_service.models import Case, School
 from sar_service.portal.dates import reply_dates
@@ -96,10 +96,12 @@ def check(slug: str):
         return redirect(journey.step_url(school, missing))
     errors: dict[str, str] = {}
     if request.method == "POST":
-        if ratelimit.hit(ratelimit.SUBMISSIONS, ratelimit.client_ip(request)).allowed:
+        decision = ratelimit.hit(ratelimit.SUBMISSIONS, ratelimit.client_ip(request))
+        if decision.allowed:
             s = session()
             done = submit(s, school, draft, today())
             if done.case is not None:
+                signals.check(s, done.case, ratelimit.SUBMISSIONS, decision)
                 s.commit()
                 cookie[f"done-{school.id}"] = done.case.id
                 return redirect(url_for("intake.done", slug=slug))

@@ -70,6 +70,14 @@ class Case(Base):
     portal_token_epoch: Mapped[int] = mapped_column(Integer, default=0)
     # Retention never purges a case under legal hold (litigation, an ICO investigation).
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # "Needs a look" (``sar_service.cases.look``): a request that may not be genuine is kept
+    # out of reminders until a person decides; its clock still runs from receipt.
+    needs_look: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    look_reasons: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    #: "" undecided (or never flagged) | "genuine" | "not_a_request"
+    look_decision: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: When the requester pressed "confirm it was you" in the acknowledgement email.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -12,7 +12,7 @@ from sar_service.i18n.text import gettext as _
 from sar_service.models import Case, CaseEvent
 from sar_service.notify.message_ids import for_running_row
 from sar_service.portal.dates import reply_dates
-from sar_service.portal.links import portal_url
+from sar_service.portal.links import confirm_context, portal_url
 
 
 def run(session: Session, case_id: int) -> None:
@@ -49,6 +49,7 @@ def _send(settings, case: Case) -> str:
         **reply_dates(case),
         "portal_link": portal_url(case),
         "new_link": settings.base_url + "/portal/new-link",
+        **confirm_context(case),  # "confirm it was you" (sar_service.cases.look)
     }
     return mail.send(
         settings,

@@ -104,12 +104,19 @@ def _always(n: Notification, case: Case | None) -> str | None:
 
 
 def _running(case: Case) -> bool:
-    return case.status in REMINDABLE and not case.paused
+    """Its clock runs and no one has yet to decide whether it is a real request."""
+    return case.status in REMINDABLE and not case.paused and not case.needs_look
+
+
+#: Why nothing is sent for a case on the "needs a look" list (``sar_service.cases.look``).
+NEEDS_LOOK = "Not sent: the request needs a look; reminders resume once someone decides."
 
 
 def _deadline_applies(n: Notification, case: Case | None) -> str | None:
     if case is None:
         return "The case no longer exists."
+    if case.needs_look:
+        return NEEDS_LOOK
     if not _running(case) or case.next_due_date != n.due_on:
         return "No longer applies: the case's status or due date changed."
     return None
@@ -120,6 +127,7 @@ def _deadline_sql():
         Case.id == Notification.case_id,
         Case.status.in_(REMINDABLE),
         Case.paused.is_(False),
+        Case.needs_look.is_(False),
         Case.next_due_date == Notification.due_on,
     )
 
@@ -127,6 +135,8 @@ def _deadline_sql():
 def _extension_applies(n: Notification, case: Case | None) -> str | None:
     if case is None:
         return "The case no longer exists."
+    if case.needs_look:
+        return NEEDS_LOOK
     if (
         not _running(case)
         or case.extended
@@ -142,6 +152,7 @@ def _extension_sql():
         Case.id == Notification.case_id,
         Case.status.in_(REMINDABLE),
         Case.paused.is_(False),
+        Case.needs_look.is_(False),
         Case.due_date == Notification.due_on,
         Case.extended.is_(False),
         Case.status != Status.AWAITING_SIGNOFF.value,
@@ -153,12 +164,16 @@ def _id_chase_applies(n: Notification, case: Case | None) -> str | None:
         return "The case no longer exists."
     if case.status != Status.AWAITING_IDENTITY.value:
         return "No longer applies: the case is no longer waiting for proof of identity."
+    if case.needs_look:
+        return NEEDS_LOOK
     return None
 
 
 def _id_chase_sql():
     return exists().where(
-        Case.id == Notification.case_id, Case.status == Status.AWAITING_IDENTITY.value
+        Case.id == Notification.case_id,
+        Case.status == Status.AWAITING_IDENTITY.value,
+        Case.needs_look.is_(False),
     )
 
 

@@ -111,6 +111,7 @@ def _deadline_query(school_id: int, today: date, until: date):
             Case.status.in_(REMINDABLE),
             Case.next_due_date <= until,
             Case.paused.is_(False),
+            Case.needs_look.is_(False),  # until a person decides (``cases.look``)
             or_(
                 Case.next_due_date >= today,
                 ~escalated,
@@ -230,6 +231,7 @@ def _id_chase_batches(session: Session, today: date) -> Iterator[list[Plan]]:
         select(Case.id, Case.reference, Case.school_id, Case.requester_email, asked_on)
         .where(
             Case.status == Status.AWAITING_IDENTITY.value,
+            Case.needs_look.is_(False),
             ~chased,
             ~verified,
             asked_on <= today - rules.ID_CHASE_AFTER,

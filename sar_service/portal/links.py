@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from sar_service.cases import look
 from sar_service.models import Case
 
 MAX_AGE = 30 * 24 * 3600
@@ -52,3 +53,51 @@ def case_from_token(s: Session, token: str) -> Case | None:
     if case is None or case.portal_token_epoch != data.get("epoch"):
         return None
     return case
+
+
+# --- "confirm it was you" ------------------------------------------------------------------
+
+#: The acknowledgement's confirm link works this long (longer than the unconfirmed window,
+#: so a late click still takes a request off the "needs a look" list).
+CONFIRM_MAX_AGE = 30 * 24 * 3600
+
+
+def _confirm_serializer(app=None) -> URLSafeTimedSerializer:
+    app = app or current_app
+    return URLSafeTimedSerializer(app.secret_key, salt="confirm-request")
+
+
+def confirm_url(case: Case, app=None) -> str:
+    """The acknowledgement's "confirm it was you" link, bound to the case and its reference.
+
+    The token is in the query string, not the path: access logs record the path only
+    (``gunicorn_conf.access_log_format``), and no row stores it.
+    """
+    app = app or current_app
+    token = _confirm_serializer(app).dumps({"case": case.id, "ref": case.reference})
+    return app.config["SAR_SETTINGS"].base_url + "/portal/confirm?t=" + token
+
+
+def case_from_confirm_token(s: Session, token: str) -> Case | None:
+    """The case a live confirm link is for, or None if it is forged, expired or for no case."""
+    try:
+        data = _confirm_serializer().loads(token, max_age=CONFIRM_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("case"), int):
+        return None
+    case = s.get(Case, data["case"])
+    if case is None or case.reference != data.get("ref"):
+        return None
+    return case
+
+
+def confirm_context(case: Case, app=None) -> dict:
+    """What the acknowledgement email needs for "confirm it was you": the link (for requests
+    made anonymously) and the name to greet, or None to greet neutrally (it carries a link)."""
+    s = object_session(case)
+    asks = s is not None and look.asks_confirmation(s, case)
+    return {
+        "confirm_link": confirm_url(case, app) if asks else None,
+        "greeting_name": look.greeting_name(case),
+    }

@@ -22,6 +22,7 @@ def init_app(app) -> None:
         views_auth,
         views_case,
         views_languages,
+        views_look,
         views_new_case,
         views_notice,
         views_queue,

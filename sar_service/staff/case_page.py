@@ -46,6 +46,8 @@ REASON_LABELS = {
     "send_back": "What needs to change",
     "reopen": "Why the case is reopened",
     "clarification_lapsed": "The period you gave, and how the requester will be told",
+    "look_genuine": "Why you are sure it is a real request",
+    "not_a_request": "Why it is not a real request (recorded as the decision)",
 }
 #: Extra inputs some actions take: (label, HTML input type).
 INPUT_LABELS = {
@@ -69,9 +71,19 @@ def age_on(dob: date | None, today: date) -> int | None:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
 
 
+#: Timeline events that are not transitions (``sar_service.cases.look``).
+EXTRA_EVENT_LABELS = {
+    "needs_look": "Put on the 'needs a look' list",
+    "confirmed_by_requester": "Confirmed by the requester",
+    "look_cleared": "Taken off the 'needs a look' list",
+}
+
+
 def event_label(action: str) -> str:
     if action == "received":
         return "Request received"
+    if action in EXTRA_EVENT_LABELS:
+        return EXTRA_EVENT_LABELS[action]
     t = BY_ACTION.get(action)
     return t.label if t else action.replace("_", " ").capitalize()
 

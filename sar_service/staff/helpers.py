@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sar_service.cases import look
 from sar_service.cases.clocks import clock_title, type_labels, working_calendar
 from sar_service.clock import london_time as london
 from sar_service.clock import today
@@ -50,4 +51,5 @@ def layout_helpers():
         "isodate": isodate,
         "rag": rag,
         "active_statuses": {s.value for s in ACTIVE},
+        "look_label": look.label,
     }

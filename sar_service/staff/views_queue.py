@@ -6,7 +6,7 @@ from flask import Response, render_template, request, stream_with_context
 
 from sar_service.clock import today
 from sar_service.db import session
-from sar_service.staff import bp, csv_export, queue_query
+from sar_service.staff import bp, csv_export, queue_query, views_look
 from sar_service.staff.access import me, my_schools, sees_requester
 from workflows.request_types import CHANNELS, REQUEST_TYPES
 from workflows.states import STATUS_LABELS, Status
@@ -41,6 +41,7 @@ def queue():
         sorts=list(queue_query.SORT_LABELS.items()),
         per_page_options=[(n, str(n)) for n in queue_query.PER_PAGE_CHOICES],
         school_options=[(s.slug, s.name) for s in schools],
+        needs_look=views_look.count(db, user),
         can_search_requester=any(sees_requester(m.role) for m in user.memberships),
         sees_any_requester=any(r.sees_requester for r in rows),
         today=now_date,

@@ -191,6 +191,8 @@ UNSCOPED = [
     # signed in, any role
     ("get", "/staff/queue", None, EVERYONE),
     ("get", "/staff/queue.csv", None, EVERYONE),
+    # requests that need a look: only the roles that can decide on them
+    ("get", "/staff/needs-look", None, _row(OK, OK, FORBIDDEN, FORBIDDEN)),
     ("get", "/staff/tasks", None, EVERYONE),
     ("get", "/staff/account", None, EVERYONE),
     ("get", "/staff/account/two-factor", None, EVERYONE),
