@@ -35,6 +35,8 @@ from workflows.calendars import short_date
 from workflows.states import ACTIVE, Status
 
 #: Deadline reminders are for cases whose clock runs: a paused case's date is provisional.
+#: A letter sent by email (the email is the letter; ``sar_service.letters.sending``).
+LETTER = "letter"
 REMINDABLE = sorted(s.value for s in ACTIVE - {Status.AWAITING_CLARIFICATION})
 
 
@@ -203,6 +205,8 @@ class NotificationKind:
     applies_sql: Callable[[], Any] | None = None
     context: Callable[..., dict[str, Any]] | None = None
     describe: Callable[[Notification], str] | None = None  # a more precise timeline label
+    #: Files sent with the email: ``(session, notification, case) -> [mail.Attachment]``.
+    attachments: Callable[..., list[Any]] | None = None
 
     def key(self, **parts: Any) -> str:
         return self.key_format.format(**parts)
@@ -231,6 +235,30 @@ def _reminder_label(n: Notification) -> str:
     offset = _offset(n)
     when = "on the due date" if offset == 0 else f"{working_days(offset)} before"
     return f"Deadline reminder ({when})"
+
+
+def _letter_subject(n: Notification, reference: str | None) -> str:
+    """To the parent, in their language: which letter is the email body, not its content."""
+    from sar_service.i18n.text import gettext
+
+    return gettext("A letter about your request – reference %(reference)s", reference=reference)
+
+
+def _letter_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    from sar_service.letters import emailing
+
+    return emailing.context(session, n, case)
+
+
+def _letter_attachments(session, n: Notification, case: Case | None) -> list[Any]:
+    from sar_service.letters import emailing
+
+    return emailing.attachments(session, n, case)
+
+
+def _letter_label(n: Notification) -> str:
+    title = (n.data or {}).get("title")
+    return f"Letter: {title}" if title else "Letter"
 
 
 KINDS: dict[str, NotificationKind] = {}
@@ -308,6 +336,20 @@ RULES = (
         staff_member,
         lambda n, ref: f"Your data-protection cases for the week of {_due(n)}",
         context=_digest_context,
+    ),
+    NotificationKind(
+        LETTER,
+        "Letter",
+        "letter",
+        "parent",
+        "letter:{document_id}",
+        requester,
+        _letter_subject,
+        no_recipient="Could not email the letter: the requester gave no email address. "
+        "Send it by post.",
+        context=_letter_context,
+        attachments=_letter_attachments,
+        describe=_letter_label,
     ),
 )
 for _kind in RULES:
