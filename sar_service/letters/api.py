@@ -144,6 +144,15 @@ def docx_response(document: Document) -> Response:
     return attachment(data, document.filename, document.content_type, len(data))
 
 
+def pdf_response(document: Document) -> Response:
+    """A stored letter as a print-ready PDF attachment (made from its frozen .docx)."""
+    from .pdf import PDF, letter_pdf
+    from .reading import read, stored_bytes
+
+    data = letter_pdf(read(stored_bytes(document)))
+    return attachment(data, document.filename.rsplit(".", 1)[0] + ".pdf", PDF, len(data))
+
+
 def openapi_paths() -> dict:
     """The letters endpoints for ``/api/v1/openapi.json``."""
     ref = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}

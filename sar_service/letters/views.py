@@ -98,6 +98,63 @@ def download(school: str, reference: str, document_id: int):
     return docx_response(document)
 
 
+@bp.get("/cases/<school>/<reference>/letters/<int:document_id>/pdf")
+def download_pdf(school: str, reference: str, document_id: int):
+    """The print-ready A4 PDF (for post), for the roles that see requesters."""
+    from .api import pdf_response
+
+    case = case_or_404(school, reference)
+    if not reads_documents(me().role_in(case.school_id)):
+        abort(403)
+    document = letter_of(session(), case, document_id)
+    if document is None:
+        abort(404)
+    if document.blocked:
+        from sar_service.staff.views_case import render as render_case
+
+        flask.flash(blocked_message(document), "error")
+        return render_case(case, 409)
+    return pdf_response(document)
+
+
+@bp.post("/cases/<school>/<reference>/letters/<int:document_id>/send")
+def send(school: str, reference: str, document_id: int):
+    """Send a draft: by email now, or record it posted or handed over on a date."""
+    from sar_service.cases.validation import parse_date
+
+    from .sending import VIA_WORDS, SendRefused, send_letter
+
+    case, user = case_or_404(school, reference), me()
+    if user.role_in(case.school_id) not in ACTING_ROLES:
+        abort(403)
+    document = letter_of(session(), case, document_id)
+    if document is None:
+        abort(404)
+    via = request.form.get("via") or ""
+    given = (request.form.get("on") or "").strip()[:20]
+    on = parse_date(given) if given and via != "email" else None
+    try:
+        if given and via != "email" and on is None:
+            raise SendRefused("Enter the date like 2026-03-02.", field="on")
+        send_letter(
+            session(),
+            case,
+            document,
+            via,
+            on=on,
+            actor_label=user.name or user.email,
+            actor_id=user.id,
+        )
+    except SendRefused as refused:
+        session().rollback()
+        from sar_service.staff.views_case import render as render_case
+
+        return render_case(case, refused.status, errors={f"send-{document_id}": refused.detail})
+    session().commit()
+    flask.flash(f"Letter sent {VIA_WORDS[via]}: {document.filename}", "success")
+    return redirect(_case_url(case))
+
+
 @bp.post("/cases/<school>/<reference>/letters/<int:document_id>/override")
 def override(school: str, reference: str, document_id: int):
     """The DPO issues a letter that fails its legal checks, giving a reason (recorded)."""

@@ -22,7 +22,9 @@ REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
     "id_chase",
     "digest",
 )
-KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST)
+#: A letter sent by email (the email is the letter; ``sar_service.letters.sending``).
+LETTER = "letter"
+KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST, LETTER)
 
 
 class Notification(Base):

@@ -26,6 +26,7 @@ from sar_service.models.notification import (
     DIGEST,
     EXTENSION_DECISION,
     ID_CHASE,
+    LETTER,
     OVERDUE,
     REMINDER,
     Notification,
@@ -35,8 +36,6 @@ from workflows.calendars import short_date
 from workflows.states import ACTIVE, Status
 
 #: Deadline reminders are for cases whose clock runs: a paused case's date is provisional.
-#: A letter sent by email (the email is the letter; ``sar_service.letters.sending``).
-LETTER = "letter"
 REMINDABLE = sorted(s.value for s in ACTIVE - {Status.AWAITING_CLARIFICATION})
 
 

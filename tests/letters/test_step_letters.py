@@ -1,0 +1,147 @@
+"""Correspondence is part of the transition (issue 10 item 1): the action form on the case page
+previews the letter, may edit it for this case, and one POST applies the step, writes the
+letter and sends it; the workflow's job then does not write a second one."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+from sqlalchemy import select
+
+from sar_service.clock import today
+from sar_service.letters.templating import longdate
+from sar_service.models import Case, CaseEvent, Document
+from sar_service.processes import run_worker
+from tests.letters.conftest import letters
+
+REASON = "Your request covers six years of staff emails that we must check one by one."
+
+
+def case_url(case) -> str:
+    return f"/staff/cases/{case.school.slug}/{case.reference}"
+
+
+def action(web, case, name: str, reason: str = "", **letter) -> object:
+    page = web.get(case_url(case))
+    seen = re.search(r'name="seen_event" value="(\d+)"', page.text).group(1)
+    data = {
+        "action": name,
+        "version": str(case.version),
+        "seen_event": seen,
+        "on": today().isoformat(),
+        "reason": reason,
+        **letter,
+    }
+    return web.post(case_url(case) + "/actions", data)
+
+
+def test_extend_sends_the_notice_by_email_in_the_same_step(app, db, web, team, inbox, factory):
+    """Finding: "Extend by two months" says "(the requester will be told)" — nothing was sent."""
+    case = factory.case(team.school, today())
+    web.sign_in(team.caseworker, team.caseworker_secret)
+    page = web.get(case_url(case))
+    assert 'id="extend-letter"' in page.text and "Preview the letter" in page.text
+
+    preview = action(web, case, "extend", REASON, letter_via="email", do="preview")
+    assert preview.status_code == 200
+    assert 'class="letter-preview"' in preview.text and REASON in preview.text
+    db.expire_all()
+    assert not db.get(Case, case.id).extended  # a preview changes nothing
+
+    done = action(web, case, "extend", REASON, letter_via="email", do="confirm")
+    assert done.status_code == 302, done.text
+    db.expire_all()
+    [letter] = letters(db, case.id, "extension_notice")
+    assert letter.sent_via == "email" and letter.sent_on == today()
+    assert run_worker(app, burst=True)  # sends the email; the effect job finds the letter
+    assert len(letters(db, case.id, "extension_notice")) == 1
+    [message] = [m for m in inbox.messages if "A letter about" in str(m["Subject"])]
+    assert message["To"] == "sarah.hart@example.com"
+    html = message.get_body(("html",)).get_content()
+    assert REASON in html and longdate(today()) in html
+    names = sorted(p.get_filename() for p in message.iter_attachments())
+    assert names == [f"{case.reference}-extension_notice-v1.{ext}" for ext in ("docx", "pdf")]
+    import html as html_lib
+
+    timeline = html_lib.unescape(web.get(case_url(case)).text)
+    assert "sent by email" in timeline and f"Message-ID {message['Message-ID']}" in timeline
+
+
+def test_letters_go_by_post_with_edited_wording_without_leaving_the_tool(
+    app, db, web, team, factory
+):
+    """Finding: letters must be generated separately, downloaded as .docx and sent outside the
+    tool. Here: the clarification question is what the letter asks; edited; posted."""
+    case = factory.case(team.school, today())
+    web.sign_in(team.caseworker, team.caseworker_secret)
+    question = "Which school years should we search?"
+    page = web.get(case_url(case))
+    wording = re.search(
+        r'id="request_clarification-letter_wording"[^>]*>([^<]*)</textarea>', page.text
+    ).group(1)
+    import html as html_lib
+
+    edited = html_lib.unescape(wording).replace(
+        "If you would like everything we hold",
+        "PS: we are happy to help. If you would like everything we hold",
+    )
+    done = action(
+        web,
+        case,
+        "request_clarification",
+        question,
+        letter_via="post",
+        letter_on=today().isoformat(),
+        letter_wording=edited,
+        do="confirm",
+    )
+    assert done.status_code == 302, done.text
+    db.expire_all()
+    [letter] = letters(db, case.id, "clarification_request")
+    assert letter.sent_via == "post" and letter.wording
+    from sar_service.storage import storage
+
+    text = "\n".join(
+        p.text for p in docx.Document(io.BytesIO(storage(app).get(letter.storage_key))).paragraphs
+    )
+    assert question in text and "PS: we are happy to help." in text
+    pdf = web.get(case_url(case) + f"/letters/{letter.id}/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    import pypdf
+
+    printed = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.data)).pages)
+    assert question in printed
+    assert run_worker(app, burst=True)
+    assert len(letters(db, case.id, "clarification_request")) == 1
+
+
+def test_a_wording_that_fails_the_checks_blocks_the_whole_step(app, db, web, team, factory):
+    case = factory.case(team.school, today())
+    web.sign_in(team.caseworker, team.caseworker_secret)
+    refused = action(
+        web,
+        case,
+        "extend",
+        REASON,
+        letter_via="post",
+        letter_wording="Dear {{ requester_name }}, more time please.",
+        do="confirm",
+    )
+    assert refused.status_code == 409
+    assert "fails the legal checks" in refused.text
+    db.expire_all()
+    assert not db.get(Case, case.id).extended and not letters(db, case.id, "extension_notice")
+    bad = action(
+        web,
+        case,
+        "extend",
+        REASON,
+        letter_via="post",
+        letter_wording="Dear {{ nobody }}",
+        do="confirm",
+    )
+    assert bad.status_code == 422 and "unknown field" in bad.text
+    assert not db.scalar(select(CaseEvent.id).where(CaseEvent.action == "letter_sent"))
+    assert not db.scalar(select(Document.id).where(Document.sent_via != ""))
