@@ -115,3 +115,124 @@ def write_and_send(
     return send_letter(
         session, case, document, step.via, on=step.on, actor_label=actor_label, actor_id=actor_id
     )
+
+
+# --- the response: the outcome letter of each right asked for, sent before "respond" --------
+
+RESPOND = "respond"
+
+
+def response_letters(session: Session, case: Case) -> list[tuple[str, Document | None]]:
+    """(kind, draft to send or None to write now) for each outcome letter not yet sent.
+
+    A letter reporting a decision (correction, erasure ...) needs the outcome staff record
+    with it, so it must exist as a draft first (made on the letters panel); the others are
+    written from the record now."""
+    from workflows.request_types import REQUEST_TYPES
+
+    from .build import OUTCOME_KINDS
+    from .kinds import get_kind
+    from .service import letters_of
+
+    letters = letters_of(session, case)  # newest first
+    out: list[tuple[str, Document | None]] = []
+    for type_name in case.types:
+        kind = REQUEST_TYPES[type_name].outcome_letter if type_name in REQUEST_TYPES else ""
+        if not kind or any(k == kind for k, _ in out):
+            continue
+        latest = next((d for d in letters if d.letter_kind == kind), None)
+        if latest is not None and latest.sent:
+            continue
+        if latest is None and kind in OUTCOME_KINDS:
+            raise SendRefused(
+                f"Make the '{get_kind(kind).title}' letter first (on the Letters panel, with "
+                "the outcome), then sign off: it is sent with the response.",
+                409,
+                "via",
+            )
+        out.append((kind, latest))
+    return out
+
+
+def _response_document(
+    session: Session, case: Case, kind: str, draft: Document | None, step: StepLetter, **actor
+) -> Document:
+    from .build import letter_context as context_for
+    from .build import why_not
+    from .kinds import missing_facts
+
+    if draft is not None:
+        if step.wording.strip() and _wording(session, case, kind, step.wording) != draft.wording:
+            from .sending import edit_wording
+
+            errors = edit_wording(session, case, draft, step.wording)
+            if errors:
+                raise SendRefused("; ".join(errors), field="wording")
+        return draft
+    reason = why_not(session, case, kind)
+    if reason:
+        raise SendRefused(reason, 409)
+    missing = missing_facts(context_for(session, case, kind, today=clock_today()))
+    if missing:
+        from .service import ART15_MISSING
+
+        raise SendRefused(ART15_MISSING + "; ".join(missing) + ".", 409)
+    wording = _wording(session, case, kind, step.wording)
+    errors = wording_errors(wording) if wording else []
+    if errors:
+        raise SendRefused("; ".join(errors), field="wording")
+    return generate_letter(session, case, kind, wording=wording, **actor)
+
+
+def send_response(
+    session: Session,
+    case: Case,
+    step: StepLetter,
+    *,
+    actor_label: str,
+    actor_id: int | None,
+    role: str | None,
+) -> list[Document]:
+    """Send the response letters before "respond" is applied (its guard may require them).
+    ``step.wording`` applies only when there is exactly one letter."""
+    pending = response_letters(session, case)
+    if len(pending) != 1:
+        step = StepLetter(step.via, step.on, "", step.override)
+    sent = []
+    for kind, draft in pending:
+        document = _response_document(
+            session, case, kind, draft, step, actor_label=actor_label, actor_id=actor_id
+        )
+        if document.blocked and step.override.strip():
+            if role != "dpo":
+                raise SendRefused("Only the DPO can override the legal checks.", 403, "override")
+            override_checks(
+                session, case, document, step.override, actor_label=actor_label, actor_id=actor_id
+            )
+        sent.append(
+            send_letter(
+                session, case, document, step.via, on=step.on,
+                actor_label=actor_label, actor_id=actor_id,
+            )
+        )  # fmt: skip
+    return sent
+
+
+def response_preview(session: Session, case: Case, step: StepLetter) -> tuple[Markup, list[str]]:
+    """The response letters as they would go today (HTML) and what they lack; nothing stored.
+    Raises SendRefused as ``send_response`` would (a letter to make first, say)."""
+    from .service import inputs_from_json
+
+    pending = response_letters(session, case)
+    edited = step.wording if len(pending) == 1 else ""
+    parts: list[Markup] = []
+    missing: list[str] = []
+    for kind, draft in pending:
+        extra = inputs_from_json(draft.inputs) if draft is not None else None
+        ctx = letter_context(session, case, kind, today=clock_today(), extra=extra)
+        own = draft.wording if draft is not None else ""
+        text = _wording(session, case, kind, edited) or own or default_wording(session, case, kind)
+        data = render_letter(ctx, text)
+        parts.append(to_html(read(data), language=case.language))
+        missing += missing_content(ctx, letter_text(data))
+    return Markup("\n").join(parts), missing

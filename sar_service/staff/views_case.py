@@ -11,6 +11,7 @@ from sar_service.clock import today
 from sar_service.db import session
 from sar_service.letters import sending as letter_sending
 from sar_service.letters import steps as letter_steps
+from sar_service.letters.kinds import KINDS
 from sar_service.models import Case
 from sar_service.models.note import CaseNote
 from sar_service.models.portal import EVIDENCE_KINDS, EvidenceUpload
@@ -35,10 +36,12 @@ def render(case: Case, status: int = 200, **extra):
     page = page_data.build(session(), me(), case, today())
     given = extra.pop("given", None)
     step_letters = {
-        t.action: (kind, letter_steps.default_wording(session(), case, kind))
+        t.action: (kind, letter_steps.default_wording(session(), case, kind), "")
         for t in page.actions
         if (kind := letter_steps.LETTER_FOR_ACTION.get(t.action))
     }
+    if any(t.action == letter_steps.RESPOND for t in page.actions):
+        step_letters[letter_steps.RESPOND] = _response_form(case)
     forms = {t.action: page_data.form_defaults(t, page.today, given) for t in page.actions}
     return render_template(
         "staff/case.html",
@@ -90,6 +93,25 @@ def _given() -> dict:
     }
 
 
+def _response_form(case: Case) -> tuple[str, str, str]:
+    """("response", the wording to edit (one letter only) or "", a note for staff)."""
+    try:
+        pending = letter_steps.response_letters(session(), case)
+    except letter_sending.SendRefused as refused:
+        return "response", "", refused.detail
+    if not pending:
+        return "response", "", "The response letters were already sent."
+    titles = ", ".join(KINDS[kind].title for kind, _ in pending)
+    note = f"Sent with the sign-off: {titles}."
+    if len(pending) != 1:
+        return "response", "", note + " Each is sent as it stands."
+    kind, draft = pending[0]
+    wording = (draft.wording if draft is not None else "") or letter_steps.default_wording(
+        session(), case, kind
+    )
+    return "response", wording, note
+
+
 def _letter_given() -> dict:
     """The letter part of an action form, as typed (kept on the page after an error)."""
     form = request.form
@@ -104,6 +126,8 @@ def _letter_given() -> dict:
 def _step_letter(action: str, on) -> tuple[str | None, letter_steps.StepLetter | None, str]:
     """(letter kind, what staff chose, an input error) for an action that sends a letter."""
     kind = letter_steps.letter_kind(action, on)
+    if action == letter_steps.RESPOND:
+        kind = letter_steps.RESPOND
     if kind is None or "letter_via" not in request.form:
         return None, None, ""  # API-like posts keep making a draft through the effect job
     given = _letter_given()
@@ -155,23 +179,26 @@ def case_action(school: str, reference: str):
         return render(case, 422, given=given, errors={f"{prefix}-letter_on": letter_error})
     db = session()
     due_before = case.next_due_date
+    label = user.name or user.email
     try:
+        if kind == letter_steps.RESPOND and step:  # sent first: "respond" may require them
+            if request.form.get("do") == "preview":
+                html, missing = letter_steps.response_preview(db, case, step)
+                db.rollback()
+                preview = {"action": prefix, "html": html, "missing": missing}
+                return render(case, 200, given=given, letter_preview=preview)
+            letter_steps.send_response(
+                db, case, step, actor_label=label, actor_id=user.id, role=role
+            )
         event = machine.apply(db, case, req, machine.Actor.staff(user, case))
-        if kind and step and request.form.get("do") == "preview":
+        if kind and kind != letter_steps.RESPOND and step and request.form.get("do") == "preview":
             html, missing = letter_steps.preview(db, case, kind, event, step.wording)
             db.rollback()  # a preview changes nothing: the step is applied only on confirm
             preview = {"action": prefix, "html": html, "missing": missing}
             return render(case, 200, given=given, letter_preview=preview)
-        if kind and step:
+        if kind and kind != letter_steps.RESPOND and step:
             letter_steps.write_and_send(
-                db,
-                case,
-                kind,
-                event,
-                step,
-                actor_label=user.name or user.email,
-                actor_id=user.id,
-                role=role,
+                db, case, kind, event, step, actor_label=label, actor_id=user.id, role=role
             )
         db.commit()
     except letter_sending.SendRefused as exc:

@@ -145,3 +145,41 @@ def test_a_wording_that_fails_the_checks_blocks_the_whole_step(app, db, web, tea
     assert bad.status_code == 422 and "unknown field" in bad.text
     assert not db.scalar(select(CaseEvent.id).where(CaseEvent.action == "letter_sent"))
     assert not db.scalar(select(Document.id).where(Document.sent_via != ""))
+
+
+def to_signoff(db, case) -> None:
+    from sar_service.cases import machine
+
+    for step in ("verify_identity", "start_review", "submit_for_signoff"):
+        machine.apply(db, case, machine.Request(step), machine.Actor.system("Test"))
+    db.commit()
+
+
+def test_sign_off_sends_the_response_letter_first(app, db, web, team, factory):
+    case = factory.case(team.school, today(), types=("complaint",))
+    to_signoff(db, case)
+    web.sign_in(team.dpo, team.dpo_secret)
+    page = web.get(case_url(case))
+    assert 'id="respond-letter"' in page.text and "Sent with the sign-off" in page.text
+    preview = action(web, case, "respond", letter_via="email", do="preview")
+    assert preview.status_code == 200 and 'class="letter-preview"' in preview.text
+    done = action(web, case, "respond", letter_via="email", do="confirm")
+    assert done.status_code == 302, done.text
+    db.expire_all()
+    [letter] = letters(db, case.id, "complaint_acknowledgement")
+    assert letter.sent_via == "email" and db.get(Case, case.id).status == "responded"
+    sent, responded = (
+        db.scalar(select(CaseEvent.id).where(CaseEvent.action == a))
+        for a in ("letter_sent", "respond")
+    )
+    assert sent < responded  # sent before the step (the respond guard may require it)
+
+
+def test_sign_off_without_the_outcome_letter_is_refused(app, db, web, team, factory):
+    case = factory.case(team.school, today(), types=("rectification",))
+    to_signoff(db, case)
+    web.sign_in(team.dpo, team.dpo_secret)
+    refused = action(web, case, "respond", letter_via="post", do="confirm")
+    assert refused.status_code == 409 and "Make the" in refused.text
+    db.expire_all()
+    assert db.get(Case, case.id).status == "awaiting_signoff"
