@@ -94,9 +94,9 @@ def edit_wording(session: Session, case: Case, document: Document, text: str) ->
     try:
         redate(session, case, document, clock_today())
     except Exception as exc:  # noqa: BLE001 - a template's failure is shown, never a 500
-        from .render import _describe
+        from .render import describe_error
 
-        return [_describe(exc)]
+        return [describe_error(exc)]
     return []
 
 
