@@ -183,3 +183,40 @@ def test_sign_off_without_the_outcome_letter_is_refused(app, db, web, team, fact
     assert refused.status_code == 409 and "Make the" in refused.text
     db.expire_all()
     assert db.get(Case, case.id).status == "awaiting_signoff"
+
+
+def test_a_draft_is_read_edited_and_posted_from_the_case_page(app, db, web, team, factory):
+    from sar_service.letters.service import generate_letter
+
+    case = factory.case(team.school, today())
+    draft = generate_letter(db, case, "identity_request", actor_label="API client")
+    db.commit()
+    web.sign_in(team.caseworker, team.caseworker_secret)
+    base = case_url(case) + f"/letters/{draft.id}"
+    page = web.get(base + "/view")
+    assert page.status_code == 200 and 'class="letter-preview"' in page.text
+    assert "What we need from you" in page.text  # the letter's own heading, as HTML
+
+    bad = web.post(base + "/wording", {"wording": "Dear {{ requester_name }}, send ID."})
+    assert bad.status_code == 302
+    db.expire_all()
+    assert db.get(Document, draft.id).blocked  # kept, but blocked until fixed or overridden
+    assert "fails the legal checks" in web.get(base + "/view").text
+    refused = web.post(base + "/send", {"via": "post", "on": today().isoformat()})
+    assert refused.status_code == 409 and "fails the legal checks" in refused.text
+
+    import html as html_lib
+
+    original = html_lib.unescape(
+        re.search(r'<textarea id="wording"[^>]*>([^<]*)</textarea>', page.text).group(1)
+    )
+    fixed = web.post(base + "/wording", {"wording": original + "\nWith thanks for your patience."})
+    assert fixed.status_code == 302
+    sent = web.post(base + "/send", {"via": "post", "on": today().isoformat()})
+    assert sent.status_code == 302, sent.text
+    db.expire_all()
+    row = db.get(Document, draft.id)
+    assert row.sent_via == "post" and not row.blocked and row.wording
+    assert "With thanks for your patience." in web.get(base + "/view").text
+    again = web.post(base + "/wording", {"wording": original})
+    assert again.status_code == 409  # a sent letter never changes
