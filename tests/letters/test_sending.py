@@ -89,6 +89,10 @@ def test_email_is_the_letter_with_docx_and_pdf_dated_the_day_sent(
     event = db.scalar(select(CaseEvent).where(CaseEvent.action == "letter_sent"))
     assert event.reason == "Your request: proof of identity (version 1) sent by email"
     assert "sarah.hart" not in event.reason and event.data["recipient"] == "sarah.hart@example.com"
+    from sar_service.cases.visibility import event_view
+
+    assert "recipient" not in event_view(event, case, "viewer").data  # shown by role
+    assert event_view(event, case, "caseworker").data["recipient"] == "sarah.hart@example.com"
 
 
 def test_post_records_the_date_posted_and_the_letter_says_it(app, db, client, case, caseworker):

@@ -67,6 +67,7 @@ def test_extend_sends_the_notice_by_email_in_the_same_step(app, db, web, team, i
 
     timeline = html_lib.unescape(web.get(case_url(case)).text)
     assert "sent by email" in timeline and f"Message-ID {message['Message-ID']}" in timeline
+    assert 'class="hint letter-delivery"' in timeline  # the letters panel says it was accepted
 
 
 def test_letters_go_by_post_with_edited_wording_without_leaving_the_tool(
