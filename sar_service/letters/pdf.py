@@ -84,4 +84,4 @@ def _paragraph(pdf, fonts: Fonts, p: Para) -> None:
     for text, bold in p.runs:  # run by run (never markup: a parent's "**" prints as typed)
         pdf.set_font(fonts.family, "B" if bold else "", BODY_PT)
         pdf.write(LINE_MM, fonts.text(text))
-    pdf.ln(LINE_MM + 1.5)
+    pdf.ln(LINE_MM if p.role == "tight" else LINE_MM + 1.5)

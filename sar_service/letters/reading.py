@@ -24,6 +24,7 @@ _ROLES = {
     "Letterhead": "letterhead",
     "Letter Footer": "footer",
     "Letter Date": "date",
+    "Letter Tight": "tight",  # address, subject and signature lines: no space between
 }
 
 
@@ -31,7 +32,7 @@ _ROLES = {
 class Para:
     """One paragraph of a letter: its role, its runs (text, bold) and its direction."""
 
-    role: str  # heading | bullet | paragraph | school | letterhead | footer | date | pagebreak
+    role: str  # heading|bullet|paragraph|tight|school|letterhead|footer|date|pagebreak
     runs: tuple[tuple[str, bool], ...]
     rtl: bool = False
 

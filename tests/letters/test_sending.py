@@ -230,3 +230,41 @@ def test_openapi_lists_the_send_endpoint_with_its_schema(client):
     assert schema["required"] == ["via"] and set(schema["properties"]) == {"via", "on"}
     assert schema["properties"]["via"]["enum"] == list(sending.VIAS)
     assert {"200", "409", "422", "403", "404"} <= set(send["responses"])
+
+
+def test_a_polish_parent_gets_the_subject_and_cover_in_polish_and_names_print_as_written(
+    app, db, client, inbox, factory, letterhead_school, caseworker
+):
+    from sar_service.pdf_text import unicode_font_files
+
+    with on(MADE):
+        case = factory.case(
+            letterhead_school,
+            MADE,
+            requester={
+                "name": "Zofia Wiśniewska",
+                "email": "zofia@example.com",
+                "relationship": "mother",
+            },
+        )
+    case.language = "pl"  # as a request made in Polish records it
+    db.commit()
+    body = draft(client, case, caseworker)
+    with on(SENT):
+        sent = client.post(
+            url(case, f"/{body['id']}/send"), json={"via": "email"}, headers=caseworker.headers
+        )
+        assert sent.status_code == 200, sent.get_json()
+        assert run_worker(app, burst=True)
+    [message] = [
+        m
+        for m in inbox.messages
+        if m["To"] == "zofia@example.com" and "PDF" in m.get_body(("plain",)).get_content()
+    ]
+    assert str(message["Subject"]).startswith("Pismo w sprawie Twojego wniosku")
+    html = message.get_body(("html",)).get_content()
+    assert '<section class="cover" lang="pl">' in html and "Zofia Wiśniewska" in html
+    [pdf] = [p for p in message.iter_attachments() if p.get_filename().endswith(".pdf")]
+    printed = pdf_text(pdf.get_content())
+    expected = "Wiśniewska" if unicode_font_files() else "Wi?niewska"
+    assert expected in printed
