@@ -19,6 +19,15 @@ from sar_service.private_files import make_dir, write_private
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (a letter's .docx and PDF)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Message:
     to: str
     subject: str
@@ -29,6 +38,7 @@ class Message:
     #: Fixed by the caller when a retry must carry the same Message-ID as the first attempt
     #: (a copy the SMTP server already took is then recognisable); fresh otherwise.
     message_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 def new_message_id(settings: Settings, idstring: str | None = None) -> str:
@@ -86,6 +96,9 @@ def compose(settings: Settings, msg: Message) -> EmailMessage:
     email.set_content(msg.text)
     if msg.html:
         email.add_alternative(msg.html, subtype="html")
+    for item in msg.attachments:
+        maintype, _, subtype = item.content_type.partition("/")
+        email.add_attachment(item.data, maintype=maintype, subtype=subtype, filename=item.filename)
     return email
 
 

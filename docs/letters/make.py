@@ -82,6 +82,27 @@ LAW = """\
   refusal points to the school's complaints procedure and the DfE, not the ICO
   (`RequestType.complaints_route`).
 
+## Sending a letter (issue 10, item 1)
+
+- **Part of the step.** On the case page, "Ask for proof of identity", "Ask what is wanted",
+  "Extend by two months", "Refuse" and "Sign off and record response sent" each show the
+  letter: a preview ("Preview the letter" applies nothing), the wording for this case
+  (editable; the checks run again, and a failing edit is sent only on a DPO override with
+  a reason) and how it goes. One confirm applies the step, writes the letter from the
+  step's own record and sends it; the background job then finds it written. At sign-off
+  the response letters are sent *before* the case is marked responded.
+- **By email** the email *is* the letter (accessible HTML, `lang` marked, with a plain-text
+  part) with the `.docx` and a print-ready PDF attached, sent once through a notification
+  row (kind `letter`); the timeline shows "sent by email", to whom (DPO and caseworkers
+  only) and the SMTP server's acceptance with the Message-ID. **By post or by hand** staff
+  download the PDF (A4, letterhead, "Page n of m"), post it and record the date.
+- **Dated the day it is sent, then frozen.** Sending makes the letter again dated that day;
+  a sent letter never changes, and a correction is a new version (both kept). API:
+  `POST /api/v1/cases/<reference>/letters/<id>/send`.
+- PDFs are made with fpdf2 (pure Python). A Unicode font (DejaVu Sans) is used when
+  installed, else the built-in Latin-1 font with plain equivalents (`sar_service/pdf_text.py`,
+  shared with the governors' report).
+
 """
 
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sar_service.models import Case, Document, School
+from sar_service.models.notification import Notification
 from workflows.states import STAFF as ACTING_ROLES
 
 from .build import OUTCOME_KINDS, available_kinds, letterhead
 from .inputs import FLAGS, MAX_TEXT, OUTCOME_WORDS
 from .kinds import KINDS
 from .render import compose, sample_context
+from .sending import delivery
 from .service import letters_of
 from .templating import DERIVED_FIELDS, Block
 
@@ -46,13 +49,28 @@ class Panel:
     outcome_kinds: frozenset[str] = OUTCOME_KINDS
     outcomes: dict[str, str] = field(default_factory=lambda: dict(OUTCOME_WORDS))
 
+    #: document id -> the notification row carrying an emailed letter
+    emails: dict[int, Notification] = field(default_factory=dict)
+
     def title(self, kind: str) -> str:
         return KINDS[kind].title if kind in KINDS else kind
+
+    def delivery(self, document: Document) -> str | None:
+        """queued / sent / failed for an emailed letter (see ``sending.delivery``)."""
+        return delivery(document, self.emails.get(document.id))
 
 
 def panel(session: Session, case: Case, role: str | None) -> Panel:
     """Letters on the case, and (for those who may) the kinds that can be created now."""
     result = Panel(documents=letters_of(session, case), is_dpo=role == "dpo")
+    ids = [d.notification_id for d in result.documents if d.notification_id]
+    if ids:
+        rows = {
+            n.id: n for n in session.scalars(select(Notification).where(Notification.id.in_(ids)))
+        }
+        result.emails = {
+            d.id: rows[d.notification_id] for d in result.documents if d.notification_id in rows
+        }
     if role in ACTING_ROLES:
         result.can_create = True
         result.kinds = [(k, KINDS[k].title) for k in available_kinds(session, case)]

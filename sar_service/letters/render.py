@@ -234,6 +234,11 @@ def validate_template(kind: str, text: str) -> list[str]:
     return errors
 
 
+def describe_error(error: Exception) -> str:
+    """A rendering failure as a sentence for staff ("Line 3: unknown field 'x'")."""
+    return _describe(error)
+
+
 def _sentence(message: str) -> str:
     return message[:1].lower() + message[1:]
 

@@ -170,15 +170,17 @@ def generate_letter(
     today: date | None = None,
     trigger: str | None = None,
     actor_id: int | None = None,
+    wording: str = "",
 ) -> Document:
     """Render ``kind`` for ``case`` and store it as the next version. Caller commits.
 
     ``trigger`` marks a letter a job made for one workflow step, so the job
-    can tell it already ran (see ``jobs.generate``).
+    can tell it already ran (see ``jobs.generate``). ``wording`` is a template edited for
+    this case only (checked with ``wording_errors`` first); "" uses the school's.
     """
     title = get_kind(kind).title
     ctx = letter_context(session, case, kind, today=today or clock_today(), extra=extra)
-    data = render_letter(ctx, template_text(session, case.school_id, kind))
+    data = render_letter(ctx, wording or template_text(session, case.school_id, kind))
     failed = missing_content(ctx, letter_text(data))  # on every letter, not only on save
     _lock_case(session, case)
     version = _next_version(session, case, kind)
@@ -198,6 +200,8 @@ def generate_letter(
         created_by=actor_label,
         created_at=now(),
         failed_checks=failed,
+        wording=wording,
+        inputs=inputs_json(extra),
     )
     session.add(document)
     session.flush()
@@ -222,6 +226,30 @@ def generate_letter(
     )
     session.flush()
     return document
+
+
+def inputs_json(extra: dict | None) -> dict:
+    """``extra`` as JSON (kept on the letter so it can be made again on the day it is sent)."""
+    out: dict = {}
+    for key, value in (extra or {}).items():
+        if isinstance(value, date):
+            out[key] = {"date": value.isoformat()}
+        elif isinstance(value, tuple | list):
+            out[key] = [list(v) if isinstance(v, tuple | list) else v for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+def inputs_from_json(stored: dict | None) -> dict:
+    """The inverse of :func:`inputs_json`."""
+    out: dict = {}
+    for key, value in (stored or {}).items():
+        if isinstance(value, dict) and set(value) == {"date"}:
+            out[key] = date.fromisoformat(value["date"])
+        else:
+            out[key] = value
+    return out
 
 
 MAX_OVERRIDE = 2000

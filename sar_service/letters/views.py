@@ -98,6 +98,119 @@ def download(school: str, reference: str, document_id: int):
     return docx_response(document)
 
 
+@bp.get("/cases/<school>/<reference>/letters/<int:document_id>/pdf")
+def download_pdf(school: str, reference: str, document_id: int):
+    """The print-ready A4 PDF (for post), for the roles that see requesters."""
+    from .api import pdf_response
+
+    case = case_or_404(school, reference)
+    if not reads_documents(me().role_in(case.school_id)):
+        abort(403)
+    document = letter_of(session(), case, document_id)
+    if document is None:
+        abort(404)
+    if document.blocked:
+        from sar_service.staff.views_case import render as render_case
+
+        flask.flash(blocked_message(document), "error")
+        return render_case(case, 409)
+    return pdf_response(document)
+
+
+@bp.get("/cases/<school>/<reference>/letters/<int:document_id>/view")
+def view(school: str, reference: str, document_id: int):
+    """The letter as it reads (from its stored file), and its wording to edit for this case."""
+    case = case_or_404(school, reference)
+    if not reads_documents(me().role_in(case.school_id)):
+        abort(403)
+    document = letter_of(session(), case, document_id)
+    if document is None:
+        abort(404)
+    return _letter_page(case, document)
+
+
+def _letter_page(case, document, errors=None, wording: str | None = None, status: int = 200):
+    from .reading import letter_html
+    from .sending import VIA_WORDS
+    from .service import template_text
+
+    if wording is None:
+        wording = document.wording or template_text(session(), case.school_id, document.letter_kind)
+    return render_template(
+        "staff/letters/letter.html",
+        c=case,
+        d=document,
+        title=KINDS[document.letter_kind].title,
+        html=letter_html(document),
+        wording=wording,
+        errors=errors or [],
+        can_edit=me().role_in(case.school_id) in ACTING_ROLES,
+        via_words=VIA_WORDS,
+        back=_case_url(case),
+    ), status
+
+
+@bp.post("/cases/<school>/<reference>/letters/<int:document_id>/wording")
+def wording(school: str, reference: str, document_id: int):
+    """Edit one draft's wording for this case: it is made again and checked again."""
+    from .sending import MAX_WORDING, edit_wording
+
+    case, user = case_or_404(school, reference), me()
+    if user.role_in(case.school_id) not in ACTING_ROLES:
+        abort(403)
+    document = letter_of(session(), case, document_id)
+    if document is None:
+        abort(404)
+    text = (request.form.get("wording") or "")[: MAX_WORDING + 1]
+    errors = edit_wording(session(), case, document, text)
+    if errors:
+        session().rollback()
+        return _letter_page(case, document, errors, text, 409 if document.sent else 422)
+    session().commit()
+    flask.flash("The wording for this case is saved; the letter below is made from it.", "success")
+    return redirect(
+        url_for("letters.view", school=school, reference=reference, document_id=document.id)
+    )
+
+
+@bp.post("/cases/<school>/<reference>/letters/<int:document_id>/send")
+def send(school: str, reference: str, document_id: int):
+    """Send a draft: by email now, or record it posted or handed over on a date."""
+    from sar_service.cases.validation import parse_date
+
+    from .sending import VIA_WORDS, SendRefused, send_letter
+
+    case, user = case_or_404(school, reference), me()
+    if user.role_in(case.school_id) not in ACTING_ROLES:
+        abort(403)
+    document = letter_of(session(), case, document_id)
+    if document is None:
+        abort(404)
+    via = request.form.get("via") or ""
+    given = (request.form.get("on") or "").strip()[:20]
+    on = parse_date(given) if given and via != "email" else None
+    try:
+        if given and via != "email" and on is None:
+            raise SendRefused("Enter the date like 2026-03-02.", field="on")
+        send_letter(
+            session(),
+            case,
+            document,
+            via,
+            on=on,
+            actor_label=user.name or user.email,
+            actor_id=user.id,
+        )
+    except SendRefused as refused:
+        session().rollback()
+        from sar_service.staff.views_case import render as render_case
+
+        return render_case(case, refused.status, errors={f"send-{document_id}": refused.detail})
+    session().commit()
+    flask.flash(f"Letter sent {VIA_WORDS[via]}: {document.filename}", "success")
+    return redirect(_case_url(case))
+
+
 @bp.post("/cases/<school>/<reference>/letters/<int:document_id>/override")
 def override(school: str, reference: str, document_id: int):
     """The DPO issues a letter that fails its legal checks, giving a reason (recorded)."""

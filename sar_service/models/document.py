@@ -72,6 +72,12 @@ class Document(Base):
     )
     #: When the parent first opened it (or a released document) in the portal.
     first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: A letter's wording edited for this case only (a template, like the school's); ""
+    #: when the school's wording was used.
+    wording: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: What staff gave besides the record (outcome, reasons, withheld ...), so the letter can
+    #: be made again dated the day it is sent.
+    inputs: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     @property
     def sent(self) -> bool:

@@ -24,7 +24,9 @@ REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
 )
 #: A member of staff wrote to the parent on the case (an email with a portal link).
 MESSAGE_TO_PARENT = "message_to_parent"
-KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST, MESSAGE_TO_PARENT)
+#: A letter sent by email (the email is the letter; ``sar_service.letters.sending``).
+LETTER = "letter"
+KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST, MESSAGE_TO_PARENT, LETTER)
 
 
 class Notification(Base):

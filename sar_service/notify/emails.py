@@ -60,6 +60,7 @@ def _compose(session: Session, settings: Settings, n: Notification, case) -> mai
         subject=subject(n, case.reference if case else None),
         sender_name=school.name if school else SERVICE_NAME,
         reply_to=(school.dpo_email or school.email or None) if school else None,
+        attachments=tuple(kind.attachments(session, n, case)) if kind.attachments else (),
     )
 
 

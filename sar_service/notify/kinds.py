@@ -26,6 +26,7 @@ from sar_service.models.notification import (
     DIGEST,
     EXTENSION_DECISION,
     ID_CHASE,
+    LETTER,
     MESSAGE_TO_PARENT,
     OVERDUE,
     REMINDER,
@@ -229,6 +230,8 @@ class NotificationKind:
     applies_sql: Callable[[], Any] | None = None
     context: Callable[..., dict[str, Any]] | None = None
     describe: Callable[[Notification], str] | None = None  # a more precise timeline label
+    #: Files sent with the email: ``(session, notification, case) -> [mail.Attachment]``.
+    attachments: Callable[..., list[Any]] | None = None
 
     def key(self, **parts: Any) -> str:
         return self.key_format.format(**parts)
@@ -264,6 +267,30 @@ def _reminder_label(n: Notification) -> str:
     offset = _offset(n)
     when = "on the due date" if offset == 0 else f"{working_days(offset)} before"
     return f"Deadline reminder ({when})"
+
+
+def _letter_subject(n: Notification, reference: str | None) -> str:
+    """To the parent, in their language: which letter is the email body, not its content."""
+    from sar_service.i18n.text import gettext
+
+    return gettext("A letter about your request – reference %(reference)s", reference=reference)
+
+
+def _letter_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    from sar_service.letters import emailing
+
+    return emailing.context(session, n, case)
+
+
+def _letter_attachments(session, n: Notification, case: Case | None) -> list[Any]:
+    from sar_service.letters import emailing
+
+    return emailing.attachments(session, n, case)
+
+
+def _letter_label(n: Notification) -> str:
+    title = (n.data or {}).get("title")
+    return f"Letter: {title}" if title else "Letter"
 
 
 KINDS: dict[str, NotificationKind] = {}
@@ -353,6 +380,20 @@ RULES = (
         no_recipient="The requester gave no email address: they see the message on their "
         "status page only. Tell them another way.",
         context=_message_context,
+    ),
+    NotificationKind(
+        LETTER,
+        "Letter",
+        "letter",
+        "parent",
+        "letter:{document_id}",
+        requester,
+        _letter_subject,
+        no_recipient="Could not email the letter: the requester gave no email address. "
+        "Send it by post.",
+        context=_letter_context,
+        attachments=_letter_attachments,
+        describe=_letter_label,
     ),
 )
 for _kind in RULES:

@@ -220,11 +220,10 @@ def to_docx(report: Report) -> bytes:
 
 
 def _latin1(text: str) -> str:
-    """fpdf2's core fonts are Latin-1: use plain equivalents for typographic characters."""
-    swaps = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "→": "->"}
-    for a, b in swaps.items():
-        text = text.replace(a, b)
-    return text.encode("latin-1", "replace").decode("latin-1")
+    """fpdf2's core fonts are Latin-1 (see ``sar_service.pdf_text``, shared with letters)."""
+    from sar_service.pdf_text import latin1
+
+    return latin1(text)
 
 
 def to_pdf(report: Report) -> bytes:

@@ -12,12 +12,12 @@ from sar_service.clock import london_date, now
 from sar_service.db import session
 from sar_service.i18n.dates import parent_date
 from sar_service.i18n.text import gettext as _
+from sar_service.letters.reading import letter_html
 from sar_service.models import Case, CaseEvent, Document, EvidenceUpload
 from sar_service.models.portal import EVIDENCE_KINDS
 from sar_service.portal import bp, record
 from sar_service.portal.dates import reply_dates
 from sar_service.portal.documents import released_documents
-from sar_service.portal.letters import letter_html
 from sar_service.portal.links import case_from_token
 from sar_service.web.downloads import attachment
 from workflows.states import ACTIVE, FINISHED, PARENT_LABELS, Status

@@ -9,6 +9,9 @@ from sar_service.cases import machine, messages
 from sar_service.cases.validation import parse_date
 from sar_service.clock import today
 from sar_service.db import session
+from sar_service.letters import sending as letter_sending
+from sar_service.letters import steps as letter_steps
+from sar_service.letters.kinds import KINDS
 from sar_service.models import Case
 from sar_service.models.message import PURPOSES
 from sar_service.models.note import CaseNote
@@ -33,6 +36,13 @@ def _url(case: Case, anchor: str | None = None) -> str:
 def render(case: Case, status: int = 200, **extra):
     page = page_data.build(session(), me(), case, today())
     given = extra.pop("given", None)
+    step_letters = {
+        t.action: (kind, letter_steps.default_wording(session(), case, kind), "")
+        for t in page.actions
+        if (kind := letter_steps.LETTER_FOR_ACTION.get(t.action))
+    }
+    if any(t.action == letter_steps.RESPOND for t in page.actions):
+        step_letters[letter_steps.RESPOND] = _response_form(case)
     forms = {t.action: page_data.form_defaults(t, page.today, given) for t in page.actions}
     return render_template(
         "staff/case.html",
@@ -49,6 +59,8 @@ def render(case: Case, status: int = 200, **extra):
         event_label=page_data.event_label,
         upload_kinds=EVIDENCE_KINDS,
         purposes=PURPOSES,
+        step_letters=step_letters,
+        letter_given=_letter_given() if given else {},
         **extra,
     ), status
 
@@ -83,6 +95,56 @@ def _given() -> dict:
     }
 
 
+def _response_form(case: Case) -> tuple[str, str, str]:
+    """("response", the wording to edit (one letter only) or "", a note for staff)."""
+    try:
+        pending = letter_steps.response_letters(session(), case)
+    except letter_sending.SendRefused as refused:
+        return "response", "", refused.detail
+    if not pending:
+        return "response", "", "The response letters were already sent."
+    titles = ", ".join(KINDS[kind].title for kind, _ in pending)
+    note = f"Sent with the sign-off: {titles}."
+    if len(pending) != 1:
+        return "response", "", note + " Each is sent as it stands."
+    kind, draft = pending[0]
+    wording = (draft.wording if draft is not None else "") or letter_steps.default_wording(
+        session(), case, kind
+    )
+    return "response", wording, note
+
+
+def _letter_given() -> dict:
+    """The letter part of an action form, as typed (kept on the page after an error)."""
+    form = request.form
+    return {
+        "via": (form.get("letter_via") or "")[:10],
+        "on": (form.get("letter_on") or "").strip()[:20],
+        "wording": (form.get("letter_wording") or "")[: letter_sending.MAX_WORDING + 1],
+        "override": (form.get("letter_override") or "")[:2001],
+    }
+
+
+def _step_letter(action: str, on) -> tuple[str | None, letter_steps.StepLetter | None, str]:
+    """(letter kind, what staff chose, an input error) for an action that sends a letter."""
+    kind = letter_steps.letter_kind(action, on)
+    if action == letter_steps.RESPOND:
+        kind = letter_steps.RESPOND
+    if kind is None or "letter_via" not in request.form:
+        return None, None, ""  # API-like posts keep making a draft through the effect job
+    given = _letter_given()
+    posted = parse_date(given["on"]) if given["on"] else None
+    if given["on"] and posted is None:
+        return kind, None, "Enter the date posted like 2026-03-02."
+    step = letter_steps.StepLetter(
+        via=given["via"],
+        on=None if given["via"] == "email" else posted,
+        wording=given["wording"],
+        override=given["override"],
+    )
+    return kind, step, ""
+
+
 def _int(value) -> int | None:
     try:
         return int(value)
@@ -114,11 +176,37 @@ def case_action(school: str, reference: str):
         abort(400)
     data = {k: given[k] for k in ("assignee", *page_data.FLAG_LABELS, *page_data.INPUT_LABELS)}
     req = machine.Request(given["action"], on, given["reason"], data, expected_version=version)
+    kind, step, letter_error = _step_letter(given["action"], on)
+    if letter_error:
+        return render(case, 422, given=given, errors={f"{prefix}-letter_on": letter_error})
     db = session()
     due_before = case.next_due_date
+    label = user.name or user.email
     try:
-        machine.apply(db, case, req, machine.Actor.staff(user, case))
+        if kind == letter_steps.RESPOND and step:  # sent first: "respond" may require them
+            if request.form.get("do") == "preview":
+                html, missing = letter_steps.response_preview(db, case, step)
+                db.rollback()
+                preview = {"action": prefix, "html": html, "missing": missing}
+                return render(case, 200, given=given, letter_preview=preview)
+            letter_steps.send_response(
+                db, case, step, actor_label=label, actor_id=user.id, role=role
+            )
+        event = machine.apply(db, case, req, machine.Actor.staff(user, case))
+        if kind and kind != letter_steps.RESPOND and step and request.form.get("do") == "preview":
+            html, missing = letter_steps.preview(db, case, kind, event, step.wording)
+            db.rollback()  # a preview changes nothing: the step is applied only on confirm
+            preview = {"action": prefix, "html": html, "missing": missing}
+            return render(case, 200, given=given, letter_preview=preview)
+        if kind and kind != letter_steps.RESPOND and step:
+            letter_steps.write_and_send(
+                db, case, kind, event, step, actor_label=label, actor_id=user.id, role=role
+            )
         db.commit()
+    except letter_sending.SendRefused as exc:
+        db.rollback()
+        key = f"{prefix}-letter_{exc.field}"
+        return render(case, exc.status, given=given, errors={key: exc.detail})
     except machine.Conflict as exc:
         db.rollback()
         changes = page_data.newer_events(db, case, seen)
@@ -128,6 +216,8 @@ def case_action(school: str, reference: str):
         key = f"{prefix}-{exc.field}" if exc.field else f"{prefix}-action"
         return render(case, exc.status, given=given, errors={key: exc.detail})
     message = f"Done: {BY_ACTION[given['action']].label}."
+    if kind and step:
+        message += f" The letter was sent {letter_sending.VIA_WORDS[step.via]}."
     if case.next_due_date != due_before and case.next_due_date:
         message += f" The case is now due {long_date(case.next_due_date)}."
     flask.flash(message, "success")

@@ -43,6 +43,12 @@ def test_generate_list_and_download(client, factory, letterhead_school):
         "size",
         "failed_checks",
         "checks_overridden",
+        "edited",
+        "via",
+        "sent_on",
+        "sent_at",
+        "message_id",
+        "delivery",
     }
     assert listed[0]["failed_checks"] == [] and listed[0]["checks_overridden"] is False
 

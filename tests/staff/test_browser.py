@@ -61,9 +61,11 @@ def test_dpo_signs_in_finds_a_case_and_extends_it(live_server, page, team, facto
     due = db.get(Case, case.id).due_date
     assert page.locator(".notice-success").inner_text().endswith(f"now due {long_date(due)}.")
     assert long_date(due) in page.locator("#clocks ~ section.clock").first.inner_text()
-    timeline = page.locator("ol.timeline li").first.inner_text()
+    timeline = page.locator("ol.timeline li", has_text="Extend by two months").first.inner_text()
     assert "Extend by two months" in timeline and "Dpo" in timeline
     assert "Why: Records span six years and three systems" in timeline
+    sent = page.locator("ol.timeline li", has_text="Letter sent").first.inner_text()
+    assert "we need more time" in sent and "sent by email" in sent  # sent in the same step
     assert_accessible(page)
 
 

@@ -80,6 +80,10 @@ SCOPED = [
     # letters on a case name the requester: only the roles that see requesters download them
     ("post", CASE + "/letters", {"kind": ""}, ACTORS),
     ("get", CASE + "/letters/{letter}", None, DOCUMENTS),
+    ("get", CASE + "/letters/{letter}/pdf", None, DOCUMENTS),
+    ("get", CASE + "/letters/{letter}/view", None, DOCUMENTS),
+    ("post", CASE + "/letters/{letter}/wording", {"wording": ""}, ACTORS),  # empty: 422
+    ("post", CASE + "/letters/{letter}/send", {"via": ""}, ACTORS),  # no 'via': 422
     # overriding the legal checks of a letter (this one passes them: nothing to override)
     ("post", CASE + "/letters/{letter}/override", {"reason": "x"}, DPO_FORM),
     # what the requester uploaded (their ID): like letters, only for roles shown requesters
@@ -157,6 +161,14 @@ SCOPED = [
 #: lets in gets 404; a role it does not is stopped first, with its usual 403.
 CROSSED = [
     ("get", CASE + "/letters/{other.letter}", None, _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("get", CASE + "/letters/{other.letter}/pdf", None,
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/letters/{other.letter}/send", {"via": "post"},
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("get", CASE + "/letters/{other.letter}/view", None,
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/letters/{other.letter}/wording", {"wording": "x"},
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/evidence/{other.evidence}", None,
         _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/documents/{other.upload}", None, _row(MISSING, MISSING, MISSING, FORBIDDEN)),
