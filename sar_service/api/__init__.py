@@ -6,6 +6,7 @@ bp = Blueprint("api", __name__)
 
 from sar_service.api import cases, intake, openapi, oversight, questions  # noqa: E402,F401
 from sar_service.letters import api as letters_api  # noqa: E402,F401
+from sar_service.questions import api as questions_api  # noqa: E402,F401
 from sar_service.web import problems  # noqa: E402
 
 problems.register(bp)

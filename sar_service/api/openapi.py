@@ -236,7 +236,8 @@ def spec() -> dict:
                 "post": {
                     "summary": "Ask a question the school's privacy notice may answer (public)",
                     "description": "Answered from the notice, or routed to the request it "
-                    "starts. Nothing is stored: an unanswered question is not queued.",
+                    "starts. Nothing is stored: an unanswered question is not queued (the "
+                    "conversation's own form sends questions to the school's inbox).",
                     "parameters": [_param("slug", {"type": "string"}, "path", True)],
                     "requestBody": {
                         "required": True,
@@ -315,6 +316,7 @@ def spec() -> dict:
                 }
             },
             **_letter_paths(),
+            **_question_paths(),
             **_oversight_paths(errors),
         },
     }
@@ -403,6 +405,12 @@ def _oversight_paths(errors: dict) -> dict:
 
 def _letter_paths() -> dict:
     from sar_service.letters.api import openapi_paths
+
+    return openapi_paths()
+
+
+def _question_paths() -> dict:
+    from sar_service.questions.api import openapi_paths
 
     return openapi_paths()
 

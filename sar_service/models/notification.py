@@ -22,7 +22,17 @@ REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
     "id_chase",
     "digest",
 )
-KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST)
+#: The questions inbox: an answer emailed to a parent; the DPOs' daily "questions waiting".
+QUESTION_ANSWER, QUESTIONS_WAITING = "question_answer", "questions_waiting"
+KINDS = (
+    REMINDER,
+    OVERDUE,
+    EXTENSION_DECISION,
+    ID_CHASE,
+    DIGEST,
+    QUESTION_ANSWER,
+    QUESTIONS_WAITING,
+)
 
 
 class Notification(Base):

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import exists
+from sqlalchemy.orm import object_session
 
 from sar_service.models import Case
 from sar_service.models.notification import (
@@ -27,6 +28,8 @@ from sar_service.models.notification import (
     EXTENSION_DECISION,
     ID_CHASE,
     OVERDUE,
+    QUESTION_ANSWER,
+    QUESTIONS_WAITING,
     REMINDER,
     Notification,
 )
@@ -179,6 +182,52 @@ def _id_chase_context(session, settings, n: Notification, case: Case | None) -> 
     }
 
 
+def _question_answer_context(session, settings, n, case) -> dict[str, Any]:
+    from sar_service.i18n.languages import get as language_of
+    from sar_service.models import ParentQuestion
+
+    return {
+        "question": session.get(ParentQuestion, int(n.data.get("question_id") or 0)),
+        "language": language_of(n.data.get("language") or "en"),
+    }
+
+
+def _question_answer_applies(n: Notification, case: Case | None) -> str | None:
+    """Sent unless the question was deleted (retention) before the email went."""
+    from sar_service.models import ParentQuestion
+
+    session = object_session(n)
+    if session is None or session.get(ParentQuestion, int(n.data.get("question_id") or 0)) is None:
+        return "No longer applies: the question was deleted."
+    return None
+
+
+def _questions_waiting_context(session, settings, n, case) -> dict[str, Any]:
+    from sar_service import mail
+    from sar_service.questions.service import open_count
+
+    return {
+        "count": open_count(session, [n.school_id] if n.school_id else []),
+        "questions_url": mail.absolute_url(settings, "staff.questions_page"),
+    }
+
+
+def _questions_waiting_applies(n: Notification, case: Case | None) -> str | None:
+    from sar_service.questions.service import open_count
+
+    session = object_session(n)
+    if session is None or not open_count(session, [n.school_id] if n.school_id else []):
+        return "No longer applies: every question has been answered or closed."
+    return None
+
+
+def _question_answer_subject(n: Notification, reference: str | None) -> str:
+    """To the parent, in the language they asked in (``emails.compose`` switches to it)."""
+    from sar_service.i18n.text import gettext
+
+    return gettext("The school's reply to your question")
+
+
 def _digest_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
     from sar_service.notify import emails
 
@@ -308,6 +357,28 @@ RULES = (
         staff_member,
         lambda n, ref: f"Your data-protection cases for the week of {_due(n)}",
         context=_digest_context,
+    ),
+    NotificationKind(
+        QUESTION_ANSWER,
+        "Answer to a parent's question",
+        "question_answer",
+        "parent",
+        "question_answer:{question_id}",
+        requester,
+        _question_answer_subject,
+        still_applies=_question_answer_applies,
+        context=_question_answer_context,
+    ),
+    NotificationKind(
+        QUESTIONS_WAITING,
+        "Questions waiting",
+        "questions_waiting",
+        "staff",
+        "questions_waiting:{school_id}:{day}",
+        dpos,
+        lambda n, ref: "Parents' questions are waiting for a reply",
+        still_applies=_questions_waiting_applies,
+        context=_questions_waiting_context,
     ),
 )
 for _kind in RULES:
