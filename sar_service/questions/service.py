@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sar_service.cases.validation import EMAIL_RE
 from sar_service.cases.visibility import READS_QUESTIONS
 from sar_service.clock import now
+from sar_service.i18n.text import N_
 from sar_service.models import School, User
 from sar_service.models.notification import QUESTION_ANSWER
 from sar_service.models.question import ANSWERED, CLOSED, OPEN, STATUSES, ParentQuestion
@@ -30,6 +31,11 @@ MAX_QUESTION = 2000
 MAX_ANSWER = 10_000
 MAX_REASON = 500
 MAX_EMAIL = 200
+
+#: Parent-facing (translated where shown).
+TOO_LONG = N_("Your question must be 2,000 characters or fewer.")
+EMPTY = N_("Enter your question.")
+BAD_EMAIL = "Enter an email address like name@example.com."  # the request form's words
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -56,12 +62,12 @@ def ask(s: Session, school: School, text: object, email: object, language: str) 
     errors: dict[str, str] = {}
     question = clean(text, MAX_QUESTION)
     if question is None:
-        errors["question"] = "Your question must be 2,000 characters or fewer."
+        errors["question"] = TOO_LONG
     elif not question:
-        errors["question"] = "Enter your question."
+        errors["question"] = EMPTY
     address = clean(email, MAX_EMAIL)
     if address is None or (address and not EMAIL_RE.match(address)):
-        errors["email"] = "Enter an email address like name@example.com."
+        errors["email"] = BAD_EMAIL
     if errors:
         return Asked(errors=errors)
     row = ParentQuestion(
