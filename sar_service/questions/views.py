@@ -86,11 +86,13 @@ def _question_or_404(school_slug: str, question_id: int) -> ParentQuestion:
     school = session().scalar(
         select(School).where(School.slug == school_slug, School.id.in_(user.school_ids))
     )
-    question = session().get(ParentQuestion, question_id)
-    if school is None or question is None or question.school_id != school.id:
+    if school is None:
         abort(404)
     if school.id not in service.school_ids_for(user):
         abort(403)
+    question = session().get(ParentQuestion, question_id)
+    if question is None or question.school_id != school.id:
+        abort(404)
     return question
 
 
