@@ -25,8 +25,8 @@ from sar_service.db import Base
 from sar_service.letters.service import generate_letter
 from sar_service.models.inventory import DataSource
 from sar_service.models.mailbox import MailImport
-from sar_service.models.question import ParentQuestion
 from sar_service.models.portal import EvidenceUpload
+from sar_service.models.question import ParentQuestion
 from sar_service.models.review import Bundle
 from sar_service.records import documents, gathering, inventory
 from sar_service.uploads import save_upload
