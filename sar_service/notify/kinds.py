@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import exists
 from sqlalchemy.orm import object_session
 
-from sar_service.models import Case
+from sar_service.models import Case, ParentQuestion
 from sar_service.models.notification import (
     DIGEST,
     EXTENSION_DECISION,
@@ -33,6 +33,7 @@ from sar_service.models.notification import (
     REMINDER,
     Notification,
 )
+from sar_service.models.question import OPEN
 from sar_service.notify.recipients import NO_ONE, SchoolInfo
 from workflows.calendars import short_date
 from workflows.states import ACTIVE, Status
@@ -184,22 +185,11 @@ def _id_chase_context(session, settings, n: Notification, case: Case | None) -> 
 
 def _question_answer_context(session, settings, n, case) -> dict[str, Any]:
     from sar_service.i18n.languages import get as language_of
-    from sar_service.models import ParentQuestion
 
     return {
         "question": session.get(ParentQuestion, int(n.data.get("question_id") or 0)),
         "language": language_of(n.data.get("language") or "en"),
     }
-
-
-def _question_answer_applies(n: Notification, case: Case | None) -> str | None:
-    """Sent unless the question was deleted (retention) before the email went."""
-    from sar_service.models import ParentQuestion
-
-    session = object_session(n)
-    if session is None or session.get(ParentQuestion, int(n.data.get("question_id") or 0)) is None:
-        return "No longer applies: the question was deleted."
-    return None
 
 
 def _questions_waiting_context(session, settings, n, case) -> dict[str, Any]:
@@ -219,6 +209,12 @@ def _questions_waiting_applies(n: Notification, case: Case | None) -> str | None
     if session is None or not open_count(session, [n.school_id] if n.school_id else []):
         return "No longer applies: every question has been answered or closed."
     return None
+
+
+def _questions_waiting_sql():
+    return exists().where(
+        ParentQuestion.school_id == Notification.school_id, ParentQuestion.status == OPEN
+    )
 
 
 def _question_answer_subject(n: Notification, reference: str | None) -> str:
@@ -366,7 +362,6 @@ RULES = (
         "question_answer:{question_id}",
         requester,
         _question_answer_subject,
-        still_applies=_question_answer_applies,
         context=_question_answer_context,
     ),
     NotificationKind(
@@ -378,6 +373,7 @@ RULES = (
         dpos,
         lambda n, ref: "Parents' questions are waiting for a reply",
         still_applies=_questions_waiting_applies,
+        applies_sql=_questions_waiting_sql,
         context=_questions_waiting_context,
     ),
 )
