@@ -108,3 +108,18 @@ def test_another_schools_question_is_not_found(web, team, db):
     assert "At the other school" not in web.get("/staff/questions?status=all").text
     db.expire_all()
     assert db.get(ParentQuestion, theirs.id).status == OPEN
+
+
+def test_the_inbox_and_the_count_cost_a_fixed_number_of_queries(web, team, db):
+    sign_in_as(web, team, "caseworker")
+    _, queue_before = web.count_queries("/staff/queue")
+    _question(db, team.school)
+    _, queue_after = web.count_queries("/staff/queue")
+    assert queue_after == queue_before  # the count is one statement, run with or without
+    assert sum("parent_questions" in s for s in web.statements) == 1  # nav and banner share it
+    _, few = web.count_queries("/staff/questions")
+    for _ in range(30):
+        _question(db, team.school)
+    page, many = web.count_queries("/staff/questions")
+    assert page.text.count("data-question-id") == 25  # one page
+    assert many == few, web.statements
