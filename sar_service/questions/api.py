@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from sar_service.api import bp
 from sar_service.db import session
-from sar_service.models import Notification, ParentQuestion, School
+from sar_service.models import ParentQuestion, School
 from sar_service.models.question import STATUSES
 from sar_service.questions import service
 from sar_service.web.bearer import token_required
@@ -54,17 +54,9 @@ def list_questions():
     query = service.listing(ids, status)
     total = service.count(s, query)
     rows = list(s.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    sent = _email_status(s, rows)
+    sent = {nid: n.status for nid, n in service.answer_emails(s, rows).items()}
     items = [item(q, schools[q.school_id].slug, sent.get(q.notification_id)) for q in rows]
     return jsonify(items=items, page=page, per_page=per_page, total=total)
-
-
-def _email_status(s, rows: list[ParentQuestion]) -> dict[int, str]:
-    ids = [q.notification_id for q in rows if q.notification_id]
-    if not ids:
-        return {}
-    found = s.execute(select(Notification.id, Notification.status).where(Notification.id.in_(ids)))
-    return {nid: st for nid, st in found}
 
 
 def item(q: ParentQuestion, school_slug: str, email_status: str | None) -> dict[str, Any]:

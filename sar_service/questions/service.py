@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
@@ -20,7 +21,7 @@ from sar_service.cases.validation import EMAIL_RE
 from sar_service.cases.visibility import READS_QUESTIONS
 from sar_service.clock import now
 from sar_service.i18n.text import N_
-from sar_service.models import School, User
+from sar_service.models import Notification, School, User
 from sar_service.models.notification import QUESTION_ANSWER
 from sar_service.models.question import ANSWERED, CLOSED, OPEN, STATUSES, ParentQuestion
 from sar_service.notify.immediate import queue_email
@@ -116,6 +117,14 @@ def listing(school_ids: list[int], status: str | None = None) -> Select:
 
 def count(s: Session, query: Select) -> int:
     return int(s.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0)
+
+
+def answer_emails(s: Session, rows: Sequence[ParentQuestion]) -> dict[int, Notification]:
+    """The answer email of each listed question (its delivery truth), in one query."""
+    ids = [q.notification_id for q in rows if q.notification_id]
+    if not ids:
+        return {}
+    return {n.id: n for n in s.scalars(select(Notification).where(Notification.id.in_(ids)))}
 
 
 def valid_status(value: str | None) -> bool:

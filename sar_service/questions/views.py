@@ -66,6 +66,7 @@ def _render(errors: dict[int, dict[str, str]] | None = None, status_code: int = 
     return render_template(
         "staff/questions.html",
         rows=[(q, by_id[q.school_id]) for q in rows],
+        emails=service.answer_emails(db, rows),
         total=total,
         page=page,
         pages=pages,

@@ -73,7 +73,11 @@ def test_answer_is_emailed_to_the_parent_in_their_language_and_kept(app, web, te
     sent = db.get(Notification, q.notification_id)
     assert sent.kind == "question_answer" and sent.status == "sent" and sent.message_id
     assert sent.case_id is None and sent.school_id == team.school.id
-    assert "Answered" in text(web.get("/staff/questions?status=answered").text)
+    shown = text(web.get("/staff/questions?status=answered").text)
+    assert "Answered" in shown and "accepted by the mail server" in shown
+    assert sent.message_id.strip("<>") in shown
+    api = web.client.get("/api/v1/questions?status=answered", headers=team.caseworker.headers)
+    assert api.get_json()["items"][0]["email_status"] == "sent"
     run_worker(app, burst=True)
     assert len(inbox.messages) == 1  # once
     [entry] = db.scalars(select(AuditEntry).where(AuditEntry.action == "question_answered"))
