@@ -106,3 +106,12 @@ def test_the_public_endpoint_still_queues_nothing(client, factory, db):
     r = client.post("/api/v1/schools/oakfield/questions", json={"question": UNANSWERABLE})
     assert r.status_code == 200 and r.get_json()["answered"] is False
     assert stored(db) == []
+
+
+def test_the_demo_school_has_questions_waiting(app, db):
+    from click.testing import CliRunner
+
+    from sar_service.cli import main
+
+    assert CliRunner().invoke(main, ["demo"], obj={"app": app}).exit_code == 0
+    assert [(q.status, bool(q.email)) for q in stored(db)] == [(OPEN, True), (OPEN, False)]
