@@ -13,6 +13,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from sar_service.db import session
+from sar_service.i18n.languages import english_name
 from sar_service.models import ParentQuestion, School
 from sar_service.models.question import STATUSES
 from sar_service.questions import service
@@ -78,6 +79,7 @@ def _render(errors: dict[int, dict[str, str]] | None = None, status_code: int = 
         errors=errors or {},
         given=given,
         max_answer=service.MAX_ANSWER,
+        language_name=english_name,
     ), status_code
 
 

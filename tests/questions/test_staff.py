@@ -33,7 +33,7 @@ def test_listed_and_counted_in_the_nav_and_on_the_queue(web, team, db):
     assert page.status_code == 200
     shown = text(page.text)
     assert "2 questions" in shown and "At the other school" not in shown
-    assert "Reply to: sam@example.com" in shown
+    assert "Reply to: sam@example.com Asked in English" in shown
     assert "No email address given : the school cannot reply through the service." in shown
     assert page.text.count("Send the answer by email") == 1  # not for the one without email
 
