@@ -232,12 +232,18 @@ def purge_cmd(s, as_of: str | None, dry_run: bool) -> None:
     help="Keep proof of identity this many days after it is verified.",
 )
 @click.option(
+    "--question-days",
+    type=click.IntRange(0, 3650),
+    default=None,
+    help="Keep parents' answered or closed questions this many days.",
+)
+@click.option(
     "--target-days",
     type=click.IntRange(0, 20),
     default=None,
     help="Internal target: working days before the due date (calendar).",
 )
-def retention_cmd(s, school_slug: str, years, id_days, target_days) -> None:
+def retention_cmd(s, school_slug: str, years, id_days, question_days, target_days) -> None:
     """Show or change a school's retention periods and internal target (audited)."""
     from sar_service.models import School
     from sar_service.oversight import audit, calendar, retention
@@ -253,6 +259,9 @@ def retention_cmd(s, school_slug: str, years, id_days, target_days) -> None:
     if id_days is not None:
         settings["id_evidence_days"] = id_days
         changes.append(f"proof of identity {id_days} days")
+    if question_days is not None:
+        settings["question_days"] = question_days
+        changes.append(f"parents' questions {question_days} days")
     if target_days is not None:
         settings["internal_target_days"] = target_days
         changes.append(f"internal target {target_days} working days")
@@ -267,6 +276,7 @@ def retention_cmd(s, school_slug: str, years, id_days, target_days) -> None:
     click.echo(
         f"{school.slug}: case files kept {school.retention_years} years after closure; "
         f"proof of identity {retention.id_evidence_days(school)} days after verification; "
+        f"parents' questions {retention.question_days(school)} days after they are dealt with; "
         f"internal target {target} working days before the due date."
     )
 

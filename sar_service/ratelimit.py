@@ -31,6 +31,8 @@ LINK_REQUESTS = Limit("link", 5, 3600)
 #: The public JSON API: requests (each makes a case and an email) and questions.
 API_REQUESTS = Limit("api-request", 10, 3600)
 QUESTIONS = Limit("api-question", 60, 3600)
+#: Questions a parent sends to the school from the conversation (each is a row staff read).
+SCHOOL_QUESTIONS = Limit("school-question", 10, 3600)
 #: New drafts in the web conversation (each may send resume emails).
 DRAFTS = Limit("draft", 20, 3600)
 #: Not a refusal: past this many requests from one address in a day, each further one is

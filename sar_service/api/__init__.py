@@ -13,6 +13,7 @@ from sar_service.api import (  # noqa: E402,F401
     questions,
 )
 from sar_service.letters import api as letters_api  # noqa: E402,F401
+from sar_service.questions import api as questions_api  # noqa: E402,F401
 from sar_service.web import problems  # noqa: E402
 
 problems.register(bp)

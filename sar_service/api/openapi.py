@@ -243,7 +243,8 @@ def spec() -> dict:
                 "post": {
                     "summary": "Ask a question the school's privacy notice may answer (public)",
                     "description": "Answered from the notice, or routed to the request it "
-                    "starts. Nothing is stored: an unanswered question is not queued.",
+                    "starts. Nothing is stored: an unanswered question is not queued (the "
+                    "conversation's own form sends questions to the school's inbox).",
                     "parameters": [_param("slug", {"type": "string"}, "path", True)],
                     "requestBody": {
                         "required": True,
@@ -323,6 +324,7 @@ def spec() -> dict:
             },
             **_letter_paths(),
             **_message_paths(),
+            **_question_paths(),
             **_oversight_paths(errors),
         },
     }
@@ -417,6 +419,12 @@ def _letter_paths() -> dict:
 
 def _message_paths() -> dict:
     from sar_service.api.messages import openapi_paths
+
+    return openapi_paths()
+
+
+def _question_paths() -> dict:
+    from sar_service.questions.api import openapi_paths
 
     return openapi_paths()
 

@@ -144,5 +144,7 @@ for _step in (
     SweepStep("unconfirmed", "sar_service.notify.unconfirmed:sweep_step"),
     SweepStep("reminders", "sar_service.notify.reminders:sweep_step"),
     SweepStep("retention", "sar_service.oversight.retention:sweep_step"),
+    # Once a day, the DPOs hear that parents' questions are waiting.
+    SweepStep("questions", "sar_service.questions.daily:sweep_step"),
 ):
     SWEEP_STEPS[_step.name] = _step

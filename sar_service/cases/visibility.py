@@ -30,6 +30,15 @@ WITHHELD = "Shown to the DPO and caseworkers only."
 READS_DOCUMENT_TEXT = SEES_REQUESTER | {"dsl"}
 
 
+#: Roles that may read parents' questions to the school and answer them: a question is the
+#: parent's own words (it may name their child) and carries their email address.
+READS_QUESTIONS = SEES_REQUESTER
+
+
+def reads_questions(role: str | None) -> bool:
+    return role in READS_QUESTIONS
+
+
 def sees_requester(role: str | None) -> bool:
     return role in SEES_REQUESTER
 

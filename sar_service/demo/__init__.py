@@ -44,7 +44,24 @@ def seed_demo(s: Session) -> tuple[str, str] | None:
     _demo_terms(school)
     _demo_notice_and_inventory(s, school)
     seed_cases(s, school, today())
+    seed_questions(s, school)
     return DEMO_LOGIN, password
+
+
+#: Two questions the conversation could not answer, one with an address to reply to.
+DEMO_QUESTIONS = (
+    ("Do you keep the minutes of governors' meetings where my son was discussed?",
+     "s.khan@example.com"),
+    ("Can I see the CCTV of the playground from last Tuesday?", ""),
+)  # fmt: skip
+
+
+def seed_questions(s: Session, school: School) -> None:
+    """The questions inbox is not empty in the demo (through the same rules as the form)."""
+    from sar_service.questions import service
+
+    for text, email in DEMO_QUESTIONS:
+        service.ask(s, school, text, email, "en")
 
 
 def _demo_terms(school: School) -> None:

@@ -2,10 +2,11 @@
 
 ``sar_service.notices`` parses and stores each school's privacy notice and
 finds the passage that answers a question (``notices.retrieval``). If the
-school has no notice, or nothing in it is relevant, we say so and pass the
-question on rather than guess. A message that asks *to* do something ("I want
-to complain") is a request, not a question: ``respond_to`` says which request
-it starts instead of answering (see ``intake.asking``).
+school has no notice, or nothing in it is relevant, we say so rather than guess,
+and offer to send the question to the school (``intake.views_questions``). A message
+that asks *to* do something ("I want to complain") is a request, not a question:
+``respond_to`` says which request it starts instead of answering (see
+``intake.asking``).
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from sar_service.notices.store import current_notice
 
 log = logging.getLogger(__name__)
 
-NO_ANSWER = N_(
-    "I can't answer that from the privacy notice; we'll pass your question to the school."
-)
+#: The parent is then offered to send the question to the school (``intake.views_questions``):
+#: nothing is passed on unless they send it.
+NO_ANSWER = N_("I can't answer that from the privacy notice.")
 NO_ANSWER_PUBLIC = (
     "I can't answer that from the school's privacy notice. Please contact the school directly."
 )

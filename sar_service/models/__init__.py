@@ -31,6 +31,7 @@ from sar_service.models.oversight import (
     install_case_event_mirror,
 )
 from sar_service.models.portal import EvidenceUpload
+from sar_service.models.question import ParentQuestion
 from sar_service.models.recovery import RecoveryCode
 from sar_service.models.review import Bundle, RedactionDecision, Withholding
 from sar_service.models.roll import MisRecord, RollPerson
@@ -69,6 +70,7 @@ __all__ = [
     "MisRecord",
     "Notification",
     "OutboxJob",
+    "ParentQuestion",
     "PrivacyNotice",
     "RecoveryCode",
     "RedactionDecision",

@@ -26,7 +26,19 @@ REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
 MESSAGE_TO_PARENT = "message_to_parent"
 #: A letter sent by email (the email is the letter; ``sar_service.letters.sending``).
 LETTER = "letter"
-KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST, MESSAGE_TO_PARENT, LETTER)
+#: The questions inbox: an answer emailed to a parent; the DPOs' daily "questions waiting".
+QUESTION_ANSWER, QUESTIONS_WAITING = "question_answer", "questions_waiting"
+KINDS = (
+    REMINDER,
+    OVERDUE,
+    EXTENSION_DECISION,
+    ID_CHASE,
+    DIGEST,
+    MESSAGE_TO_PARENT,
+    LETTER,
+    QUESTION_ANSWER,
+    QUESTIONS_WAITING,
+)
 
 
 class Notification(Base):

@@ -41,6 +41,7 @@ AUDIT_KINDS = {
     "export": "Export",
     "purge": "Retention purge",
     "calendar": "Calendar link",
+    "question": "Parent question",
 }
 
 

@@ -41,8 +41,12 @@ def case_url(settings: Settings, school_slug: str, reference: str) -> str:
 def compose(session: Session, settings: Settings, n: Notification) -> mail.Message:
     """The message for one notification row (staff or parent)."""
     case = session.get(Case, n.case_id) if n.case_id else None
-    if kinds.get(n.kind).audience == "parent" and case is not None:  # in the parent's language
-        with i18n.speaking(case.language, case.school):
+    if kinds.get(n.kind).audience == "parent":  # in the parent's language
+        if case is not None:
+            with i18n.speaking(case.language, case.school):
+                return _compose(session, settings, n, case)
+        school = session.get(School, n.school_id) if n.school_id else None
+        with i18n.speaking(n.data.get("language"), school):  # e.g. an answer to a question
             return _compose(session, settings, n, case)
     return _compose(session, settings, n, case)
 
@@ -110,12 +114,26 @@ def digest_context(session: Session, settings: Settings, n: Notification) -> dic
         for r in rows
     ]
     return {
+        **_questions_line(session, settings, n.recipient_user_id),
         "items": items,
         "total": total,
         "more": total - len(items),
         "overdue_count": overdue,
         "week_of": long_date(n.due_on) if n.due_on else "",
         "as_of": long_date(as_of),
+    }
+
+
+def _questions_line(session: Session, settings: Settings, user_id: int) -> dict[str, Any]:
+    """The digest's line about parents' questions waiting at the reader's schools."""
+    from sar_service.models import User
+    from sar_service.questions.service import open_count, school_ids_for
+
+    user = session.get(User, user_id)
+    count = open_count(session, school_ids_for(user)) if user is not None else 0
+    return {
+        "questions_open": count,
+        "questions_url": mail.absolute_url(settings, "staff.questions_page"),
     }
 
 

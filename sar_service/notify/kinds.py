@@ -20,8 +20,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import exists
+from sqlalchemy.orm import object_session
 
-from sar_service.models import Case
+from sar_service.models import Case, ParentQuestion
 from sar_service.models.notification import (
     DIGEST,
     EXTENSION_DECISION,
@@ -29,9 +30,12 @@ from sar_service.models.notification import (
     LETTER,
     MESSAGE_TO_PARENT,
     OVERDUE,
+    QUESTION_ANSWER,
+    QUESTIONS_WAITING,
     REMINDER,
     Notification,
 )
+from sar_service.models.question import OPEN
 from sar_service.notify.recipients import NO_ONE, SchoolInfo
 from workflows.calendars import short_date
 from workflows.states import ACTIVE, Status
@@ -204,6 +208,47 @@ def _message_context(session, settings, n: Notification, case: Case | None) -> d
     if case is None:
         return {}
     return {"portal_link": portal_url(case), "language": language_of(case.language)}
+
+
+def _question_answer_context(session, settings, n, case) -> dict[str, Any]:
+    from sar_service.i18n.languages import get as language_of
+
+    return {
+        "question": session.get(ParentQuestion, int(n.data.get("question_id") or 0)),
+        "language": language_of(n.data.get("language") or "en"),
+    }
+
+
+def _questions_waiting_context(session, settings, n, case) -> dict[str, Any]:
+    from sar_service import mail
+    from sar_service.questions.service import open_count
+
+    return {
+        "count": open_count(session, [n.school_id] if n.school_id else []),
+        "questions_url": mail.absolute_url(settings, "staff.questions_page"),
+    }
+
+
+def _questions_waiting_applies(n: Notification, case: Case | None) -> str | None:
+    from sar_service.questions.service import open_count
+
+    session = object_session(n)
+    if session is None or not open_count(session, [n.school_id] if n.school_id else []):
+        return "No longer applies: every question has been answered or closed."
+    return None
+
+
+def _questions_waiting_sql():
+    return exists().where(
+        ParentQuestion.school_id == Notification.school_id, ParentQuestion.status == OPEN
+    )
+
+
+def _question_answer_subject(n: Notification, reference: str | None) -> str:
+    """To the parent, in the language they asked in (``emails.compose`` switches to it)."""
+    from sar_service.i18n.text import gettext
+
+    return gettext("The school's reply to your question")
 
 
 def _digest_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
@@ -394,6 +439,28 @@ RULES = (
         context=_letter_context,
         attachments=_letter_attachments,
         describe=_letter_label,
+    ),
+    NotificationKind(
+        QUESTION_ANSWER,
+        "Answer to a parent's question",
+        "question_answer",
+        "parent",
+        "question_answer:{question_id}",
+        requester,
+        _question_answer_subject,
+        context=_question_answer_context,
+    ),
+    NotificationKind(
+        QUESTIONS_WAITING,
+        "Questions waiting",
+        "questions_waiting",
+        "staff",
+        "questions_waiting:{school_id}:{day}",
+        dpos,
+        lambda n, ref: "Parents' questions are waiting for a reply",
+        still_applies=_questions_waiting_applies,
+        applies_sql=_questions_waiting_sql,
+        context=_questions_waiting_context,
     ),
 )
 for _kind in RULES:

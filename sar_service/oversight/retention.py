@@ -12,6 +12,9 @@ Two rules, applied by the sweep (daily in effect: the step is idempotent) and by
 2. **Proof of identity** is kept only until it is verified plus a short period
    (``id_evidence_days`` in the school's settings, default 30): after that the
    uploaded ID files go, whatever the case's state.
+3. **Parents' questions** (the questions inbox) hold a parent's words and address:
+   once answered or closed they are kept ``question_days`` (school setting,
+   default 90) and then deleted. Open questions stay until someone deals with them.
 
 A case under legal hold is never touched. Every deletion is audited. Rows go
 first, in one transaction; files are removed only after that commits, so a
@@ -28,11 +31,14 @@ from sqlalchemy.orm import Session
 
 from sar_service.clock import london_date
 from sar_service.db import commit_now
-from sar_service.models import Case, ClockEvent, Document, EvidenceUpload, School
+from sar_service.models import Case, ClockEvent, Document, EvidenceUpload, ParentQuestion, School
+from sar_service.models.question import ANSWERED, CLOSED
 from sar_service.oversight import audit, register
 from workflows.states import FINISHED
 
 DEFAULT_ID_EVIDENCE_DAYS = 30
+#: Days an answered or closed parent's question is kept (``settings["question_days"]``).
+DEFAULT_QUESTION_DAYS = 90
 
 
 def _years_before(day: date, years: int) -> date:
@@ -49,6 +55,21 @@ def id_evidence_days(school: School) -> int:
         )
     except (TypeError, ValueError):
         return DEFAULT_ID_EVIDENCE_DAYS
+
+
+def question_days(school: School) -> int:
+    try:
+        return max(0, int((school.settings or {}).get("question_days", DEFAULT_QUESTION_DAYS)))
+    except (TypeError, ValueError):
+        return DEFAULT_QUESTION_DAYS
+
+
+@dataclass
+class QuestionPurge:
+    question_id: int
+    school_id: int
+    school: str
+    done_on: date
 
 
 @dataclass
@@ -76,6 +97,7 @@ class PurgePlan:
     as_of: date
     cases: list[CasePurge] = field(default_factory=list)
     id_uploads: list[IdPurge] = field(default_factory=list)
+    questions: list[QuestionPurge] = field(default_factory=list)
     held: list[str] = field(default_factory=list)  # "school: reference" kept by legal hold
     files_deleted: int = 0
 
@@ -90,6 +112,10 @@ class PurgePlan:
         for u in self.id_uploads:
             verified = u.verified_on.isoformat()
             out.append(f"  {verb} proof of identity on {u.reference} (verified {verified})")
+        for q in self.questions:
+            out.append(
+                f"  {verb} a parent's question to {q.school} (dealt with {q.done_on.isoformat()})"
+            )
         for h in self.held:
             out.append(f"  kept {h}: legal hold")
         if len(out) == 1:
@@ -172,7 +198,33 @@ def plan(session: Session, as_of: date) -> PurgePlan:
             result.held.append(f"{schools[school_id].slug} {reference} (proof of identity)")
             continue
         result.id_uploads.append(IdPurge(upload_id, case_id, school_id, reference, verified_on))
+    result.questions = _questions_due(session, schools, as_of)
     return result
+
+
+def _questions_due(session: Session, schools: dict[int, School], as_of: date):
+    """Answered or closed questions past their school's ``question_days``."""
+    if not schools:
+        return []
+    # The shortest period bounds the query (+1 day: London); the per-school rule decides.
+    shortest = min(question_days(s) for s in schools.values())
+    cutoff = datetime.combine(as_of - timedelta(days=shortest) + timedelta(days=1), time(), UTC)
+    due = []
+    for qid, school_id, done_at in session.execute(
+        select(ParentQuestion.id, ParentQuestion.school_id, ParentQuestion.answered_at)
+        .where(
+            ParentQuestion.status.in_((ANSWERED, CLOSED)),
+            ParentQuestion.answered_at.is_not(None),
+            ParentQuestion.answered_at < cutoff,
+        )
+        .order_by(ParentQuestion.id)
+    ):
+        school = schools[school_id]
+        done_on = london_date(done_at) if done_at else as_of  # the query asks for a date
+        if done_on + timedelta(days=question_days(school)) > as_of:
+            continue
+        due.append(QuestionPurge(qid, school_id, school.slug, done_on))
+    return due
 
 
 def apply(session: Session, todo: PurgePlan, delete_file, actor_label: str = "Retention") -> int:
@@ -211,6 +263,12 @@ def apply(session: Session, todo: PurgePlan, delete_file, actor_label: str = "Re
             summary=f"Retention: proof of identity deleted (verified {u.verified_on.isoformat()})",
         )  # fmt: skip
         session.delete(upload)
+    for q in todo.questions:
+        audit.record(
+            session, "purge", "question_deleted", actor_label=actor_label, school_id=q.school_id,
+            summary=f"Retention: a parent's question deleted (dealt with {q.done_on.isoformat()})",
+        )  # fmt: skip
+        session.execute(delete(ParentQuestion).where(ParentQuestion.id == q.question_id))
     commit_now(session, "the rows are gone for good before their files are deleted")
     for key in keys:
         delete_file(key)
@@ -223,6 +281,6 @@ def sweep_step(session: Session, at, report, dry_run: bool) -> None:
     from sar_service.storage import storage
 
     todo = plan(session, london_date(at))
-    if dry_run or not (todo.cases or todo.id_uploads):
+    if dry_run or not (todo.cases or todo.id_uploads or todo.questions):
         return
     apply(session, todo, storage().delete)

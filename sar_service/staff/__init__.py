@@ -15,6 +15,7 @@ def init_app(app) -> None:
         views_register,
         views_report,
     )
+    from sar_service.questions import views as question_views  # noqa: F401
     from sar_service.staff import (  # noqa: F401  (importing registers the routes)
         guard,
         helpers,

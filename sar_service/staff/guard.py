@@ -63,11 +63,17 @@ def staff_nav():
     """What the staff layout needs for its navigation."""
     user = current_user.user if current_user.is_authenticated else None
     oversees = bool(user and any(m.role in OVERSEERS for m in user.memberships))
+    from sar_service.questions.service import school_ids_for
+    from sar_service.questions.views import open_questions
+
     return {
         "staff_nav": {
             "user": user,
             "is_dpo": bool(user and is_dpo_anywhere(user)),
             "oversees": oversees,
+            # parents' questions: the roles that read them see the link and the open count
+            "reads_questions": bool(user and school_ids_for(user)),
+            "questions_open": open_questions,
         }
     }
 

@@ -93,7 +93,8 @@ def test_a_question_is_answered_or_passed_on_and_the_page_stays(client, factory,
     r = j.answer("what", {"story": "Who do you share data with?"})
     assert r.status_code == 200
     assert "You asked:" in text(r.text)
-    assert "pass your question to the school" in r.text  # this school has no notice
+    assert "I can't answer that from the privacy notice." in text(r.text)  # no notice here
+    assert "Send your question to the school" in text(r.text)  # offered, not claimed
     draft = db.scalar(select(Draft))
     db.refresh(draft)
     assert draft.answers["questions"] == ["Who do you share data with?"]

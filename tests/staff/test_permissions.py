@@ -26,6 +26,7 @@ from sar_service.letters.service import generate_letter
 from sar_service.models.inventory import DataSource
 from sar_service.models.mailbox import MailImport
 from sar_service.models.portal import EvidenceUpload
+from sar_service.models.question import ParentQuestion
 from sar_service.models.review import Bundle
 from sar_service.records import documents, gathering, inventory
 from sar_service.uploads import save_upload
@@ -62,6 +63,7 @@ NOT_YET = _row(SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN)  # sign-in steps without a pa
 
 CASE = "/staff/cases/{slug}/{case}"
 SETTINGS = "/staff/settings/{slug}"
+QUESTION = "/staff/questions/{slug}/{question}"
 TASK, OTHERS_TASK = "/staff/tasks/{task}", "/staff/tasks/{others_task}"
 ASSIGN = {"action": "assign", "assignee": "", "version": "1", "seen_event": "0"}
 TOO_LONG = {"do": "save", "text": "x" * 50_001}  # letter wording over the limit
@@ -155,6 +157,9 @@ SCOPED = [
     ("get", SETTINGS + "/mis", None, DPO_PAGE),
     ("post", SETTINGS + "/mis", {"kind": ""}, DPO_FORM),
     ("post", SETTINGS + "/review-rules", {}, DPO_REDIRECT),  # off already: nothing changes
+    # parents' questions hold their words and address: the roles that see requesters answer
+    ("post", QUESTION + "/answer", {"answer": ""}, ACTORS),
+    ("post", QUESTION + "/close", {"reason": ""}, ACTORS),
 ]  # fmt: skip
 
 #: The own school's case or settings naming another school's object: a role the page
@@ -184,6 +189,8 @@ CROSSED = [
         _row(MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     ("post", SETTINGS + "/inventory/{other.source}", {"owner": ""},
         _row(MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    ("post", "/staff/questions/{slug}/{other.question}/close", {"reason": "x"},
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
 ]  # fmt: skip
 
 #: Not tied to a school.
@@ -230,6 +237,7 @@ UNSCOPED = [
     ("get", "/staff/audit", None, DPO_PAGE),
     ("get", "/staff/audit.csv", None, DPO_PAGE),
     ("get", "/staff/calendar", None, EVERYONE),
+    ("get", "/staff/questions", None, DOCUMENTS),
     ("post", "/staff/calendar/link", {}, EVERYONE),
     ("post", "/staff/calendar/link/revoke", {}, EVERYONE),
 ]  # fmt: skip
@@ -258,6 +266,7 @@ class Site:
     staff: int  # a member of staff there
     evidence: int  # an ID document the requester uploaded
     mail_import: int  # a finished mailbox import
+    question: int  # an open question a parent sent the school
 
 
 def _fill(value, own: Site, other: Site, site: Site):
@@ -318,7 +327,8 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
     mail_import = MailImport(
         case_id=case.id, filename="export.mbox", status="done", skipped=[], search_terms=[]
     )
-    db.add_all([bundle, evidence, mail_import])
+    question = ParentQuestion(school_id=school.id, text="Why?", email="parent@example.com")
+    db.add_all([bundle, evidence, mail_import, question])
     db.commit()
     return Site(
         slug=school.slug,
@@ -333,6 +343,7 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
         staff=staff.id,
         evidence=evidence.id,
         mail_import=mail_import.id,
+        question=question.id,
     )
 
 
