@@ -70,6 +70,10 @@ class Case(Base):
     portal_token_epoch: Mapped[int] = mapped_column(Integer, default=0)
     # Retention never purges a case under legal hold (litigation, an ICO investigation).
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: "" or why an email about the case needs a person: "bounced" (the server refused the
+    #: address), "failed" (still not sent after the last attempt), "unknown" (a worker died
+    #: while the server was receiving it). Set and cleared by ``notify.problems``.
+    email_problem: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

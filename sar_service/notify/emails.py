@@ -41,8 +41,12 @@ def case_url(settings: Settings, school_slug: str, reference: str) -> str:
 def compose(session: Session, settings: Settings, n: Notification) -> mail.Message:
     """The message for one notification row (staff or parent)."""
     case = session.get(Case, n.case_id) if n.case_id else None
-    if kinds.get(n.kind).audience == "parent" and case is not None:  # in the parent's language
-        with i18n.speaking(case.language, case.school):
+    if kinds.get(n.kind).audience == "parent":  # in the parent's language
+        school = (
+            case.school if case else (session.get(School, n.school_id) if n.school_id else None)
+        )
+        language = case.language if case else (n.data or {}).get("language")
+        with i18n.speaking(language, school):
             return _compose(session, settings, n, case)
     return _compose(session, settings, n, case)
 

@@ -185,6 +185,18 @@ def _digest_context(session, settings, n: Notification, case: Case | None) -> di
     return emails.digest_context(session, settings, n)
 
 
+def _from(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported when first called (handlers import kinds, not the reverse)."""
+
+    def call(*args: Any) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(f"sar_service.notify.{module}"), name)(*args)
+
+    call.__name__ = name
+    return call
+
+
 # --- the kinds ---------------------------------------------------------------------------------
 
 
@@ -203,6 +215,8 @@ class NotificationKind:
     applies_sql: Callable[[], Any] | None = None
     context: Callable[..., dict[str, Any]] | None = None
     describe: Callable[[Notification], str] | None = None  # a more precise timeline label
+    #: The case event recorded when the server accepts it.
+    event_action: str = "notification_sent"
 
     def key(self, **parts: Any) -> str:
         return self.key_format.format(**parts)
@@ -310,5 +324,52 @@ RULES = (
         context=_digest_context,
     ),
 )
-for _kind in RULES:
+#: Emails an action queues (``notify.immediate.queue_email``): no sweep plans them.
+ACTION_EMAILS = (
+    NotificationKind(
+        "acknowledgement",
+        "Acknowledgement",
+        "acknowledgement",
+        "parent",
+        "acknowledgement:{case_id}",
+        requester,
+        _from("acknowledge", "subject"),
+        context=_from("acknowledge", "context"),
+        event_action="acknowledged",
+    ),
+    NotificationKind(
+        "portal_link",
+        "New portal link",
+        "portal_link",
+        "parent",
+        "portal_link:{case_id}:{nonce}",
+        requester,
+        _from("link_emails", "portal_link_subject"),
+        still_applies=_from("link_emails", "portal_link_applies"),
+        context=_from("link_emails", "portal_link_context"),
+    ),
+    NotificationKind(
+        "draft_resume",
+        "Saved-request link",
+        "draft_resume",
+        "parent",
+        "draft_resume:{draft_id}:{nonce}",
+        requester,
+        _from("link_emails", "draft_resume_subject"),
+        still_applies=_from("link_emails", "draft_resume_applies"),
+        context=_from("link_emails", "draft_resume_context"),
+    ),
+    NotificationKind(
+        "password_link",
+        "Password link",
+        "password_link",
+        "staff",
+        "password_link:{user_id}:{nonce}",
+        staff_member,
+        lambda n, ref: "Set your SAR Service password",
+        still_applies=_from("link_emails", "password_link_applies"),
+        context=_from("link_emails", "password_link_context"),
+    ),
+)
+for _kind in (*RULES, *ACTION_EMAILS):
     register(_kind)

@@ -21,6 +21,7 @@ def init_app(app) -> None:
         views_account,
         views_auth,
         views_case,
+        views_emails,
         views_languages,
         views_new_case,
         views_notice,
