@@ -74,11 +74,13 @@ def queue_password_link(session: Session, user: User, intro: str = "") -> None:
     """Email ``user`` a link to set their password once the caller commits."""
     from sar_service.notify.immediate import queue_email
 
+    schools = [m.school_id for m in user.memberships]
     row = queue_email(
         session,
         PASSWORD_LINK,
         _key(PASSWORD_LINK, user.id),
         user.email,
+        school_id=schools[0] if schools else None,  # whose DPOs see it if it fails
         data={"user_id": user.id, "intro": intro},
     )
     row.recipient_user_id = user.id

@@ -140,7 +140,10 @@ def label(n: Notification) -> str:
         return n.kind
 
 
-def whom(n: Notification, case: Case) -> str:
+def whom(n: Notification, case: Case | None) -> str:
+    """To whom, by role (the address itself is on the case page for those shown it)."""
+    if case is None:
+        return "A member of staff" if _audience(n) == "staff" else "A parent"
     if n.recipient_email.lower() == (case.requester_email or "").lower():
         return "The requester"
     if n.recipient_user_id is not None:

@@ -51,20 +51,21 @@ def email_problem(school: str, reference: str, notification_id: int):
 
 @bp.get("/emails")
 def email_problems():
-    """Every email at my schools that bounced, failed or may not have been sent, unresolved."""
+    """Every email at my schools (or to me) that bounced, failed or may not have been sent,
+    unresolved: those about a case are dealt with on the case page."""
     user = me()
     schools = [m.school_id for m in user.memberships if sees_requester(m.role)]
     if not schools:
         abort(403)
     db = session()
+    about_a_case = Case.school_id.in_(schools) & (Case.email_problem != "")
+    no_case = Notification.case_id.is_(None) & (
+        Notification.school_id.in_(schools) | (Notification.recipient_user_id == user.id)
+    )
     rows = db.execute(
         select(Notification, Case)
-        .join(Case, Case.id == Notification.case_id)
-        .where(
-            Case.school_id.in_(schools),
-            Case.email_problem != "",
-            Notification.status.in_(problems.PROBLEM_STATUSES),
-        )
+        .outerjoin(Case, Case.id == Notification.case_id)
+        .where(about_a_case | no_case, Notification.status.in_(problems.PROBLEM_STATUSES))
         .order_by(Notification.id.desc())
         .limit(LIST_LIMIT)
     ).all()
