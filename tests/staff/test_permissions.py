@@ -20,11 +20,13 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from sar_service.db import Base
 from sar_service.letters.service import generate_letter
 from sar_service.models.inventory import DataSource
 from sar_service.models.mailbox import MailImport
+from sar_service.models.notification import Notification
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.review import Bundle
 from sar_service.records import documents, gathering, inventory
@@ -74,6 +76,8 @@ SCOPED = [
     ("get", CASE, None, EVERYONE),
     ("post", CASE + "/actions", ASSIGN, ACTORS),
     ("post", CASE + "/notes", {"body": ""}, ACTORS),
+    # an email that needs a person: resend or dealt with (no choice made: 422)
+    ("post", CASE + "/emails/{email}", {"do": ""}, ACTORS),
     # letters on a case name the requester: only the roles that see requesters download them
     ("post", CASE + "/letters", {"kind": ""}, ACTORS),
     ("get", CASE + "/letters/{letter}", None, DOCUMENTS),
@@ -156,6 +160,8 @@ CROSSED = [
     ("get", CASE + "/letters/{other.letter}", None, _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/evidence/{other.evidence}", None,
         _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/emails/{other.email}", {"do": "resend"},
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/documents/{other.upload}", None, _row(MISSING, MISSING, MISSING, FORBIDDEN)),
     ("get", CASE + "/review/{other.upload}", None, _row(MISSING, MISSING, FORBIDDEN, MISSING)),
     ("post", CASE + "/gathering/tasks/{other.task}/drop", {"reason": "x"},
@@ -188,6 +194,8 @@ UNSCOPED = [
     # signed in, any role
     ("get", "/staff/queue", None, EVERYONE),
     ("get", "/staff/queue.csv", None, EVERYONE),
+    # emails that bounced or failed may quote an address: the roles shown requesters
+    ("get", "/staff/emails", None, DOCUMENTS),
     ("get", "/staff/tasks", None, EVERYONE),
     ("get", "/staff/account", None, EVERYONE),
     ("get", "/staff/account/two-factor", None, EVERYONE),
@@ -241,6 +249,7 @@ class Site:
     staff: int  # a member of staff there
     evidence: int  # an ID document the requester uploaded
     mail_import: int  # a finished mailbox import
+    email: int  # the case's acknowledgement email (a notification row)
 
 
 def _fill(value, own: Site, other: Site, site: Site):
@@ -316,6 +325,7 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
         staff=staff.id,
         evidence=evidence.id,
         mail_import=mail_import.id,
+        email=db.scalar(select(Notification.id).where(Notification.case_id == case.id)),
     )
 
 
