@@ -27,6 +27,7 @@ REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
     "id_chase",
     "digest",
 )
+GATHERING_TASK = "gathering_task"
 ACKNOWLEDGEMENT, PORTAL_LINK, DRAFT_RESUME, PASSWORD_LINK = (
     "acknowledgement",
     "portal_link",
@@ -43,6 +44,7 @@ KINDS = (
     PORTAL_LINK,
     DRAFT_RESUME,
     PASSWORD_LINK,
+    GATHERING_TASK,
 )
 
 

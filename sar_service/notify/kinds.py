@@ -186,12 +186,14 @@ def _digest_context(session, settings, n: Notification, case: Case | None) -> di
 
 
 def _from(module: str, name: str) -> Callable[..., Any]:
-    """``module.name``, imported when first called (handlers import kinds, not the reverse)."""
+    """``module.name`` (under ``sar_service``), imported when first called (handlers import
+    kinds, not the reverse)."""
 
     def call(*args: Any) -> Any:
         import importlib
 
-        return getattr(importlib.import_module(f"sar_service.notify.{module}"), name)(*args)
+        path = module if "." in module else f"notify.{module}"
+        return getattr(importlib.import_module(f"sar_service.{path}"), name)(*args)
 
     call.__name__ = name
     return call
@@ -217,6 +219,9 @@ class NotificationKind:
     describe: Callable[[Notification], str] | None = None  # a more precise timeline label
     #: The case event recorded when the server accepts it.
     event_action: str = "notification_sent"
+    #: ``on_sent(session, n)``: what else becomes true once the server accepts it (in the
+    #: same commit as "sent").
+    on_sent: Callable[..., None] | None = None
 
     def key(self, **parts: Any) -> str:
         return self.key_format.format(**parts)
@@ -369,6 +374,18 @@ ACTION_EMAILS = (
         lambda n, ref: "Set your SAR Service password",
         still_applies=_from("link_emails", "password_link_applies"),
         context=_from("link_emails", "password_link_context"),
+    ),
+    NotificationKind(
+        "gathering_task",
+        "Records search email",
+        "gathering_task",
+        "staff",
+        "gathering_task:{task_id}",
+        staff_member,
+        _from("records.jobs", "task_email_subject"),
+        still_applies=_from("records.jobs", "task_email_applies"),
+        context=_from("records.jobs", "task_email_context"),
+        on_sent=_from("records.jobs", "task_emailed"),
     ),
 )
 for _kind in (*RULES, *ACTION_EMAILS):

@@ -92,8 +92,10 @@ def send(session: Session, notification_id: int) -> None:
     def accepted(_message_id: str) -> None:
         answered.append(True)
         n.status, n.sent_at, n.last_error = SENT, now(), ""
+        kind = kinds.get(n.kind)
+        if kind.on_sent is not None:
+            kind.on_sent(session, n)
         if case is not None:
-            kind = kinds.get(n.kind)
             reason = f"{label(n)} emailed to {_whom(n, case)}"
             _event(session, n, kind.event_action, reason)
         commit_now(session, 'the server said "250": "sent" at once, before anything else')

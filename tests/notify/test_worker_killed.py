@@ -40,10 +40,12 @@ from sar_service.background import outbox, sweep
 from sar_service.cases import machine
 from sar_service.clock import now, today
 from sar_service.models import Case, Draft, OutboxJob
+from sar_service.models.inventory import DataSource
 from sar_service.models.notification import Notification
 from sar_service.notify import kinds, link_emails, sending
 from sar_service.notify.immediate import queue_email
 from sar_service.processes import run_worker
+from sar_service.records import gathering
 from tests.staff.conftest import Web, enrol
 from tests.worker_process import start_worker
 
@@ -171,6 +173,18 @@ def _password_link(s: Scene) -> Notification:
     return _newest(s, "password_link")
 
 
+def _gathering_task(s: Scene) -> Notification:
+    case = s.case()
+    owner = s.factory.staff(s.school, "owner", email="owner@oakfield.example")
+    source = DataSource(
+        school_id=s.school.id, name="SEN folder", system_kind="sen", owner_id=owner.user.id
+    )
+    s.db.add(source)
+    s.db.flush()
+    gathering.add_task(s.db, case, "", None, "test", source)  # the source's owner's search
+    return _newest(s, "gathering_task")
+
+
 #: How to make one pending row of each kind. A branch adding a kind adds its factory here.
 FACTORIES: dict[str, Callable[[Scene], Notification]] = {
     "reminder": lambda s: _deadline_row(s, "reminder", s.caseworker, lambda c: c.next_due_date),
@@ -184,6 +198,7 @@ FACTORIES: dict[str, Callable[[Scene], Notification]] = {
     "portal_link": _portal_link,
     "draft_resume": _draft_resume,
     "password_link": _password_link,
+    "gathering_task": _gathering_task,
 }
 
 
