@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -22,11 +23,42 @@ class Inbox:
         #: case for duplicates). Otherwise aiosmtpd drops it when the connection is lost.
         self.keep_unanswered = False
         self.holding = threading.Event()  # set once a message is being held
+        #: A reply to every RCPT instead of "250 OK", e.g. "550 5.1.1 No such user" (a bounce).
+        self.refuse_rcpt: str | None = None
+        #: Called (once, in a thread) when a whole message has arrived and been KEPT, before the
+        #: server answers: a test kills the sending worker here. ``on_quit``: called at the
+        #: QUIT after a message, i.e. once the "250" has gone back.
+        self.on_data: Callable[[], None] | None = None
+        self.on_quit: Callable[[], None] | None = None
+        self.on_rcpt: Callable[[], None] | None = None  # at RCPT, before answering it
+        self.rcpt_seen = threading.Event()  # set once a client got as far as RCPT
         self._lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        self.rcpt_seen.set()
+        if self.on_rcpt is not None:  # before DATA: nothing can have been sent
+            hook, self.on_rcpt = self.on_rcpt, None
+            await asyncio.get_running_loop().run_in_executor(None, hook)
+            return "451 4.3.0 Try again later"  # to a client that is gone by now
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_QUIT(self, server, session, envelope) -> str:
+        hook, self.on_quit = self.on_quit, None
+        if hook is not None and self.messages:
+            await asyncio.get_running_loop().run_in_executor(None, hook)
+        return "221 Bye"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse:
             return "451 4.3.0 Mail server temporarily unavailable"
+        if self.on_data is not None:
+            hook, self.on_data = self.on_data, None
+            self._keep(message_from_bytes(envelope.original_content, policy=policy.default))
+            await asyncio.get_running_loop().run_in_executor(None, hook)
+            return "250 OK"  # to a client that is gone by now
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         if self.hold is not None and not self.holding.is_set():
             if self.keep_unanswered:

@@ -99,6 +99,8 @@ def queues() -> tuple[str, ...]:
 
 
 for _task in (
+    # acknowledge, portal_link, draft_resume, password_link: rows recorded before these emails
+    # were notification rows; each now only queues its notification row.
     Task("acknowledge", "sar_service.notify.acknowledge:run", MAIL, 60, "Acknowledgement email"),
     Task(
         "notify",

@@ -13,6 +13,7 @@ from sar_service.cases import clocks
 from sar_service.cases.machine import Actor
 from sar_service.clock import today
 from sar_service.models import Case, CaseEvent, CaseType, ReferenceCounter, School
+from sar_service.notify import acknowledge
 from workflows.states import Status
 
 
@@ -83,7 +84,7 @@ def create_case(session: Session, school: School, data: dict[str, Any], actor: A
         )
     )
     session.flush()
-    outbox.add(session, f"acknowledge:{case.id}", "acknowledge", {"case_id": case.id}, case.id)
+    acknowledge.queue(session, case)
     outbox.add(
         session,
         f"letter:{case.id}:acknowledgement:received",

@@ -78,6 +78,10 @@ class Case(Base):
     look_decision: Mapped[str] = mapped_column(String(20), default="", server_default="")
     #: When the requester pressed "confirm it was you" in the acknowledgement email.
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: "" or why an email about the case needs a person: "bounced" (the server refused the
+    #: address), "failed" (still not sent after the last attempt), "unknown" (a worker died
+    #: while the server was receiving it). Set and cleared by ``notify.problems``.
+    email_problem: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

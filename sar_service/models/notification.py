@@ -13,7 +13,12 @@ from sar_service.clock import now
 from sar_service.db import Base, UTCDateTime
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
-STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED)
+#: A worker died after DATA began: the server may or may not have it; never sent again by
+#: itself, a person decides (``notify.problems.resend``).
+UNKNOWN = "unknown"
+STATUSES = (PENDING, SENDING, SENT, FAILED, CANCELLED, UNKNOWN)
+#: Statuses that end a row's life: the job leaves it alone.
+SETTLED = (SENT, FAILED, CANCELLED, UNKNOWN)
 
 REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
     "reminder",
@@ -28,6 +33,13 @@ MESSAGE_TO_PARENT = "message_to_parent"
 LETTER = "letter"
 #: The questions inbox: an answer emailed to a parent; the DPOs' daily "questions waiting".
 QUESTION_ANSWER, QUESTIONS_WAITING = "question_answer", "questions_waiting"
+GATHERING_TASK = "gathering_task"
+ACKNOWLEDGEMENT, PORTAL_LINK, DRAFT_RESUME, PASSWORD_LINK = (
+    "acknowledgement",
+    "portal_link",
+    "draft_resume",
+    "password_link",
+)
 KINDS = (
     REMINDER,
     OVERDUE,
@@ -38,11 +50,18 @@ KINDS = (
     LETTER,
     QUESTION_ANSWER,
     QUESTIONS_WAITING,
+    ACKNOWLEDGEMENT,
+    PORTAL_LINK,
+    DRAFT_RESUME,
+    PASSWORD_LINK,
+    GATHERING_TASK,
 )
 
 
 class Notification(Base):
-    """One email the sweep decided to send. ``key`` says what makes it unique, e.g.
+    """One email: planned by the sweep or queued by an action (``notify.immediate``).
+
+    ``key`` says what makes it unique, e.g.
     ``reminder:42:2026-03-13:7wd`` (case 42, due 13 March, 7 working days before)."""
 
     __tablename__ = "notifications"
@@ -68,7 +87,7 @@ class Notification(Base):
     status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    #: Chosen and committed before the first attempt, so a re-send carries the same one.
+    #: Committed with "sending", just before DATA: the one message this row ever sends.
     message_id: Mapped[str] = mapped_column(String(250), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     sending_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -42,11 +42,11 @@ def compose(session: Session, settings: Settings, n: Notification) -> mail.Messa
     """The message for one notification row (staff or parent)."""
     case = session.get(Case, n.case_id) if n.case_id else None
     if kinds.get(n.kind).audience == "parent":  # in the parent's language
-        if case is not None:
-            with i18n.speaking(case.language, case.school):
-                return _compose(session, settings, n, case)
-        school = session.get(School, n.school_id) if n.school_id else None
-        with i18n.speaking(n.data.get("language"), school):  # e.g. an answer to a question
+        school = (
+            case.school if case else (session.get(School, n.school_id) if n.school_id else None)
+        )
+        language = case.language if case else (n.data or {}).get("language")
+        with i18n.speaking(language, school):
             return _compose(session, settings, n, case)
     return _compose(session, settings, n, case)
 

@@ -257,6 +257,20 @@ def _digest_context(session, settings, n: Notification, case: Case | None) -> di
     return emails.digest_context(session, settings, n)
 
 
+def _from(module: str, name: str) -> Callable[..., Any]:
+    """``module.name`` (under ``sar_service``), imported when first called (handlers import
+    kinds, not the reverse)."""
+
+    def call(*args: Any) -> Any:
+        import importlib
+
+        path = module if "." in module else f"notify.{module}"
+        return getattr(importlib.import_module(f"sar_service.{path}"), name)(*args)
+
+    call.__name__ = name
+    return call
+
+
 # --- the kinds ---------------------------------------------------------------------------------
 
 
@@ -277,6 +291,11 @@ class NotificationKind:
     describe: Callable[[Notification], str] | None = None  # a more precise timeline label
     #: Files sent with the email: ``(session, notification, case) -> [mail.Attachment]``.
     attachments: Callable[..., list[Any]] | None = None
+    #: The case event recorded when the server accepts it.
+    event_action: str = "notification_sent"
+    #: ``on_sent(session, n)``: what else becomes true once the server accepts it (in the
+    #: same commit as "sent").
+    on_sent: Callable[..., None] | None = None
 
     def key(self, **parts: Any) -> str:
         return self.key_format.format(**parts)
@@ -463,5 +482,64 @@ RULES = (
         context=_questions_waiting_context,
     ),
 )
-for _kind in RULES:
+#: Emails an action queues (``notify.immediate.queue_email``): no sweep plans them.
+ACTION_EMAILS = (
+    NotificationKind(
+        "acknowledgement",
+        "Acknowledgement",
+        "acknowledgement",
+        "parent",
+        "acknowledgement:{case_id}",
+        requester,
+        _from("acknowledge", "subject"),
+        context=_from("acknowledge", "context"),
+        event_action="acknowledged",
+    ),
+    NotificationKind(
+        "portal_link",
+        "New portal link",
+        "portal_link",
+        "parent",
+        "portal_link:{case_id}:{nonce}",
+        requester,
+        _from("link_emails", "portal_link_subject"),
+        still_applies=_from("link_emails", "portal_link_applies"),
+        context=_from("link_emails", "portal_link_context"),
+    ),
+    NotificationKind(
+        "draft_resume",
+        "Saved-request link",
+        "draft_resume",
+        "parent",
+        "draft_resume:{draft_id}:{nonce}",
+        requester,
+        _from("link_emails", "draft_resume_subject"),
+        still_applies=_from("link_emails", "draft_resume_applies"),
+        context=_from("link_emails", "draft_resume_context"),
+    ),
+    NotificationKind(
+        "password_link",
+        "Password link",
+        "password_link",
+        "staff",
+        "password_link:{user_id}:{nonce}",
+        staff_member,
+        lambda n, ref: "Set your SAR Service password",
+        still_applies=_from("link_emails", "password_link_applies"),
+        context=_from("link_emails", "password_link_context"),
+    ),
+    NotificationKind(
+        "gathering_task",
+        "Records search email",
+        "gathering_task",
+        "staff",
+        "gathering_task:{task_id}",
+        staff_member,
+        _from("records.jobs", "task_email_subject"),
+        still_applies=_from("records.jobs", "task_email_applies"),
+        context=_from("records.jobs", "task_email_context"),
+        on_sent=_from("records.jobs", "task_emailed"),
+    ),
+)
+for _kind in (*RULES, *ACTION_EMAILS):
     register(_kind)

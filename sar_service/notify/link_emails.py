@@ -1,32 +1,30 @@
 """Emails that carry a signed link: a parent's fresh portal link, a saved draft's
 resume link, and a staff password-reset or invitation link.
 
-The web request only records the wish with a ``queue_*`` function (an outbox row of ids,
-never the link or its token) and commits; a worker sends the email. The link is
-signed here, when the job runs, so no secret is stored in the outbox and a link
-sent after a retry is as fresh as one sent at once. Links are built from
-``BASE_URL`` because a worker has no request to take a host from.
+The web request only records the wish with a ``queue_*`` function (a notification row of
+ids, never the link or its token) and commits; ``notify.sending`` sends it like every
+other email: once, with the row's Message-ID, retried with back-off, a final failure or
+bounce shown to staff. The link is signed here, when the email is composed, so no secret
+is stored and a link sent after a retry is as fresh as one sent at once. Links are built
+from ``BASE_URL`` because a worker has no request to take a host from.
 
-Each row's key carries a random nonce: every click is its own email, while a
-retried job is the same row and, once done, is not sent again; a retry after a worker
-died mid-send carries the row's own Message-ID (``notify.message_ids``), so the copies
-are one message.
+Each row's key carries a random nonce: every click is its own email, while a retried job
+is the same row and, once settled, is not sent again.
 """
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from flask import current_app
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from sar_service import i18n, mail
-from sar_service.background import outbox
+from sar_service import mail
 from sar_service.clock import now
 from sar_service.i18n.languages import get as language_of
 from sar_service.i18n.text import gettext as _
 from sar_service.models import Case, Draft, School, User
-from sar_service.notify.message_ids import for_running_row
+from sar_service.models.notification import Notification
 from sar_service.portal.links import portal_url
 
 PORTAL_LINK = "portal_link"
@@ -34,106 +32,157 @@ DRAFT_RESUME = "draft_resume"
 PASSWORD_LINK = "password_link"
 
 
-def _key(task: str, about: int) -> str:
-    return f"{task}:{about}:{secrets.token_hex(8)}"
+def _key(kind: str, about: int) -> str:
+    return f"{kind}:{about}:{secrets.token_hex(8)}"
 
 
 def queue_portal_link(session: Session, case: Case) -> None:
     """Email ``case``'s requester a fresh portal link once the caller commits."""
-    args = {"case_id": case.id}
-    outbox.add(session, _key(PORTAL_LINK, case.id), PORTAL_LINK, args, case.id)
+    from sar_service.notify.immediate import queue_email
+
+    if not case.requester_email:
+        return
+    queue_email(
+        session,
+        PORTAL_LINK,
+        _key(PORTAL_LINK, case.id),
+        case.requester_email,
+        case_id=case.id,
+        school_id=case.school_id,
+    )
 
 
 def queue_draft_resume(session: Session, draft: Draft) -> None:
     """Email the draft's resume link once the caller commits."""
-    args = {"draft_id": draft.id}
-    outbox.add(session, _key(DRAFT_RESUME, draft.id), DRAFT_RESUME, args)
+    from sar_service.notify.immediate import queue_email
+
+    to = str((draft.answers or {}).get("requester.email") or "").strip()
+    if not to or "@" not in to:
+        return
+    language = str((draft.answers or {}).get("language") or "en")
+    queue_email(
+        session,
+        DRAFT_RESUME,
+        _key(DRAFT_RESUME, draft.id),
+        to,
+        school_id=draft.school_id,
+        data={"draft_id": draft.id, "language": language},
+    )
 
 
 def queue_password_link(session: Session, user: User, intro: str = "") -> None:
     """Email ``user`` a link to set their password once the caller commits."""
-    args = {"user_id": user.id, "intro": intro}
-    outbox.add(session, _key(PASSWORD_LINK, user.id), PASSWORD_LINK, args)
+    from sar_service.notify.immediate import queue_email
+
+    schools = [m.school_id for m in user.memberships]
+    row = queue_email(
+        session,
+        PASSWORD_LINK,
+        _key(PASSWORD_LINK, user.id),
+        user.email,
+        school_id=schools[0] if schools else None,  # whose DPOs see it if it fails
+        data={"user_id": user.id, "intro": intro},
+    )
+    row.recipient_user_id = user.id
 
 
-def send_portal_link(session: Session, case_id: int) -> None:
-    """A parent asked for a new link to follow their request."""
-    case = session.get(Case, case_id)
+# --- still applies? -----------------------------------------------------------------------------
+
+
+def _draft(n: Notification) -> Draft | None:
+    session = object_session(n)
+    return session.get(Draft, int(n.data["draft_id"])) if session is not None else None
+
+
+def _user(n: Notification) -> User | None:
+    session = object_session(n)
+    return session.get(User, int(n.data["user_id"])) if session is not None else None
+
+
+def portal_link_applies(n: Notification, case: Case | None) -> str | None:
     if case is None or not case.requester_email:
-        return
-    with i18n.speaking(case.language, case.school) as code:
-        context = {
-            "case": case,
-            "school": case.school,
-            "link": portal_url(case),
-            "language": language_of(code),
-        }
-        mail.send(
-            current_app.config["SAR_SETTINGS"],
-            mail.templated(
-                "portal_link",
-                context,
-                to=case.requester_email,
-                subject=_("Your link to follow request %(reference)s", reference=case.reference),
-                sender_name=case.school.name,
-                message_id=for_running_row(current_app.config["SAR_SETTINGS"], PORTAL_LINK),
-            ),
-        )
+        return "The case no longer exists or has no email address."
+    return None
 
 
-def send_draft_resume(session: Session, draft_id: int) -> None:
-    """A parent saved an unfinished request; nothing is sent once it is submitted or gone."""
+def draft_resume_applies(n: Notification, case: Case | None) -> str | None:
+    """Nothing is sent once the draft is submitted, gone or expired."""
+    draft = _draft(n)
+    if draft is None or draft.case_id is not None or draft.expires_at < now():
+        return "The saved request was submitted, deleted or has expired."
+    return None
+
+
+def password_link_applies(n: Notification, case: Case | None) -> str | None:
+    user = _user(n)
+    if user is None or not user.is_active:
+        return "The account no longer exists or is inactive."
+    return None
+
+
+# --- subjects and context (the link is signed here, when the email is composed) -----------------
+
+
+def portal_link_subject(n: Notification, reference: str | None) -> str:
+    return _("Your link to follow request %(reference)s", reference=reference)
+
+
+def draft_resume_subject(n: Notification, reference: str | None) -> str:
+    session = object_session(n)
+    school = session.get(School, n.school_id) if session is not None and n.school_id else None
+    return _("Your unfinished request to %(school)s", school=school.name if school else "")
+
+
+def portal_link_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    if case is None:
+        return {}
+    return {"link": portal_url(case), "language": language_of(case.language)}
+
+
+def draft_resume_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
     from sar_service.intake.drafts import DRAFT_LIFETIME, resume_token
 
-    draft = session.get(Draft, draft_id)
-    if draft is None or draft.case_id is not None or draft.expires_at < now():
-        return
-    to = str((draft.answers or {}).get("requester.email") or "").strip()
-    school = session.get(School, draft.school_id)
-    if not to or "@" not in to or school is None:
-        return
-    settings = current_app.config["SAR_SETTINGS"]
+    draft = _draft(n)
+    school = session.get(School, n.school_id)
+    assert draft is not None and school is not None, "checked by draft_resume_applies"
     link = mail.absolute_url(
         settings, "intake.resume", slug=school.slug, signed=resume_token(draft)
     )
-    language = str((draft.answers or {}).get("language") or "en")
-    with i18n.speaking(language, school) as code:
-        context = {
-            "school": school,
-            "link": link,
-            "expires": DRAFT_LIFETIME.days,
-            "language": language_of(code),
-        }
-        mail.send(
-            settings,
-            mail.templated(
-                "draft_resume",
-                context,
-                to=to,
-                subject=_("Your unfinished request to %(school)s", school=school.name),
-                sender_name=school.name,
-                message_id=for_running_row(settings, DRAFT_RESUME),
-            ),
-        )
+    return {
+        "link": link,
+        "expires": DRAFT_LIFETIME.days,
+        "language": language_of(n.data.get("language") or "en"),
+    }
+
+
+def password_link_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
+    from sar_service.auth.reset import make_token
+
+    user = _user(n)
+    assert user is not None, "checked by password_link_applies"
+    link = mail.absolute_url(settings, "staff.reset_password", token=make_token(user))
+    return {"user": user, "intro": n.data.get("intro") or "", "link": link}
+
+
+# --- outbox rows recorded before link emails were notification rows ----------------------------
+
+
+def send_portal_link(session: Session, case_id: int) -> None:
+    """The old ``portal_link`` task: becomes a notification row, sent like any other."""
+    case = session.get(Case, case_id)
+    if case is not None:
+        queue_portal_link(session, case)
+
+
+def send_draft_resume(session: Session, draft_id: int) -> None:
+    """The old ``draft_resume`` task (see ``send_portal_link``)."""
+    draft = session.get(Draft, draft_id)
+    if draft is not None and draft.case_id is None:
+        queue_draft_resume(session, draft)
 
 
 def send_password_link(session: Session, user_id: int, intro: str = "") -> None:
-    """A password reset, or (with ``intro``) an invitation to set a first password."""
-    from sar_service.auth.reset import make_token
-
+    """The old ``password_link`` task (see ``send_portal_link``)."""
     user = session.get(User, user_id)
-    if user is None or not user.is_active:
-        return
-    settings = current_app.config["SAR_SETTINGS"]
-    link = mail.absolute_url(settings, "staff.reset_password", token=make_token(user))
-    context = {"user": user, "intro": intro, "link": link}
-    mail.send(
-        settings,
-        mail.templated(
-            "password_link",
-            context,
-            to=user.email,
-            subject="Set your SAR Service password",
-            message_id=for_running_row(settings, PASSWORD_LINK),
-        ),
-    )
+    if user is not None and user.is_active:
+        queue_password_link(session, user, intro)

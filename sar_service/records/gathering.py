@@ -13,7 +13,6 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sar_service.background import outbox
 from sar_service.cases.clocks import working_calendar
 from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, User
@@ -80,7 +79,9 @@ def _new_task(session: Session, case: Case, name: str, actor: str, **kw) -> Gath
     session.add(task)
     session.flush()
     if task.assignee_id:
-        outbox.add(session, f"gather_mail:{task.id}", "gather_mail", {"task_id": task.id}, case.id)
+        from sar_service.records.jobs import queue_task_email
+
+        queue_task_email(session, task)
     return task
 
 

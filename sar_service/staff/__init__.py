@@ -22,6 +22,7 @@ def init_app(app) -> None:
         views_account,
         views_auth,
         views_case,
+        views_emails,
         views_languages,
         views_look,
         views_new_case,

@@ -16,6 +16,7 @@ from sar_service.models import Case
 from sar_service.models.message import PURPOSES
 from sar_service.models.note import CaseNote
 from sar_service.models.portal import EVIDENCE_KINDS, EvidenceUpload
+from sar_service.notify import problems
 from sar_service.staff import bp
 from sar_service.staff import case_page as page_data
 from sar_service.staff.access import ACTING_ROLES, case_or_404, me, reads_documents
@@ -35,6 +36,8 @@ def _url(case: Case, anchor: str | None = None) -> str:
 
 def render(case: Case, status: int = 200, **extra):
     page = page_data.build(session(), me(), case, today())
+    if page.sees_requester:
+        extra.setdefault("emails", problems.lines(session(), case))
     given = extra.pop("given", None)
     step_letters = {
         t.action: (kind, letter_steps.default_wording(session(), case, kind), "")

@@ -6,6 +6,7 @@ from flask import Response, render_template, request, stream_with_context
 
 from sar_service.clock import today
 from sar_service.db import session
+from sar_service.notify import problems
 from sar_service.staff import bp, csv_export, queue_query, views_look
 from sar_service.staff.access import me, my_schools, sees_requester
 from workflows.request_types import CHANNELS, REQUEST_TYPES
@@ -45,6 +46,7 @@ def queue():
         can_search_requester=any(sees_requester(m.role) for m in user.memberships),
         sees_any_requester=any(r.sees_requester for r in rows),
         today=now_date,
+        email_problem_words=problems.FLAG_WORDS,
     )
 
 

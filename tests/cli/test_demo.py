@@ -67,7 +67,7 @@ def test_the_demo_school_has_a_notice_and_an_inventory_with_owners(app, db):
 
 def test_the_demo_jobs_write_letters_and_gathering_tasks(app, db):
     assert run(app, "demo").exit_code == 0
-    assert {"acknowledge", "letter", "gather"} <= set(db.scalars(select(OutboxJob.task)))
+    assert {"notify", "letter", "gather"} <= set(db.scalars(select(OutboxJob.task)))
     for _ in range(3):  # jobs can add jobs (gathering adds the owners' emails)
         for job_id in db.scalars(select(OutboxJob.id).where(OutboxJob.status == "pending")):
             assert outbox.run(db, job_id) == "done"

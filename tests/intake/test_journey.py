@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from sar_service.intake import steps
 from sar_service.intake.drafts import MAX_RESUME_EMAILS
-from sar_service.models import Case, Draft, OutboxJob
+from sar_service.models import Case, Draft, Notification
 from sar_service.processes import run_worker
 from tests.intake.web import DOB, Journey, answer_common, csrf, errors, text
 
@@ -264,8 +264,8 @@ def test_save_and_resume_in_another_browser(app, client, factory, db):
     assert "Reports" in other.get("/s/oakfield/q/access").text
     assert other.get("/s/oakfield/resume/forged-token").status_code == 404
     draft = db.scalar(select(Draft))
-    [job] = db.scalars(select(OutboxJob).where(OutboxJob.task == "draft_resume"))
-    assert job.args == {"draft_id": draft.id}, "ids only: the link is signed when it is sent"
+    [email] = db.scalars(select(Notification).where(Notification.kind == "draft_resume"))
+    assert email.data == {"draft_id": draft.id, "language": "en"}, "ids only: signed when sent"
     assert set(outbox.glob("*.eml")) == before, "the page only queues the email"
     assert run_worker(app, burst=True)
     (new,) = set(outbox.glob("*.eml")) - before
@@ -289,7 +289,7 @@ def test_resume_emails_are_capped_when_asked_for(app, client, factory, db):
     assert r.location.endswith("emailed=0")
     assert "We have also emailed" not in text(client.get(r.location).text)
     assert db.scalar(select(Draft)).resume_emails == MAX_RESUME_EMAILS
-    jobs = db.scalars(select(OutboxJob).where(OutboxJob.task == "draft_resume")).all()
+    jobs = db.scalars(select(Notification).where(Notification.kind == "draft_resume")).all()
     assert len(jobs) == MAX_RESUME_EMAILS, "one row per click, up to the cap"
 
 

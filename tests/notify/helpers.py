@@ -13,6 +13,7 @@ from sar_service.background import sweep
 from sar_service.cases import machine
 from sar_service.models import Case, CaseEvent
 from sar_service.models.notification import Notification
+from sar_service.notify import kinds
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -43,8 +44,10 @@ def run_sweep(db, d: date, hour: int = 9, dry_run: bool = False) -> sweep.SweepR
 def notifications(db, kind: str | None = None) -> list[Notification]:
     db.expire_all()
     query = select(Notification).order_by(Notification.id)
-    if kind is None:  # deadline notifications; the weekly digest is due any day of a week
-        return list(db.scalars(query.where(Notification.kind != "digest")))
+    if kind is None:  # the sweep's deadline notifications (the weekly digest is due any day
+        # of a week; acknowledgements and link emails are queued by actions, not planned)
+        planned = [k.name for k in kinds.RULES if k.name != "digest"]
+        return list(db.scalars(query.where(Notification.kind.in_(planned))))
     return list(db.scalars(query.where(Notification.kind == kind)))
 
 

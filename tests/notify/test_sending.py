@@ -110,7 +110,8 @@ def test_a_job_enqueued_twice_sends_once(app, db, inbox, case):
 def test_smtp_failures_back_off_then_show_on_the_case(app, db, inbox, case):
     inbox.refuse = True
     run_sweep(db, date(2026, 4, 2))  # on the day
-    job = db.scalar(select(OutboxJob).where(OutboxJob.task == "notify"))
+    [reminder] = notifications(db, "reminder")
+    job = db.scalar(select(OutboxJob).where(OutboxJob.key == f"notify:{reminder.id}"))
     waits = []
     for _ in range(outbox.MAX_ATTEMPTS):
         with on(date(2026, 4, 2)), pytest.raises(Exception, match="451"):

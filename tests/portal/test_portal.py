@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from sar_service.background import sweep
 from sar_service.clock import today
-from sar_service.models import EvidenceUpload, OutboxJob
+from sar_service.models import EvidenceUpload, Notification, OutboxJob
 from sar_service.portal import documents
 from sar_service.portal.links import portal_path
 from sar_service.processes import run_worker
@@ -151,9 +151,15 @@ def _read(paths) -> list:
     return [message_from_bytes(p.read_bytes(), policy=default) for p in paths]
 
 
-def _link_jobs(db) -> list[OutboxJob]:
+def _link_emails(db) -> list[Notification]:
     db.expire_all()
-    return list(db.scalars(select(OutboxJob).where(OutboxJob.task == "portal_link")))
+    return list(db.scalars(select(Notification).where(Notification.kind == "portal_link")))
+
+
+def _link_jobs(db) -> list[OutboxJob]:
+    """The outbox jobs sending portal links (notification rows like every email)."""
+    keys = [f"notify:{n.id}" for n in _link_emails(db)]
+    return list(db.scalars(select(OutboxJob).where(OutboxJob.key.in_(keys))))
 
 
 def test_new_link_never_reveals_whether_a_case_exists(app, client, factory, db):
@@ -178,7 +184,8 @@ def test_new_link_never_reveals_whether_a_case_exists(app, client, factory, db):
     assert wrong.status_code == right.status_code == 302
     assert wrong.location == right.location
     [job] = _link_jobs(db)
-    assert job.args == {"case_id": case.id} and job.case_id == case.id, "ids only, no link"
+    [email] = _link_emails(db)
+    assert email.data == {} and email.case_id == case.id, "ids only, no link"
     assert run_worker(app, burst=True)
     sent = [m for m in _read(_outbox(app) - before) if "follow request" in m["Subject"]]
     assert [(m["To"], m["Subject"]) for m in sent] == [

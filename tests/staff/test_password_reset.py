@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from sar_service.clock import now
-from sar_service.models import OutboxJob
+from sar_service.models import Notification
 from sar_service.processes import run_worker
 
 
@@ -25,8 +25,8 @@ def test_reset_link_sets_a_new_password_once_and_signs_out_elsewhere(
     other_web.sign_in(team.caseworker, team.caseworker_secret)
     sent = web.post("/staff/password/forgot", {"email": team.caseworker.user.email.upper()})
     assert "we have emailed it a link" in sent.text
-    [row] = db.scalars(select(OutboxJob).where(OutboxJob.task == "password_link"))
-    assert row.args == {"user_id": team.caseworker.user.id, "intro": ""}, "ids only, no token"
+    [row] = db.scalars(select(Notification).where(Notification.kind == "password_link"))
+    assert row.data == {"user_id": team.caseworker.user.id, "intro": ""}, "ids only, no token"
     assert inbox.messages == [], "sent by a worker, not by the page"
     assert run_worker(app, burst=True)
     assert len(inbox.messages) == 1 and inbox.messages[0]["To"] == team.caseworker.user.email
@@ -48,8 +48,8 @@ def test_unknown_address_gets_the_same_answer_and_no_email(app, db, web, team, i
     unknown = web.post("/staff/password/forgot", {"email": "nobody@nowhere.example"})
     assert unknown.status_code == known.status_code == 200
     assert _page(unknown) == _page(known) and "we have emailed it a link" in unknown.text
-    rows = db.scalars(select(OutboxJob).where(OutboxJob.task == "password_link")).all()
-    assert [r.args["user_id"] for r in rows] == [team.caseworker.user.id]
+    rows = db.scalars(select(Notification).where(Notification.kind == "password_link")).all()
+    assert [r.data["user_id"] for r in rows] == [team.caseworker.user.id]
     assert run_worker(app, burst=True)
     assert [m["To"] for m in inbox.messages] == [team.caseworker.user.email]
 

@@ -20,11 +20,13 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from sar_service.db import Base
 from sar_service.letters.service import generate_letter
 from sar_service.models.inventory import DataSource
 from sar_service.models.mailbox import MailImport
+from sar_service.models.notification import Notification
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.question import ParentQuestion
 from sar_service.models.review import Bundle
@@ -79,6 +81,8 @@ SCOPED = [
     # messages with the requester, and correcting the day an answer arrived
     ("post", CASE + "/messages", {"body": ""}, ACTORS),
     ("post", CASE + "/clarification-date", {"on": ""}, ACTORS),
+    # an email that needs a person: resend or dealt with (no choice made: 422)
+    ("post", CASE + "/emails/{email}", {"do": ""}, ACTORS),
     # letters on a case name the requester: only the roles that see requesters download them
     ("post", CASE + "/letters", {"kind": ""}, ACTORS),
     ("get", CASE + "/letters/{letter}", None, DOCUMENTS),
@@ -176,6 +180,8 @@ CROSSED = [
         _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/evidence/{other.evidence}", None,
         _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
+    ("post", CASE + "/emails/{other.email}", {"do": "resend"},
+        _row(MISSING, MISSING, FORBIDDEN, FORBIDDEN)),
     ("get", CASE + "/documents/{other.upload}", None, _row(MISSING, MISSING, MISSING, FORBIDDEN)),
     ("get", CASE + "/review/{other.upload}", None, _row(MISSING, MISSING, FORBIDDEN, MISSING)),
     ("post", CASE + "/gathering/tasks/{other.task}/drop", {"reason": "x"},
@@ -212,6 +218,8 @@ UNSCOPED = [
     ("get", "/staff/queue.csv", None, EVERYONE),
     # requests that need a look: only the roles that can decide on them
     ("get", "/staff/needs-look", None, _row(OK, OK, FORBIDDEN, FORBIDDEN)),
+    # emails that bounced or failed may quote an address: the roles shown requesters
+    ("get", "/staff/emails", None, DOCUMENTS),
     ("get", "/staff/tasks", None, EVERYONE),
     ("get", "/staff/account", None, EVERYONE),
     ("get", "/staff/account/two-factor", None, EVERYONE),
@@ -267,6 +275,7 @@ class Site:
     evidence: int  # an ID document the requester uploaded
     mail_import: int  # a finished mailbox import
     question: int  # an open question a parent sent the school
+    email: int  # the case's acknowledgement email (a notification row)
 
 
 def _fill(value, own: Site, other: Site, site: Site):
@@ -344,6 +353,7 @@ def _site(db, factory, school, owner, caseworker, staff) -> Site:
         evidence=evidence.id,
         mail_import=mail_import.id,
         question=question.id,
+        email=db.scalar(select(Notification.id).where(Notification.case_id == case.id)),
     )
 
 
