@@ -272,7 +272,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         {Status.AWAITING_SIGNOFF},
         Status.RESPONDED,
         DPO,
-        "The DPO approves; the date is when the response was sent.",
+        "The DPO approves; the date is when the response was sent. Only once the response "
+        "letter was sent and (access and educational records) the documents were released or "
+        "delivered another way.",
+        guard="response_delivered",
     ),
     _t(
         "close",

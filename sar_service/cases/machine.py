@@ -21,7 +21,7 @@ from sar_service.clock import now, today
 from sar_service.models import Case, CaseEvent, ClockEvent, Document, Membership, User
 from workflows.calendars import long_date
 from workflows.effects import Effect
-from workflows.guards import GUARDS, identity_request_needs_reason, not_applicable
+from workflows.guards import GUARDS, NEEDS_FACTS, identity_request_needs_reason, not_applicable
 from workflows.states import (
     BY_ACTION,
     FINISHED,
@@ -162,7 +162,7 @@ def _transition(
     reason = (req.reason or "").strip()
     if t.needs_reason and not reason:
         raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
-    _check_guard(t, case, on)
+    _check_guard(session, t, case, on)
     if t.action == "request_identity" and not reason:
         late = identity_request_needs_reason(
             case.types, clocks.clock_inputs(case), on, clocks.working_calendar()
@@ -215,10 +215,17 @@ def _effective_date(case: Case, on: date | None, future_ok: bool = False) -> dat
     return on
 
 
-def _check_guard(t: Transition, case: Case, on: date) -> None:
+def _check_guard(session: Session, t: Transition, case: Case, on: date) -> None:
     if not t.guard:
         return
-    why_not = GUARDS[t.guard](case.types, clocks.clock_inputs(case), on, clocks.working_calendar())
+    extra = {}
+    if t.guard in NEEDS_FACTS:
+        from sar_service.cases import response
+
+        extra["facts"] = response.facts(session, case)
+    why_not = GUARDS[t.guard](
+        case.types, clocks.clock_inputs(case), on, clocks.working_calendar(), **extra
+    )
     if why_not:
         raise NotAllowed(why_not)
 

@@ -31,6 +31,7 @@ from sar_service.models.oversight import (
 )
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.recovery import RecoveryCode
+from sar_service.models.release import BundleItem, Delivery
 from sar_service.models.review import Bundle, RedactionDecision, Withholding
 from sar_service.models.roll import MisRecord, RollPerson
 from sar_service.models.school import CalendarEntry, School
@@ -43,6 +44,7 @@ __all__ = [
     "StaffSession",
     "AuditEntry",
     "Bundle",
+    "BundleItem",
     "CalendarFeed",
     "CalendarEntry",
     "Case",
@@ -52,6 +54,7 @@ __all__ = [
     "CaseType",
     "ClockEvent",
     "DataSource",
+    "Delivery",
     "Document",
     "DocumentCheck",
     "Draft",

@@ -22,7 +22,9 @@ REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST = (
     "id_chase",
     "digest",
 )
-KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST)
+#: To the parent when documents are released in the portal (records.release).
+DOCUMENTS_RELEASED = "documents_released"
+KINDS = (REMINDER, OVERDUE, EXTENSION_DECISION, ID_CHASE, DIGEST, DOCUMENTS_RELEASED)
 
 
 class Notification(Base):

@@ -10,12 +10,14 @@ from sar_service.db import session
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument
 from sar_service.models.mailbox import COLLAPSE_REASONS
+from sar_service.models.release import DELIVERY_VIAS
 from sar_service.models.review import EXEMPTIONS, MAY_SAY_NOTHING, Bundle
-from sar_service.records import bp, bundle, documents, release, review
+from sar_service.records import bp, bundle, delivery, documents, release, review
 from sar_service.records.extract import needs_manual_redaction
 from sar_service.records.filecheck import MAX_BYTES, FileProblem, check
 from sar_service.records.web import READERS, actor, case_for
 from sar_service.staff.access import can_act
+from workflows.calendars import long_date
 
 MAX_REASON = 2000
 
@@ -41,6 +43,10 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         exemptions=EXEMPTIONS,
         releasable=case.status in release.RELEASABLE,
         release_days=release.RELEASE_DAYS,
+        opened=release.opened_items(db, case),
+        deliveries=delivery.deliveries(db, case),
+        delivery_vias=DELIVERY_VIAS,
+        long_date=long_date,
         errors=errors or {},
         **extra,
     ), status
@@ -260,8 +266,35 @@ def bundle_release(school: str, reference: str, bundle_id: int):
     db.commit()
     from sar_service.staff.helpers import london
 
-    flask.flash(f"Released to the parent portal until {london(doc.release_expires_at)}.", "success")
+    told = (
+        " The parent is emailed a link."
+        if case.requester_email
+        else " The requester gave no email address: tell them another way."
+    )
+    flask.flash(
+        f"Released to the parent portal until {london(doc.release_expires_at)}.{told}", "success"
+    )
     return redirect(_url(case, _anchor="bundle"))
+
+
+@bp.post("/cases/<school>/<reference>/delivery")
+def delivery_record(school: str, reference: str):
+    """The DPO records that the documents went by post, in person or by secure email."""
+    case, role = case_for(school, reference)
+    if role != "dpo":
+        abort(403)
+    form = request.form
+    db = session()
+    try:
+        delivery.record(
+            db, case, form.get("via") or "", form.get("on"), actor(), form.get("note") or ""
+        )
+    except delivery.DeliveryError as exc:
+        db.rollback()
+        return render(case, role, 422, {exc.field: str(exc)}, given=form)
+    db.commit()
+    flask.flash("Delivery recorded.", "success")
+    return redirect(_url(case, _anchor="delivery"))
 
 
 @bp.get("/cases/<school>/<reference>/schedule.csv")
