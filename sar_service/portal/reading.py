@@ -46,7 +46,7 @@ def _inline(doc: Document, content_type: str) -> Response:
     """A PDF or photo shown by the browser as it is: never HTML, never sniffed, not cached."""
     name = content_disposition(doc.filename).replace("attachment", "inline", 1)
     return Response(
-        storage().get(doc.storage_key),
+        storage().iter_chunks(doc.storage_key),
         mimetype=content_type,
         headers={
             "Content-Disposition": name,
@@ -73,7 +73,7 @@ def read(token: str, item_id: int):
     item, doc = found
     kind = readable.kind_of(item.file_kind, item.title)
     try:
-        blocks = readable.blocks(storage().get(doc.storage_key), kind)
+        blocks = readable.blocks(b"".join(storage().iter_chunks(doc.storage_key)), kind)
     except ValueError:
         blocks = []
     release.mark_opened(session(), case, doc, "page")
@@ -107,7 +107,7 @@ def read_file(token: str, item_id: int):
     session().commit()
     if kind in readable.AS_IS:
         return _inline(doc, readable.AS_IS[kind])
-    return attachment(storage().get(doc.storage_key), doc.filename, doc.content_type)
+    return attachment(storage().iter_chunks(doc.storage_key), doc.filename, doc.content_type)
 
 
 @bp.get("/<token>/reply/<int:doc_id>.pdf")

@@ -206,7 +206,8 @@ def _combined_pdf(session: Session, case: Case, items: list[BundleItem], path: P
     parts = []
     for item in items:
         key = session.get_one(Document, item.document_id).storage_key
-        parts.append(combined_pdf.Part(item.title, item.file_kind, storage().get(key)))
+        data = b"".join(storage().iter_chunks(key))
+        parts.append(combined_pdf.Part(item.title, item.file_kind, data))
     try:
         combined_pdf.build(f"{case.reference}: the documents we are sending you", parts, path)
         return storage().put_file(path)
