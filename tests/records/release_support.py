@@ -31,6 +31,7 @@ def report_docx() -> bytes:
     for row, (a, b) in zip(table.rows, marks, strict=True):
         row.cells[0].text, row.cells[1].text = a, b
     word.add_paragraph(INJECTION)
+    word.add_paragraph("See https://records.oakfield.example/" + "reports/annual" * 12)  # long
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
