@@ -6,6 +6,6 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 
 def init_app(app) -> None:
-    from sar_service.portal import newlink, reading, views  # noqa: F401 - registers the routes
+    from sar_service.portal import newlink, views, views_reading  # noqa: F401 - registers the routes
 
     app.register_blueprint(bp)

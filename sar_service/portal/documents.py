@@ -5,7 +5,7 @@ staff have released on the case; while nothing is released the portal says
 the reply is not ready yet. Each item has an ``id`` (unique within the case),
 a ``filename``, a ``content_type`` and a ``load()`` returning the bytes; a
 released bundle also lists its ``parts`` (each readable on its own page,
-``portal.reading``) and the id of the same documents as one PDF (``pdf_id``).
+``portal.views_reading``) and the id of the same documents as one PDF (``pdf_id``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Phones open a PDF without any extra app, unlike a zip. PDFs are copied in as they are;
 photos become a page each; text, Word, email and spreadsheet documents are printed from
 their readable structure (``records.readable``) with fpdf2, then everything is merged with
-pypdf. fpdf2's core fonts are Latin-1, so text goes through ``oversight.report._latin1``
+pypdf. fpdf2's core fonts are Latin-1, so text goes through ``oversight.report.latin1``
 as the oversight report's does (the original files stay in the zip, exact).
 """
 
@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from sar_service.oversight.report import _latin1 as latin1
+from sar_service.oversight.report import latin1
 from sar_service.records import readable
 
 PAGE_FONT = "Helvetica"

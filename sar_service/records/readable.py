@@ -15,7 +15,7 @@ from email import policy
 from email.parser import BytesParser
 
 from sar_service.i18n.text import N_
-from sar_service.records.extract import _open_docx, csv_dialect, decode_text, html_to_text
+from sar_service.records.extract import csv_dialect, decode_text, html_to_text, open_docx
 
 #: Shown as they are (inline in the browser), never converted.
 AS_IS = {"pdf": "application/pdf", "scan": "application/pdf", "png": "image/png",
@@ -152,7 +152,7 @@ def _docx(data: bytes) -> list[Block]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    document = _open_docx(data)
+    document = open_docx(data)
     out: list[Block] = []
     for part in document.iter_inner_content():
         if isinstance(part, Paragraph):

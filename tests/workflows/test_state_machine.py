@@ -42,6 +42,8 @@ def test_every_transition(db, factory, transition, source):
     staff = factory.staff(school, role)
     case = factory.case(school, today())
     put_in(db, case, source)
+    if transition.action == "respond":
+        factory.ready_to_respond(case)  # the letter sent, the documents delivered
     version = case.version
 
     req = machine.Request(transition.action, reason="Because", data=extra_for(transition))
