@@ -18,7 +18,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sar_service.background import outbox
 from sar_service.cases import clocks
 from sar_service.clock import now, today
-from sar_service.models import Case, CaseEvent, ClockEvent, Document, Membership, User
+from sar_service.models import Case, CaseEvent, ClockEvent, Delivery, Document, Membership, User
+from sar_service.models.release import DELIVERY_VIAS
 from workflows.calendars import long_date
 from workflows.effects import Effect
 from workflows.guards import GUARDS, NEEDS_FACTS, identity_request_needs_reason, not_applicable
@@ -68,11 +69,14 @@ EXTRA_INPUTS = (
     "notice_via",
     "notice_on",
     "notice_detail",
+    "delivered_via",
+    "delivery_note",
 )
 #: Actions whose date may be ahead of today (results days are published in advance).
 FUTURE_DATES_ALLOWED = frozenset({"record_results_day"})
 #: How notice of an extension recorded after the fact may have been given.
 NOTICE_VIA = ("letter", "email", "post")
+MAX_DELIVERY_NOTE = 500
 
 
 @dataclass(frozen=True)
@@ -310,6 +314,27 @@ def _extension_notice_record(session, case: Case, data: dict, on: date) -> dict:
     }
 
 
+def _delivery_record(session, case: Case, data: dict, on: date, actor_label: str) -> dict:
+    """Documents delivered other than through the portal, on ``on``: what lets "response
+    sent" be recorded without a release (``workflows.guards.response_delivered``). The
+    staff note (e.g. a tracking number) stays on the row, out of the event."""
+    via = str(data.get("delivered_via") or "").strip()
+    if via not in DELIVERY_VIAS:
+        raise InvalidInput(
+            "Choose how the documents were delivered: by post, in person or by secure email.",
+            "delivered_via",
+        )
+    note = str(data.get("delivery_note") or "").strip()
+    if len(note) > MAX_DELIVERY_NOTE:
+        raise InvalidInput(
+            f"Keep the note to {MAX_DELIVERY_NOTE} characters or fewer.", "delivery_note"
+        )
+    session.add(
+        Delivery(case_id=case.id, via=via, delivered_on=on, note=note, recorded_by=actor_label)
+    )
+    return {"delivered_via": via, "delivered_on": on.isoformat()}
+
+
 def _date_field(value: Any, name: str) -> date | None:
     """A date given as an extra input (ISO text or a date), or None if not given."""
     if value in (None, ""):
@@ -338,6 +363,8 @@ def _apply_fields(
         return _extension_notice_record(session, case, data, on)
     if t.action == "verify_identity":
         return _identity_record(case, data, on, actor_label)
+    if t.action == "record_delivery":
+        return _delivery_record(session, case, data, on, actor_label)
     if t.action == "record_competence":
         decision = {
             "competent": bool(data.get("competent")),

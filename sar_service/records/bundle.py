@@ -199,10 +199,15 @@ def _items(session: Session, case: Case, state: review.CaseReview) -> list[Bundl
 
 
 def _combined_pdf(session: Session, case: Case, items: list[BundleItem], path: Path):
-    """The documents as one PDF, stored; None (and logged) if it could not be made: the zip
-    is what the law needs, the PDF is for reading on a phone."""
+    """The documents as one PDF, stored; None (and logged) if it could not be made or the
+    bundle is too large for it: the zip is what the law needs, the PDF is for reading on a
+    phone (and each document can still be read on its own page)."""
     from sar_service.records import combined_pdf
 
+    docs = [session.get_one(Document, item.document_id) for item in items]
+    if not combined_pdf.fits(len(docs), sum(d.size for d in docs)):
+        log.info("bundle for case %s: too large for one PDF; the zip and pages remain", case.id)
+        return None
     parts = []
     for item in items:
         key = session.get_one(Document, item.document_id).storage_key

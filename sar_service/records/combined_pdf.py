@@ -17,6 +17,14 @@ from sar_service.oversight.report import latin1
 from sar_service.records import readable
 
 PAGE_FONT = "Helvetica"
+#: Beyond these a bundle gets no combined PDF (it is made in memory, and thousands of pages
+#: are no easier on a phone than the zip): the documents are still readable one by one.
+MAX_PARTS = 300
+MAX_BYTES = 25 * 1024 * 1024
+
+
+def fits(parts: int, total_bytes: int) -> bool:
+    return parts <= MAX_PARTS and total_bytes <= MAX_BYTES
 
 
 @dataclass(frozen=True)

@@ -279,22 +279,42 @@ def bundle_release(school: str, reference: str, bundle_id: int):
 
 @bp.post("/cases/<school>/<reference>/delivery")
 def delivery_record(school: str, reference: str):
-    """The DPO records that the documents went by post, in person or by secure email."""
+    """The DPO records that the documents went by post, in person or by secure email: the
+    state machine's ``record_delivery`` action, from the release area of this page."""
+    from sar_service.cases import machine
+    from sar_service.staff.access import me
+
     case, role = case_for(school, reference)
     if role != "dpo":
         abort(403)
     form = request.form
     db = session()
+    on = delivery_date(form.get("on"))
+    if on is None:
+        return render(case, role, 422, {"delivery-on": "Give the day as a date."}, given=form)
+    data = {"delivered_via": form.get("via") or "", "delivery_note": form.get("note") or ""}
     try:
-        delivery.record(
-            db, case, form.get("via") or "", form.get("on"), actor(), form.get("note") or ""
-        )
-    except delivery.DeliveryError as exc:
+        machine.apply(
+            db, case, machine.Request("record_delivery", on=on, data=data),
+            machine.Actor.staff(me(), case),
+        )  # fmt: skip
+    except machine.TransitionError as exc:
         db.rollback()
-        return render(case, role, 422, {exc.field: str(exc)}, given=form)
+        fields = {"delivered_via": "delivery-via", "delivery_note": "delivery-note"}
+        field = fields.get(exc.field or "", "delivery-on" if exc.field == "on" else "delivery-via")
+        return render(case, role, exc.status, {field: exc.detail}, given=form)
     db.commit()
     flask.flash("Delivery recorded.", "success")
     return redirect(_url(case, _anchor="delivery"))
+
+
+def delivery_date(value: str | None):
+    from datetime import date
+
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
 
 
 @bp.get("/cases/<school>/<reference>/schedule.csv")

@@ -216,3 +216,16 @@ def test_reading_links_stay_within_their_case(app, db, factory, oak, run_worker)
     assert parent.get(f"{released.link}x/read/{item.id}").status_code == 404  # a forged link
     assert parent.get(f"{released.link}/read/999999").status_code == 404
     assert INJECTION not in parent.get(released.link).text
+
+
+def test_a_bundle_too_large_for_one_pdf_still_reads_page_by_page(
+    app, db, factory, oak, run_worker, monkeypatch
+):
+    from sar_service.records import combined_pdf
+
+    monkeypatch.setattr(combined_pdf, "MAX_BYTES", 1000)  # smaller than these documents
+    released = released_case(app, db, factory, oak, run_worker)
+    assert released.bundle.pdf_document_id is None
+    status = app.test_client().get(released.link).text
+    assert "All the documents as one PDF" not in status
+    assert sorted(_links(status)) == sorted(FILES)

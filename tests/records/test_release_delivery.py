@@ -83,7 +83,9 @@ def test_response_sent_needs_the_letter_sent_and_the_documents_delivered(
     dpo = oak.web(app, "dpo")
     posted = dpo.post(f"{base}/delivery", {"via": "post", "on": today().isoformat()})
     assert posted.status_code == 302, posted.text
-    assert _respond(client, oak.dpo, case).status_code == 200
+    db.expire_all()  # ``client`` shares this test's session; the page used its own
+    done = _respond(client, oak.dpo, case)
+    assert done.status_code == 200, done.text
     db.expire_all()
     assert case.status == "responded"
 
@@ -109,8 +111,9 @@ def test_delivery_is_recorded_with_its_day_on_the_timeline(app, db, factory, oak
         ({"via": "pigeon", "on": today().isoformat()}, "delivery-via", "by post, in person"),
         ({"via": "post", "on": "yesterday"}, "delivery-on", "as a date"),
         ({"via": "post", "on": (today() + timedelta(days=1)).isoformat()}, "delivery-on",
-         "not in the future"),
-        ({"via": "post", "on": date(2020, 1, 1).isoformat()}, "delivery-on", "after the request"),
+         "cannot be in the future"),
+        ({"via": "post", "on": date(2020, 1, 1).isoformat()}, "delivery-on",
+         "cannot be before the request was received"),
         ({"via": "post", "on": today().isoformat(), "note": "x" * 501}, "delivery-note",
          "500 characters"),
     ):  # fmt: skip
@@ -128,15 +131,28 @@ def test_delivery_is_recorded_with_its_day_on_the_timeline(app, db, factory, oak
     )
     assert ok.status_code == 302
     event = db.scalar(
-        select(CaseEvent).where(
-            CaseEvent.case_id == case.id, CaseEvent.action == "documents_delivered"
-        )
+        select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "record_delivery")
     )
-    assert event.reason == "Documents delivered by secure email"  # no personal data
-    assert event.effective_on == today() and event.data["via"] == "secure_email"
+    assert event.reason == "" and "Egress" not in str(event.data)  # the note stays on the row
+    assert event.effective_on == today() and event.data["delivered_via"] == "secure_email"
     page = dpo.get(f"{base}/review").text
     assert "By secure email" in page and "Egress, ref 12345" in page
-    assert "Documents delivered by secure email" in dpo.get(base).text  # the case timeline
+    assert "Documents delivered another way" in dpo.get(base).text  # the case timeline
+
+
+def test_delivery_is_an_action_in_the_api(db, client, factory, oak):
+    case = _at_signoff(db, factory, oak.school)
+    url = f"/api/v1/cases/{case.reference}/actions"
+    body = {"action": "record_delivery", "delivered_via": "pigeon"}
+    bad = client.post(url, json=body, headers=oak.dpo.headers)
+    assert bad.status_code == 422 and "by post, in person" in bad.json["detail"]
+    cw = client.post(url, json=body | {"delivered_via": "hand"}, headers=oak.caseworker.headers)
+    assert cw.status_code == 409  # the DPO's action, like releasing
+    ok = client.post(url, json=body | {"delivered_via": "hand"}, headers=oak.dpo.headers)
+    assert ok.status_code == 200, ok.text
+    assert "record_delivery" in ok.json["allowed_actions"]
+    _letter(db, case, "access_response", via="post")
+    assert _respond(client, oak.dpo, case).status_code == 200
 
 
 def test_release_emails_the_parent_a_link_once(app, db, factory, oak, run_worker, inbox):

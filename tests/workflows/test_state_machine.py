@@ -31,6 +31,8 @@ def extra_for(t) -> dict:
         return {"assignee": "owner1@oakfield.example"}
     if t.action == "record_competence":
         return {"competent": True, "child_consulted": True}
+    if t.action == "record_delivery":
+        return {"delivered_via": "post"}
     return {}
 
 
