@@ -205,7 +205,7 @@ def _combined_pdf(session: Session, case: Case, items: list[BundleItem], path: P
     from sar_service.records import combined_pdf
 
     docs = [session.get_one(Document, item.document_id) for item in items]
-    if not combined_pdf.fits(len(docs), sum(d.size for d in docs)):
+    if not combined_pdf.fits([(i.file_kind, d.size) for i, d in zip(items, docs, strict=True)]):
         log.info("bundle for case %s: too large for one PDF; the zip and pages remain", case.id)
         return None
     parts = []

@@ -21,10 +21,16 @@ PAGE_FONT = "Helvetica"
 #: are no easier on a phone than the zip): the documents are still readable one by one.
 MAX_PARTS = 300
 MAX_BYTES = 25 * 1024 * 1024
+#: Text laid out by fpdf2 is the slow part (about 10 pages a second, some 400 pages for 2 MB
+#: of words), so documents that need converting have a smaller allowance.
+MAX_CONVERTED_BYTES = 4 * 1024 * 1024
 
 
-def fits(parts: int, total_bytes: int) -> bool:
-    return parts <= MAX_PARTS and total_bytes <= MAX_BYTES
+def fits(sizes: list[tuple[str, int]]) -> bool:
+    """Whether documents of these (kind, size) go into one PDF."""
+    converted = sum(size for kind, size in sizes if kind not in readable.AS_IS)
+    total = sum(size for _, size in sizes)
+    return len(sizes) <= MAX_PARTS and total <= MAX_BYTES and converted <= MAX_CONVERTED_BYTES
 
 
 @dataclass(frozen=True)
