@@ -6,6 +6,7 @@ import flask
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from sar_service.cases import visibility
+from sar_service.clock import today
 from sar_service.db import session
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument
@@ -47,6 +48,7 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         deliveries=delivery.deliveries(db, case),
         delivery_vias=DELIVERY_VIAS,
         long_date=long_date,
+        today_iso=today().isoformat(),
         errors=errors or {},
         **extra,
     ), status

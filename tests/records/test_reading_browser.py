@@ -44,3 +44,21 @@ def test_a_released_docx_reads_on_a_phone(app, db, factory, oak, run_worker, liv
     _no_sideways_scroll(page)
     assert_accessible(page)
     assert dialogs == []
+
+
+def test_the_release_area_shows_openings_and_records_a_delivery(
+    app, db, factory, oak, run_worker, live_server, page
+):
+    from tests.staff.test_browser import _sign_in
+
+    released = released_case(app, db, factory, oak, run_worker)
+    app.test_client().get(released.link)  # the parent's page; nothing opened yet
+    _sign_in(page, live_server, oak.dpo, oak.dpo_secret)
+    page.goto(f"{live_server}/staff/cases/{oak.school.slug}/{released.case.reference}/review")
+    expect(page.locator("#opened + ul")).to_contain_text("report.docx — not opened yet")
+    assert_accessible(page)
+    page.get_by_label("By post").check()
+    page.get_by_role("button", name="Record delivery").click()
+    expect(page.locator(".notice-success")).to_contain_text("Delivery recorded.")
+    expect(page.locator("#delivery + ul")).to_contain_text("By post")
+    assert_accessible(page)
