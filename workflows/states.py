@@ -267,6 +267,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
     ),
     _t(
+        "record_delivery",
+        "Documents delivered another way",
+        {Status.AWAITING_SIGNOFF, Status.RESPONDED},
+        None,
+        DPO,
+        "The documents went by post, in person or by secure email rather than through the "
+        "portal. The date is the day they were posted, handed over or sent.",
+        fields=("delivered_via", "delivery_note"),
+    ),
+    _t(
         "respond",
         "Sign off and record response sent",
         {Status.AWAITING_SIGNOFF},
