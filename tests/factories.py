@@ -91,3 +91,63 @@ class Factory:
         case = create_case(self.db, school, result.data, Actor.system("test"))
         self.db.commit()
         return case
+
+    def ready_to_respond(self, case: Case, on: date | None = None) -> Case:
+        return ready_to_respond(self.db, case, on)
+
+
+def ready_to_respond(db, case: Case, on: date | None = None) -> Case:
+    """Make ``case`` pass the ``respond`` guard as a school would: each of its rights'
+    outcome letters sent by post on ``on`` (default today) and, for access and
+    educational-record cases, the documents recorded as delivered by post that day."""
+    import io
+
+    from docx import Document as WordDocument
+    from sqlalchemy import func, select
+
+    from sar_service.clock import now, today
+    from sar_service.models import Document
+    from sar_service.models.release import Delivery
+    from sar_service.storage import storage
+    from workflows.request_types import REQUEST_TYPES
+
+    day = on or today()
+    wanted = [REQUEST_TYPES[t] for t in case.types if t in REQUEST_TYPES]
+    for kind in dict.fromkeys(t.outcome_letter for t in wanted if t.outcome_letter):
+        word = WordDocument()
+        word.add_paragraph(f"Our response ({kind}) for {case.reference}.")
+        out = io.BytesIO()
+        word.save(out)
+        stored = storage().put(out.getvalue())
+        version = 1 + (
+            db.scalar(
+                select(func.max(Document.version)).where(
+                    Document.case_id == case.id, Document.letter_kind == kind
+                )
+            )
+            or 0
+        )
+        db.add(
+            Document(
+                case_id=case.id,
+                kind="letter",
+                letter_kind=kind,
+                version=version,
+                filename=f"{case.reference}-{kind}-v{version}.docx",
+                content_type="application/vnd.openxmlformats-officedocument."
+                "wordprocessingml.document",
+                size=stored.size,
+                sha256=stored.sha256,
+                storage_key=stored.key,
+                created_by="test",
+                sent_via="post",
+                sent_on=day,
+                sent_at=now(),
+                sent_by="test",
+                sent_to="By post to the requester's address",
+            )  # fmt: skip
+        )
+    if any(t.gathers_records for t in wanted):
+        db.add(Delivery(case_id=case.id, via="post", delivered_on=day, recorded_by="test"))
+    db.commit()
+    return case

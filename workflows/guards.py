@@ -6,6 +6,7 @@ the effective date of the action and the bank-holiday calendar. Pure.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from workflows import case_clocks, deadlines
@@ -100,4 +101,53 @@ def not_applicable(clock_event: str | None, types, events=()) -> str | None:
     return why.format(labels=_labels(types))
 
 
-GUARDS = {"can_extend": can_extend, "identity_in_time": identity_in_time}
+@dataclass(frozen=True)
+class ResponseFacts:
+    """What has reached the requester, as the records say (``sar_service.cases.response``)."""
+
+    #: Outcome letter kinds sent (by email not finally failed, by post or by hand).
+    letters_sent: frozenset[str] = frozenset()
+    #: Outcome letter kinds whose only sending was an email that finally failed.
+    letters_failed: frozenset[str] = frozenset()
+    #: Documents released in the portal, or their delivery recorded another way with a date.
+    documents_delivered: bool = False
+
+
+def _letter_name(kind: str) -> str:
+    return f"the {kind.replace('_', ' ')} letter"
+
+
+def response_delivered(
+    types, events, on: date, calendar, facts: ResponseFacts | None = None
+) -> str | None:
+    """ "Response sent" means it reached the requester: each right's outcome letter was sent
+    and, where records were searched, the documents were released or delivered another way."""
+    facts = facts or ResponseFacts()
+    wanted = [REQUEST_TYPES[t] for t in types if t in REQUEST_TYPES]
+    missing = []
+    for kind in dict.fromkeys(t.outcome_letter for t in wanted if t.outcome_letter):
+        if kind in facts.letters_sent:
+            continue
+        if kind in facts.letters_failed:
+            missing.append(
+                f"the email carrying {_letter_name(kind)} failed: send it again, or by post"
+            )
+        else:
+            missing.append(f"send {_letter_name(kind)} (by email, or record it sent by post)")
+    if any(t.gathers_records for t in wanted) and not facts.documents_delivered:
+        missing.append(
+            "release the documents in the portal, or record how they were delivered "
+            "(post, in person or secure email) and on which day"
+        )
+    if not missing:
+        return None
+    return "The response has not reached the requester yet: " + "; ".join(missing) + "."
+
+
+GUARDS = {
+    "can_extend": can_extend,
+    "identity_in_time": identity_in_time,
+    "response_delivered": response_delivered,
+}
+#: Guards that also need facts from the records (passed as ``facts=``; see ``cases.machine``).
+NEEDS_FACTS = frozenset({"response_delivered"})

@@ -269,12 +269,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_reason=True,
     ),
     _t(
+        "record_delivery",
+        "Documents delivered another way",
+        {Status.AWAITING_SIGNOFF, Status.RESPONDED},
+        None,
+        DPO,
+        "The documents went by post, in person or by secure email rather than through the "
+        "portal. The date is the day they were posted, handed over or sent.",
+        fields=("delivered_via", "delivery_note"),
+    ),
+    _t(
         "respond",
         "Sign off and record response sent",
         {Status.AWAITING_SIGNOFF},
         Status.RESPONDED,
         DPO,
-        "The DPO approves; the date is when the response was sent.",
+        "The DPO approves; the date is when the response was sent. Only once the response "
+        "letter was sent and (access and educational records) the documents were released or "
+        "delivered another way.",
+        guard="response_delivered",
     ),
     _t(
         "close",

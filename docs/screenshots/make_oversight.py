@@ -95,6 +95,10 @@ def seed(app) -> str:
             steps += [("start_review", received, ""), ("submit_for_signoff", received, ""),
                       ("respond", sent, LATE_REASONS[n % 3] if late else "")]  # fmt: skip
             for action, on, reason in steps:
+                if action == "respond":  # the guard: the letter sent, the documents delivered
+                    from tests.factories import ready_to_respond
+
+                    ready_to_respond(s, case, on)
                 machine.apply(s, case, machine.Request(action, on=on, reason=reason), system)
                 s.commit()
     return secret

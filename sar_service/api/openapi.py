@@ -7,6 +7,7 @@ from flask import jsonify
 from sar_service.api import bp
 from sar_service.cases.look import REASONS
 from sar_service.i18n.languages import CODES, LANGUAGE_TAG
+from sar_service.models.release import DELIVERY_VIAS
 from workflows.request_types import CHANNELS, RELATIONSHIPS, REQUEST_TYPES
 from workflows.states import BY_ACTION, Status
 
@@ -199,6 +200,16 @@ def _schemas() -> dict:
                 },
                 "notice_on": {**date, "description": "extend dated in the past: when."},
                 "notice_detail": {"type": "string"},
+                "delivered_via": {
+                    "enum": list(DELIVERY_VIAS),
+                    "description": "record_delivery: how the documents reached the requester "
+                    "other than through the portal (the date is `on`).",
+                },
+                "delivery_note": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "description": "record_delivery: e.g. a tracking number (staff only).",
+                },
                 "version": {"type": "integer", "description": "Fail with 409 if the case changed."},
             },
         },

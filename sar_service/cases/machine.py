@@ -18,10 +18,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from sar_service.background import outbox
 from sar_service.cases import clocks, look
 from sar_service.clock import now, today
-from sar_service.models import Case, CaseEvent, ClockEvent, Document, Membership, User
+from sar_service.models import Case, CaseEvent, ClockEvent, Delivery, Document, Membership, User
+from sar_service.models.release import DELIVERY_VIAS
 from workflows.calendars import long_date
 from workflows.effects import Effect
-from workflows.guards import GUARDS, identity_request_needs_reason, not_applicable
+from workflows.guards import GUARDS, NEEDS_FACTS, identity_request_needs_reason, not_applicable
 from workflows.states import (
     BY_ACTION,
     FINISHED,
@@ -68,6 +69,8 @@ EXTRA_INPUTS = (
     "notice_via",
     "notice_on",
     "notice_detail",
+    "delivered_via",
+    "delivery_note",
 )
 #: Actions whose date may be ahead of today (results days are published in advance).
 FUTURE_DATES_ALLOWED = frozenset({"record_results_day"})
@@ -75,6 +78,7 @@ FUTURE_DATES_ALLOWED = frozenset({"record_results_day"})
 LOOK_DECISIONS = {"look_genuine": "genuine", "not_a_request": "not_a_request"}
 #: How notice of an extension recorded after the fact may have been given.
 NOTICE_VIA = ("letter", "email", "post")
+MAX_DELIVERY_NOTE = 500
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ def _transition(
     reason = (req.reason or "").strip()
     if t.needs_reason and not reason:
         raise InvalidInput(f"A reason is required to {t.label.lower()}.", "reason")
-    _check_guard(t, case, on)
+    _check_guard(session, t, case, on)
     if t.action == "request_identity" and not reason:
         late = identity_request_needs_reason(
             case.types, clocks.clock_inputs(case), on, clocks.working_calendar()
@@ -223,10 +227,17 @@ def _effective_date(case: Case, on: date | None, future_ok: bool = False) -> dat
     return on
 
 
-def _check_guard(t: Transition, case: Case, on: date) -> None:
+def _check_guard(session: Session, t: Transition, case: Case, on: date) -> None:
     if not t.guard:
         return
-    why_not = GUARDS[t.guard](case.types, clocks.clock_inputs(case), on, clocks.working_calendar())
+    extra = {}
+    if t.guard in NEEDS_FACTS:
+        from sar_service.cases import response
+
+        extra["facts"] = response.facts(session, case)
+    why_not = GUARDS[t.guard](
+        case.types, clocks.clock_inputs(case), on, clocks.working_calendar(), **extra
+    )
     if why_not:
         raise NotAllowed(why_not)
 
@@ -311,6 +322,27 @@ def _extension_notice_record(session, case: Case, data: dict, on: date) -> dict:
     }
 
 
+def _delivery_record(session, case: Case, data: dict, on: date, actor_label: str) -> dict:
+    """Documents delivered other than through the portal, on ``on``: what lets "response
+    sent" be recorded without a release (``workflows.guards.response_delivered``). The
+    staff note (e.g. a tracking number) stays on the row, out of the event."""
+    via = str(data.get("delivered_via") or "").strip()
+    if via not in DELIVERY_VIAS:
+        raise InvalidInput(
+            "Choose how the documents were delivered: by post, in person or by secure email.",
+            "delivered_via",
+        )
+    note = str(data.get("delivery_note") or "").strip()
+    if len(note) > MAX_DELIVERY_NOTE:
+        raise InvalidInput(
+            f"Keep the note to {MAX_DELIVERY_NOTE} characters or fewer.", "delivery_note"
+        )
+    session.add(
+        Delivery(case_id=case.id, via=via, delivered_on=on, note=note, recorded_by=actor_label)
+    )
+    return {"delivered_via": via, "delivered_on": on.isoformat()}
+
+
 def _date_field(value: Any, name: str) -> date | None:
     """A date given as an extra input (ISO text or a date), or None if not given."""
     if value in (None, ""):
@@ -341,6 +373,8 @@ def _apply_fields(
         return _identity_record(case, data, on, actor_label)
     if t.action in LOOK_DECISIONS:
         return look.record_decision(case, LOOK_DECISIONS[t.action])
+    if t.action == "record_delivery":
+        return _delivery_record(session, case, data, on, actor_label)
     if t.action == "record_competence":
         decision = {
             "competent": bool(data.get("competent")),

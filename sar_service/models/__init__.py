@@ -33,6 +33,7 @@ from sar_service.models.oversight import (
 from sar_service.models.portal import EvidenceUpload
 from sar_service.models.question import ParentQuestion
 from sar_service.models.recovery import RecoveryCode
+from sar_service.models.release import BundleItem, Delivery
 from sar_service.models.review import Bundle, RedactionDecision, Withholding
 from sar_service.models.roll import MisRecord, RollPerson
 from sar_service.models.school import CalendarEntry, School
@@ -45,6 +46,7 @@ __all__ = [
     "StaffSession",
     "AuditEntry",
     "Bundle",
+    "BundleItem",
     "CalendarFeed",
     "CalendarEntry",
     "Case",
@@ -55,6 +57,7 @@ __all__ = [
     "CaseType",
     "ClockEvent",
     "DataSource",
+    "Delivery",
     "Document",
     "DocumentCheck",
     "Draft",

@@ -33,6 +33,8 @@ MESSAGE_TO_PARENT = "message_to_parent"
 LETTER = "letter"
 #: The questions inbox: an answer emailed to a parent; the DPOs' daily "questions waiting".
 QUESTION_ANSWER, QUESTIONS_WAITING = "question_answer", "questions_waiting"
+#: To the parent when documents are released in the portal (records.release).
+DOCUMENTS_RELEASED = "documents_released"
 GATHERING_TASK = "gathering_task"
 ACKNOWLEDGEMENT, PORTAL_LINK, DRAFT_RESUME, PASSWORD_LINK = (
     "acknowledgement",
@@ -55,6 +57,7 @@ KINDS = (
     DRAFT_RESUME,
     PASSWORD_LINK,
     GATHERING_TASK,
+    DOCUMENTS_RELEASED,
 )
 
 

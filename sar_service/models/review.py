@@ -94,6 +94,10 @@ class Bundle(Base):
         ForeignKey("documents.id", ondelete="SET NULL"), nullable=True
     )
     error: Mapped[str] = mapped_column(Text, default="")
+    #: The same documents as one PDF with an index and a bookmark each (phones open it).
+    pdf_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True
+    )
     requested_by: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import object_session
 from sar_service.models import Case, ParentQuestion
 from sar_service.models.notification import (
     DIGEST,
+    DOCUMENTS_RELEASED,
     EXTENSION_DECISION,
     ID_CHASE,
     LETTER,
@@ -543,3 +544,50 @@ ACTION_EMAILS = (
 )
 for _kind in (*RULES, *ACTION_EMAILS):
     register(_kind)
+
+
+# --- documents released to the parent (records.release) --------------------------------------
+
+
+def _documents_released_subject(n: Notification, reference: str | None) -> str:
+    from sar_service.i18n.text import gettext
+
+    return gettext("Our reply to your request %(reference)s is ready", reference=reference)
+
+
+def _documents_released_context(
+    session, settings, n: Notification, case: Case | None
+) -> dict[str, Any]:
+    """A link to the portal and until when: never the documents, nor what they say."""
+    from datetime import datetime
+
+    from sar_service.clock import london_date
+    from sar_service.i18n.dates import parent_long_date
+    from sar_service.i18n.languages import get as language_of
+    from sar_service.portal.links import portal_url
+
+    if case is None:
+        return {}
+    expires = n.data.get("expires")
+    until = london_date(datetime.fromisoformat(expires)) if expires else None
+    return {
+        "portal_link": portal_url(case),
+        "language": language_of(case.language),
+        "until": parent_long_date(until) if until else None,
+    }
+
+
+register(
+    NotificationKind(
+        DOCUMENTS_RELEASED,
+        "Documents released: parent emailed a link",
+        "documents_released",
+        "parent",
+        "documents_released:{document_id}:{at}",
+        requester,
+        _documents_released_subject,
+        no_recipient="The requester gave no email address: tell them another way that the "
+        "documents are ready on their portal page.",
+        context=_documents_released_context,
+    )
+)

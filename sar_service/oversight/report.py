@@ -219,41 +219,36 @@ def to_docx(report: Report) -> bytes:
     return out.getvalue()
 
 
-def _latin1(text: str) -> str:
-    """fpdf2's core fonts are Latin-1 (see ``sar_service.pdf_text``, shared with letters)."""
-    from sar_service.pdf_text import latin1
-
-    return latin1(text)
-
-
 def to_pdf(report: Report) -> bytes:
     from fpdf import FPDF
 
+    from sar_service.pdf_text import latin1
+
     pdf = FPDF(format="A4")
-    pdf.set_title(_latin1(report.title))
+    pdf.set_title(latin1(report.title))
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.multi_cell(0, 9, _latin1(report.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, latin1(report.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
-    pdf.multi_cell(0, 6, _latin1(subtitle(report)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, latin1(subtitle(report)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 8, "In brief", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     for sentence in report.narrative:
-        pdf.multi_cell(0, 6, _latin1(sentence), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, latin1(sentence), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
     for heading, rows in report.tables:
         pdf.ln(2)
         pdf.set_font("Helvetica", "B", 13)
-        pdf.cell(0, 8, _latin1(heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, latin1(heading), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 11)
         if not rows:
             pdf.cell(0, 6, "None in the period.", new_x="LMARGIN", new_y="NEXT")
         for label, value in rows:
-            pdf.cell(100, 7, _latin1(label), border="B")
-            pdf.cell(0, 7, _latin1(value), border="B", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(100, 7, latin1(label), border="B")
+            pdf.cell(0, 7, latin1(value), border="B", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "I", 9)
     pdf.multi_cell(

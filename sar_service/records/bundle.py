@@ -3,10 +3,13 @@
 Built by a background job, one document at a time into a temporary file, so
 memory stays flat however large the bundle; then encrypted into storage in
 chunks (``Storage.put_file``). Progress is committed to the Bundle row as it goes.
+The same documents are also made into one PDF with an index and a bookmark each (phones
+open a PDF, not a zip), and each is listed as a ``BundleItem`` for the portal's reading pages.
 """
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -20,8 +23,9 @@ from sar_service.background import outbox
 from sar_service.clock import now, today
 from sar_service.db import commit_now
 from sar_service.models import Case, CaseEvent, Document
+from sar_service.models.release import BundleItem
 from sar_service.models.review import EXEMPTIONS, Bundle
-from sar_service.records import review
+from sar_service.records import readable, review
 from sar_service.storage import StorageError, storage
 from sar_service.uploads import clean_name
 from workflows.calendars import long_date
@@ -30,6 +34,8 @@ from workflows.request_types import REQUEST_TYPES
 LETTER_KINDS = tuple(t.outcome_letter for t in REQUEST_TYPES.values() if t.gathers_records)
 STORED_KINDS = {"pdf", "png", "jpeg", "heic", "docx"}  # already compressed
 PROGRESS_STEPS = 50
+
+log = logging.getLogger(__name__)
 
 
 class ReviewIncomplete(ValueError):
@@ -175,6 +181,46 @@ def _write_zip(
     return len(files)
 
 
+def _items(session: Session, case: Case, state: review.CaseReview) -> list[BundleItem]:
+    """What the portal lists one by one: the letter (number 0), then each included document."""
+    items = []
+    letter = latest_letter(session, case)
+    if letter is not None:
+        items.append(BundleItem(number=0, document_id=letter.id, title=clean_name(letter.filename),
+                                file_kind="docx"))  # fmt: skip
+    for entry in plan(state):
+        if entry.document is None:
+            continue
+        title = clean_name(entry.document.filename)
+        kind = readable.kind_of(entry.file_kind, title)
+        items.append(BundleItem(number=entry.number, document_id=entry.document.id, title=title,
+                                file_kind=kind[:10]))  # fmt: skip
+    return items
+
+
+def _combined_pdf(session: Session, case: Case, items: list[BundleItem], path: Path):
+    """The documents as one PDF, stored; None (and logged) if it could not be made or the
+    bundle is too large for it: the zip is what the law needs, the PDF is for reading on a
+    phone (and each document can still be read on its own page)."""
+    from sar_service.records import combined_pdf
+
+    docs = [session.get_one(Document, item.document_id) for item in items]
+    if not combined_pdf.fits([(i.file_kind, d.size) for i, d in zip(items, docs, strict=True)]):
+        log.info("bundle for case %s: too large for one PDF; the zip and pages remain", case.id)
+        return None
+    parts = []
+    for item in items:
+        key = session.get_one(Document, item.document_id).storage_key
+        data = b"".join(storage().iter_chunks(key))
+        parts.append(combined_pdf.Part(item.title, item.file_kind, data))
+    try:
+        combined_pdf.build(f"{case.reference}: the documents we are sending you", parts, path)
+        return storage().put_file(path)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.exception("bundle for case %s: the combined PDF could not be made", case.id)
+        return None
+
+
 def build(session: Session, bundle_id: int) -> None:
     """The job: idempotent (a finished bundle is left alone); failures are shown, not hidden."""
     bundle = session.get(Bundle, bundle_id)
@@ -190,6 +236,8 @@ def build(session: Session, bundle_id: int) -> None:
             path = Path(tmp) / "bundle.zip"
             count = _write_zip(session, bundle, case, state, path)
             stored = storage().put_file(path)
+            items = _items(session, case, state)
+            pdf_stored = _combined_pdf(session, case, items, Path(tmp) / "bundle.pdf")
     except (StorageError, ValueError, OSError) as exc:
         session.rollback()
         bundle = session.get_one(Bundle, bundle_id)
@@ -203,6 +251,19 @@ def build(session: Session, bundle_id: int) -> None:
     session.add(doc)
     session.flush()
     bundle.document_id, bundle.status, bundle.progress = doc.id, "ready", 100
+    for item in items:
+        item.bundle_id = bundle.id
+        session.add(item)
+    if pdf_stored is not None:
+        pdf_doc = Document(
+            case_id=case.id, kind="bundle", filename=f"{case.reference} documents.pdf",
+            content_type="application/pdf", size=pdf_stored.size, sha256=pdf_stored.sha256,
+            storage_key=pdf_stored.key, note=f"{count} documents as one PDF",
+            created_by="SAR Service",
+        )  # fmt: skip
+        session.add(pdf_doc)
+        session.flush()
+        bundle.pdf_document_id = pdf_doc.id
     bundle.finished_at = now()
     session.add(
         CaseEvent(

@@ -202,7 +202,7 @@ def _redact_csv(data: bytes, accepted: list[Suggestion]) -> bytes:
 # ---------------------------------------------------------------- Word
 
 
-def _open_docx(data: bytes):
+def open_docx(data: bytes):
     from docx import Document  # imported here: only Word uploads need python-docx
 
     from sar_service.zipcheck import bomb_reason
@@ -337,7 +337,7 @@ def _unlink_redacted(document, texts: list[str]) -> None:
 
 
 def _redact_docx(data: bytes, accepted: list[Suggestion]) -> bytes:
-    document = _open_docx(data)
+    document = open_docx(data)
     text, layout = _docx_layout(document)
     check_suggestions(text, accepted)
     spans = redaction_spans(accepted)
@@ -366,7 +366,7 @@ def extract_text(data: bytes, kind: str) -> str:
     if kind in ("html", "htm"):
         return html_to_text(decode_text(data))
     if kind == "docx":
-        return _docx_layout(_open_docx(data))[0]
+        return _docx_layout(open_docx(data))[0]
     if kind == "pdf":
         from sar_service.records.pdf import pdf_text
 

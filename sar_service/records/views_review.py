@@ -6,16 +6,19 @@ import flask
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from sar_service.cases import visibility
+from sar_service.clock import today
 from sar_service.db import session
 from sar_service.models import Case, Document
 from sar_service.models.inventory import GatheredDocument
 from sar_service.models.mailbox import COLLAPSE_REASONS
+from sar_service.models.release import DELIVERY_VIAS
 from sar_service.models.review import EXEMPTIONS, MAY_SAY_NOTHING, Bundle
-from sar_service.records import bp, bundle, documents, release, review
+from sar_service.records import bp, bundle, delivery, documents, release, review
 from sar_service.records.extract import needs_manual_redaction
 from sar_service.records.filecheck import MAX_BYTES, FileProblem, check
 from sar_service.records.web import READERS, actor, case_for
 from sar_service.staff.access import can_act
+from workflows.calendars import long_date
 
 MAX_REASON = 2000
 
@@ -41,6 +44,11 @@ def render(case: Case, role: str, status: int = 200, errors=None, **extra):
         exemptions=EXEMPTIONS,
         releasable=case.status in release.RELEASABLE,
         release_days=release.RELEASE_DAYS,
+        opened=release.opened_items(db, case),
+        deliveries=delivery.deliveries(db, case),
+        delivery_vias=DELIVERY_VIAS,
+        long_date=long_date,
+        today_iso=today().isoformat(),
         errors=errors or {},
         **extra,
     ), status
@@ -260,8 +268,55 @@ def bundle_release(school: str, reference: str, bundle_id: int):
     db.commit()
     from sar_service.staff.helpers import london
 
-    flask.flash(f"Released to the parent portal until {london(doc.release_expires_at)}.", "success")
+    told = (
+        " The parent is emailed a link."
+        if case.requester_email
+        else " The requester gave no email address: tell them another way."
+    )
+    flask.flash(
+        f"Released to the parent portal until {london(doc.release_expires_at)}.{told}", "success"
+    )
     return redirect(_url(case, _anchor="bundle"))
+
+
+@bp.post("/cases/<school>/<reference>/delivery")
+def delivery_record(school: str, reference: str):
+    """The DPO records that the documents went by post, in person or by secure email: the
+    state machine's ``record_delivery`` action, from the release area of this page."""
+    from sar_service.cases import machine
+    from sar_service.staff.access import me
+
+    case, role = case_for(school, reference)
+    if role != "dpo":
+        abort(403)
+    form = request.form
+    db = session()
+    on = delivery_date(form.get("on"))
+    if on is None:
+        return render(case, role, 422, {"delivery-on": "Give the day as a date."}, given=form)
+    data = {"delivered_via": form.get("via") or "", "delivery_note": form.get("note") or ""}
+    try:
+        machine.apply(
+            db, case, machine.Request("record_delivery", on=on, data=data),
+            machine.Actor.staff(me(), case),
+        )  # fmt: skip
+    except machine.TransitionError as exc:
+        db.rollback()
+        fields = {"delivered_via": "delivery-via", "delivery_note": "delivery-note"}
+        field = fields.get(exc.field or "", "delivery-on" if exc.field == "on" else "delivery-via")
+        return render(case, role, exc.status, {field: exc.detail}, given=form)
+    db.commit()
+    flask.flash("Delivery recorded.", "success")
+    return redirect(_url(case, _anchor="delivery"))
+
+
+def delivery_date(value: str | None):
+    from datetime import date
+
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
 
 
 @bp.get("/cases/<school>/<reference>/schedule.csv")

@@ -35,6 +35,7 @@ DATE_LABELS = {
     "record_competence": "Date of the decision",
     "withdraw": "Date it was withdrawn",
     "record_results_day": "Day the results are (or will be) announced",
+    "record_delivery": "Day the documents were posted, handed over or sent",
 }
 REASON_LABELS = {
     "extend": "Why the extension is needed (the requester will be told)",
@@ -55,9 +56,14 @@ INPUT_LABELS = {
     "notice_via": ("If dated in the past: how the requester was told", "select"),
     "notice_on": ("If dated in the past: the day they were told", "date"),
     "notice_detail": ("If dated in the past: which letter or email, from whom", "text"),
+    "delivered_via": ("How the documents were delivered", "select"),
+    "delivery_note": ("Note, e.g. a tracking number (optional)", "text"),
 }
 #: Choices of the select inputs above.
-INPUT_CHOICES = {"notice_via": ("", "letter", "email", "post")}
+INPUT_CHOICES = {
+    "notice_via": ("", "letter", "email", "post"),
+    "delivered_via": ("post", "hand", "secure_email"),
+}
 FLAG_LABELS = {
     "competent": "The child is competent to make their own decision",
     "child_consulted": "The child was consulted",

@@ -222,6 +222,16 @@ def _questions_waiting(s: Scene) -> Notification:
     )  # fmt: skip
 
 
+def _documents_released(s: Scene) -> Notification:
+    """The row ``records.release`` queues when staff release a bundle (its job's own test
+    builds the bundle: tests/records/test_release_delivery.py)."""
+    case = s.case()
+    return queue_email(
+        s.db, "documents_released", f"documents_released:{case.id}:test", case.requester_email,
+        case_id=case.id, school_id=case.school_id, data={"expires": ""},
+    )  # fmt: skip
+
+
 #: How to make one pending row of each kind. A branch adding a kind adds its factory here.
 FACTORIES: dict[str, Callable[[Scene], Notification]] = {
     "reminder": lambda s: _deadline_row(s, "reminder", s.caseworker, lambda c: c.next_due_date),
@@ -240,6 +250,7 @@ FACTORIES: dict[str, Callable[[Scene], Notification]] = {
     "message_to_parent": _message_to_parent,
     "question_answer": _question_answer,
     "questions_waiting": _questions_waiting,
+    "documents_released": _documents_released,
 }
 
 

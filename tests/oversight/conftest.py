@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from sar_service.cases import machine
+from tests.factories import ready_to_respond
 from tests.staff.conftest import Team, team, web  # noqa: F401  (fixtures)
 
 TODAY = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)  # a Monday
@@ -29,8 +30,10 @@ def walk(db, case, *steps):
 def to_response(db, case, responded_on: date, reason: str = "", **extra):
     start = case.received_on
     steps = [("verify_identity", start, ""), ("start_review", start, "")]
-    steps += [("submit_for_signoff", start, ""), ("respond", responded_on, reason)]
-    return walk(db, case, *steps)
+    walk(db, case, *steps, ("submit_for_signoff", start, ""))
+    with time_machine.travel(datetime.combine(responded_on, time(9), UTC), tick=False):
+        ready_to_respond(db, case, responded_on)
+    return walk(db, case, ("respond", responded_on, reason))
 
 
 @dataclass

@@ -67,7 +67,7 @@ def test_purge_deletes_expired_files_and_rows_but_not_a_held_case(app, db, facto
         + list(db.scalars(select(EvidenceUpload.stored_key).where(EvidenceUpload.case_id == c.id)))
         for c in (expired, held, recent)
     }
-    assert all(_on_disk(app, k) for ks in keys.values() for k in ks) and len(keys[expired.id]) == 2
+    assert all(_on_disk(app, k) for ks in keys.values() for k in ks) and len(keys[expired.id]) == 3
 
     dry = _run(app, "--dry-run", "--as-of", AS_OF)
     assert f"would delete case file oakfield {expired.reference}" in dry

@@ -126,6 +126,8 @@ SCOPED = [
     ("get", CASE + "/bundle/{bundle}.json", None, READERS),
     ("post", CASE + "/bundle/{bundle}/release", {},
         _row(CONFLICT, FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    # documents delivered another way (post, in person, secure email): the DPO, like release
+    ("post", CASE + "/delivery", {"via": ""}, DPO_FORM),
     # gathering tasks: the assignee (the record owner) and case workers; anyone else "not found"
     ("get", TASK, None, _row(OK, OK, OK, MISSING)),
     ("post", TASK + "/upload", {}, _row(BAD, BAD, BAD, MISSING)),

@@ -31,6 +31,8 @@ def extra_for(t) -> dict:
         return {"assignee": "owner1@oakfield.example"}
     if t.action == "record_competence":
         return {"competent": True, "child_consulted": True}
+    if t.action == "record_delivery":
+        return {"delivered_via": "post"}
     return {}
 
 
@@ -45,6 +47,8 @@ def test_every_transition(db, factory, transition, source):
     if transition.only_needs_look:  # the "needs a look" decisions need a case on the list
         case.needs_look = True
         db.commit()
+    if transition.action == "respond":
+        factory.ready_to_respond(case)  # the letter sent, the documents delivered
     version = case.version
 
     req = machine.Request(transition.action, reason="Because", data=extra_for(transition))

@@ -1,7 +1,7 @@
 """questions the conversation could not answer, passed to the school (a questions inbox)
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sar_service.db
 
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """requests that need a look: the flag and its reasons, the decision, and the requester's
 "confirm it was you"
 
-Revision ID: 0017
-Revises: 0013
+Revision ID: 0013
+Revises: 0012
 """
 
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sar_service.db
 
 
-revision = "0017"
-down_revision = "0013"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """a letter keeps what it was made from: the wording edited for this case and the inputs
 staff gave, so it can be made again dated the day it is sent
 
-Revision ID: 0012
-Revises: 0017
+Revision ID: 0014
+Revises: 0013
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0012"
-down_revision = "0017"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

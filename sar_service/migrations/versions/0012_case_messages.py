@@ -1,6 +1,6 @@
 """messages between the school and the parent on a case
 
-Revision ID: 0013
+Revision ID: 0012
 Revises: 0011
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sar_service.db
 
 
-revision = "0013"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
