@@ -3,8 +3,9 @@
 Phones open a PDF without any extra app, unlike a zip. PDFs are copied in as they are;
 photos become a page each; text, Word, email and spreadsheet documents are printed from
 their readable structure (``records.readable``) with fpdf2, then everything is merged with
-pypdf. fpdf2's core fonts are Latin-1, so text goes through ``pdf_text.latin1``
-as the oversight report's does (the original files stay in the zip, exact).
+pypdf. Text is printed in a Unicode font when one is installed (``pdf_text.Fonts``, as the
+letters are), so "Wiśniewska" prints as written; without one, in the Latin-1 core font
+(the original files stay in the zip, exact).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from sar_service.pdf_text import latin1
+from sar_service.pdf_text import Fonts
 from sar_service.records import readable
 
-PAGE_FONT = "Helvetica"
 #: Beyond these a bundle gets no combined PDF (it is made in memory, and thousands of pages
 #: are no easier on a phone than the zip): the documents are still readable one by one.
 MAX_PARTS = 300
@@ -40,85 +40,103 @@ class Part:
     data: bytes
 
 
-def _new_pdf():
-    from fpdf import FPDF
+class _Page:
+    """An fpdf2 document and the font that can print its text."""
 
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    return pdf
+    def __init__(self) -> None:
+        from fpdf import FPDF
+
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_auto_page_break(True, margin=15)
+        self.fonts = Fonts(self.pdf)
+        self.pdf.add_page()
+
+    def font(self, style: str, size: float) -> None:
+        # The Unicode family has regular and bold only: a note is regular there.
+        if self.fonts.unicode and style == "I":
+            style = ""
+        self.pdf.set_font(self.fonts.family, style, size)
+
+    def text(self, value: str) -> str:
+        return self.fonts.text(value)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
 
 
-def _title(pdf, text: str, size: int = 16) -> None:
-    pdf.set_font(PAGE_FONT, "B", size)
-    pdf.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_font(PAGE_FONT, "", 11)
+def _title(page: _Page, text: str, size: int = 16) -> None:
+    page.font("B", size)
+    page.pdf.multi_cell(0, size * 0.5, page.text(text), new_x="LMARGIN", new_y="NEXT")
+    page.pdf.ln(2)
+    page.font("", 11)
 
 
-def _write_blocks(pdf, blocks: list[readable.Block]) -> None:
+def _write_blocks(page: _Page, blocks: list[readable.Block]) -> None:
+    pdf, t = page.pdf, page.text
     for block in blocks:
         if block.kind == "heading":
             pdf.ln(2)
-            _title(pdf, block.text, max(11, 17 - 2 * block.level))
+            _title(page, block.text, max(11, 17 - 2 * block.level))
         elif block.kind in ("paragraph", "note"):
-            pdf.set_font(PAGE_FONT, "I" if block.kind == "note" else "", 11)
-            pdf.multi_cell(0, 5.5, latin1(block.english()), new_x="LMARGIN", new_y="NEXT")
+            page.font("I" if block.kind == "note" else "", 11)
+            pdf.multi_cell(0, 5.5, t(block.english()), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
-            pdf.set_font(PAGE_FONT, "", 11)
+            page.font("", 11)
         elif block.kind == "fields":
             for name, value in block.rows:
-                pdf.set_font(PAGE_FONT, "B", 11)
-                pdf.cell(22, 6, latin1(name + ":"))
-                pdf.set_font(PAGE_FONT, "", 11)
-                pdf.multi_cell(0, 6, latin1(value), new_x="LMARGIN", new_y="NEXT")
+                page.font("B", 11)
+                pdf.cell(22, 6, t(name + ":"))
+                page.font("", 11)
+                pdf.multi_cell(0, 6, t(value), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
         elif block.kind == "table":
-            pdf.set_font(PAGE_FONT, "", 9)
+            page.font("", 9)
             with pdf.table(first_row_as_headings=len(block.rows) > 1) as table:
                 for row in block.rows:
                     cells = table.row()
                     for value in row:
-                        cells.cell(latin1(value))
+                        cells.cell(t(value))
             pdf.ln(2)
-            pdf.set_font(PAGE_FONT, "", 11)
+            page.font("", 11)
 
 
 def part_pdf(part: Part) -> bytes:
     """One document as PDF pages (a PDF as it is; anything unreadable as a page saying so)."""
     if part.kind in ("pdf", "scan"):
         return part.data
-    pdf = _new_pdf()
-    _title(pdf, part.title)
+    page = _Page()
+    _title(page, part.title)
     try:
         if part.kind in ("png", "jpeg", "jpg"):
-            pdf.image(io.BytesIO(part.data), w=pdf.epw)
+            page.pdf.image(io.BytesIO(part.data), w=page.pdf.epw)
         else:
             blocks = readable.blocks(part.data, part.kind)
             if not blocks:
                 raise ValueError("no readable content")
-            _write_blocks(pdf, blocks)
+            _write_blocks(page, blocks)
     except Exception:  # noqa: BLE001 - one odd file must not sink the whole PDF
-        pdf = _new_pdf()
-        _title(pdf, part.title)
-        pdf.multi_cell(
+        page = _Page()
+        _title(page, part.title)
+        page.pdf.multi_cell(
             0, 6, "This document cannot be shown in this PDF. It is in the zip file, as it is.",
             new_x="LMARGIN", new_y="NEXT",
         )  # fmt: skip
-    return bytes(pdf.output())
+    return page.output()
 
 
 def _index_pdf(heading: str, lines: list[tuple[str, int]]) -> bytes:
-    pdf = _new_pdf()
-    _title(pdf, heading, 18)
+    page = _Page()
+    _title(page, heading, 18)
+    pdf = page.pdf
     pdf.multi_cell(
         0, 6, "The documents in this file, with the page each starts on:",
         new_x="LMARGIN", new_y="NEXT",
     )  # fmt: skip
     pdf.ln(2)
-    for n, (title, page) in enumerate(lines, start=1):
-        pdf.multi_cell(0, 6, latin1(f"{n}. {title} - page {page}"), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    for n, (title, start) in enumerate(lines, start=1):
+        line = page.text(f"{n}. {title} - page {start}")
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    return page.output()
 
 
 def _pages(data: bytes) -> int:
@@ -153,7 +171,7 @@ def build(heading: str, parts: list[Part], path: Path) -> int:
     for part, data, start in zip(parts, converted, starts, strict=True):
         writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
         writer.add_outline_item(title=part.title, page_number=start - 1)
-    writer.add_metadata({"/Title": latin1(heading)})
+    writer.add_metadata({"/Title": heading})
     with path.open("wb") as out:
         writer.write(out)
     return page - 1

@@ -229,3 +229,23 @@ def test_a_bundle_too_large_for_one_pdf_still_reads_page_by_page(
     status = app.test_client().get(released.link).text
     assert "All the documents as one PDF" not in status
     assert sorted(_links(status)) == sorted(FILES)
+
+
+def test_the_combined_pdf_prints_names_as_written(tmp_path):
+    """Found: the combined PDF printed "Wi?niewska" (Latin-1 core font) where the page and
+    the letters, since they share ``pdf_text``, print the name as written."""
+    from sar_service.pdf_text import unicode_font_files
+    from sar_service.records import combined_pdf
+
+    text = "Zofia Wiśniewska – Year 4 report. Łódź trip: Ørsted Ćwiczenia."
+    parts = [combined_pdf.Part("Raport – Wiśniewska", "txt", text.encode("utf-8"))]
+    path = tmp_path / "reply.pdf"
+    combined_pdf.build("REF-1: the documents we are sending you", parts, path)
+    reader = PdfReader(str(path))
+    body = reader.pages[1].extract_text()
+    if unicode_font_files() is None:  # no Unicode font here: readable, never a failure
+        assert "Wi?niewska" in body
+        return
+    assert "Wiśniewska" in body and "Łódź" in body
+    assert [item.title for item in reader.outline] == ["Raport – Wiśniewska"]
+    assert "Raport – Wiśniewska" in reader.pages[0].extract_text()
