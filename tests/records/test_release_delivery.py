@@ -211,4 +211,7 @@ def test_release_without_an_email_address_tells_staff(app, db, factory, oak, run
     db.commit()
     event = db.scalar(select(CaseEvent).where(CaseEvent.action == "bundle_released"))
     assert event.data["parent_emailed"] is False
-    assert db.scalar(select(Notification).where(Notification.case_id == case.id)) is None
+    released_emails = select(Notification).where(
+        Notification.case_id == case.id, Notification.kind == "documents_released"
+    )
+    assert db.scalar(released_emails) is None

@@ -58,7 +58,7 @@ def test_a_staff_reply_from_the_case_page(app, web, team, factory, db):
         "staff_reply",
         team.caseworker.user.name,
     )
-    [n] = db.scalars(select(Notification))
+    [n] = db.scalars(select(Notification).where(Notification.kind == "message_to_parent"))
     assert (n.kind, n.recipient_email, message.notification_id) == (
         "message_to_parent",
         case.requester_email,
