@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,9 +31,9 @@ def next_reference(session: Session, school: School, year: int) -> str:
     leaves a gap, never a reuse. SQLite has one writer at a time anyway, so there the number
     is taken in the request's own transaction (a second connection would wait for it).
     """
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        with Session(bind) as own:
+    database = session.info.get("database")
+    if database is not None and database.engine.dialect.name == "postgresql":
+        with Session(database.side_engine) as own:
             number = _take_number(own, school.id, year)
             commit_now(own, "a case number is taken in a short transaction of its own")
     else:
