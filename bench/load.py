@@ -46,6 +46,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy.exc import OperationalError  # noqa: E402
+
 from deploy.prod_check import DEFAULT_SERVER, Database, Failure, Service, topology  # noqa: E402
 
 TIMEOUT = 60.0  # seconds one HTTP request may take before it counts as an error
@@ -300,6 +302,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     database = Database(args.database_url, fresh=True)
+    try:
+        database.create()
+    except OperationalError as exc:
+        print(f"skipped: this benchmark needs PostgreSQL at {args.database_url} ({exc.orig})")
+        return 0
     try:
         env = {"TRUSTED_PROXIES": "1", "GUNICORN_CMD_ARGS": f"--access-logformat '{ACCESS_FORMAT}'"}
         with topology(database, env) as service:
