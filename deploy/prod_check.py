@@ -37,6 +37,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -60,21 +62,29 @@ class Failure(Exception):
 
 
 class Inbox:
-    """aiosmtpd handler keeping every message it accepts."""
+    """aiosmtpd handler keeping every message it accepts, by recipient, with when it came."""
 
     def __init__(self) -> None:
         self.messages: list = []
+        self._by_to: dict[str, list[tuple[float, object]]] = {}
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
+        arrived = time.monotonic()
+        to = str(message["To"])  # parsed once here: header parsing is slow under load
         with self._lock:
             self.messages.append(message)
+            self._by_to.setdefault(to, []).append((arrived, message))
         return "250 OK"
 
     def to(self, address: str) -> list:
+        return [m for _, m in self.arrivals(address)]
+
+    def arrivals(self, address: str) -> list[tuple[float, object]]:
+        """(``time.monotonic()`` it arrived, message) for each message to ``address``."""
         with self._lock:
-            return [m for m in self.messages if m["To"] == address]
+            return list(self._by_to.get(address, ()))
 
 
 def free_port() -> int:
@@ -149,18 +159,25 @@ class Processes:
 
 
 class Database:
-    """The PostgreSQL database the check runs against."""
+    """The PostgreSQL database the check runs against.
 
-    def __init__(self) -> None:
-        self.url = os.environ.get("PROD_CHECK_DATABASE_URL")
-        self.dedicated = not self.url
-        if self.dedicated:
-            self.url = f"{DEFAULT_SERVER}/{DEDICATED_DATABASE}"
+    ``url`` given: that database, its data kept (the check adds a school of its own), or
+    with ``fresh`` dropped and created anew (and kept at the end, to look into). Else the
+    dedicated database ``name`` on the trust-auth server at 127.0.0.1:5432, fresh and dropped."""
+
+    def __init__(
+        self, url: str | None = None, name: str = DEDICATED_DATABASE, fresh: bool = False
+    ) -> None:
+        self.url = url or os.environ.get("PROD_CHECK_DATABASE_URL")
+        self.dedicated, self.fresh = not self.url, fresh
+        if not self.url:
+            self.url = f"{DEFAULT_SERVER}/{name}"
+        self.server, _, self.name = self.url.rpartition("/")
 
     def _admin(self, statement: str) -> None:
         from sqlalchemy import create_engine, text
 
-        engine = create_engine(f"{DEFAULT_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        engine = create_engine(f"{self.server}/postgres", isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
                 conn.execute(text(statement))
@@ -168,14 +185,14 @@ class Database:
             engine.dispose()
 
     def create(self) -> None:
-        if self.dedicated:
-            self._admin(f"DROP DATABASE IF EXISTS {DEDICATED_DATABASE} WITH (FORCE)")
-            self._admin(f"CREATE DATABASE {DEDICATED_DATABASE}")
+        if self.dedicated or self.fresh:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{self.name}"')
         say(f"database: {self.url}")
 
     def drop(self) -> None:
         if self.dedicated:
-            self._admin(f"DROP DATABASE IF EXISTS {DEDICATED_DATABASE} WITH (FORCE)")
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 # --- HTTP -----------------------------------------------------------------------------------
@@ -237,15 +254,79 @@ def payload(n: int) -> dict:
     }
 
 
-# --- the check ------------------------------------------------------------------------------
+# --- the topology ---------------------------------------------------------------------------
 
 
-def run_check(n_requests: int, tmp: Path, database: Database, procs: Processes, inbox) -> None:
-    port, slug = free_port(), f"prodcheck-{secrets.token_hex(3)}"
-    base = f"http://127.0.0.1:{port}"
-    procs.env.update(PORT=str(port), BASE_URL=base)
+@dataclass
+class Service:
+    """The running topology: its address, the school it made, its SMTP inbox, its processes."""
+
+    base: str
+    port: int
+    slug: str
+    inbox: Inbox
+    procs: Processes
+    tmp: Path
+
+
+@contextlib.contextmanager
+def topology(database: Database, env_extra: dict[str, str] | None = None) -> Iterator[Service]:
+    """Start what the Procfile runs (``sar init``, gunicorn ×4, two workers, cron) on
+    ``database`` beside its own redis-server and a loopback SMTP server, with a school of its
+    own; yield once /healthz answers; stop everything it started, also on failure."""
+    from aiosmtpd.controller import Controller
+
+    from sar_service import embedded_redis
+
+    with tempfile.TemporaryDirectory(prefix="sar-prod-check-") as tmp_name:
+        tmp = Path(tmp_name)
+        inbox = Inbox()
+        smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+        redis_proc = procs = None
+        try:
+            database.create()
+            smtp.start()
+            say(f"SMTP: aiosmtpd on 127.0.0.1:{smtp.port}")
+            redis_socket = tmp / "redis.sock"
+            redis_proc = embedded_redis.start(redis_socket, tmp / "redis")
+            say(f"Redis: redis-server on {redis_socket}")
+            port, slug = free_port(), f"prodcheck-{secrets.token_hex(3)}"
+            base = f"http://127.0.0.1:{port}"
+            env = {
+                k: v for k, v in os.environ.items() if not k.startswith(("SAR_", "SMTP_", "REDIS"))
+            }
+            env.update(
+                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+                DATABASE_URL=database.url or "",
+                REDIS_URL=f"unix://{redis_socket}",
+                SAR_INSTANCE_DIR=str(tmp / "instance"),
+                SECRET_KEY=secrets.token_urlsafe(32),
+                SMTP_HOST="127.0.0.1",
+                SMTP_PORT=str(smtp.port),
+                MAIL_FROM="dpo@prodcheck.example",
+                WEB_CONCURRENCY=str(GUNICORN_WORKERS),
+                PORT=str(port),
+                BASE_URL=base,
+                **(env_extra or {}),
+            )
+            procs = Processes(tmp, env)
+            start_service(procs, tmp, slug, base)
+            yield Service(base, port, slug, inbox, procs, tmp)
+        except BaseException:
+            if procs is not None:
+                procs.tail()
+            raise
+        finally:
+            if procs is not None:
+                procs.stop_all()
+            if redis_proc is not None:
+                embedded_redis.stop(redis_proc)
+            smtp.stop()
+            database.drop()
+
+
+def start_service(procs: Processes, tmp: Path, slug: str, base: str) -> None:
     commands = procfile()
-
     say("sar init")
     subprocess.run(commands["release"], env=procs.env, cwd=tmp, check=True)
     subprocess.run(
@@ -254,7 +335,6 @@ def run_check(n_requests: int, tmp: Path, database: Database, procs: Processes, 
         cwd=tmp,
         check=True,
     )
-
     web = procs.start("web", commands["web"])
     for i in range(1, SAR_WORKERS + 1):
         procs.start(f"worker-{i}", commands["worker"])
@@ -265,6 +345,12 @@ def run_check(n_requests: int, tmp: Path, database: Database, procs: Processes, 
         raise Failure(f"gunicorn runs {workers} workers, not {GUNICORN_WORKERS}")
     say(f"gunicorn: {workers} workers")
 
+
+# --- the check ------------------------------------------------------------------------------
+
+
+def run_check(n_requests: int, service: Service) -> None:
+    port, slug, inbox, procs = service.port, service.slug, service.inbox, service.procs
     references = {}
     for n in range(1, n_requests + 1):
         path = f"/api/v1/schools/{slug}/requests"
@@ -294,52 +380,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=6)
     args = parser.parse_args()
-
-    from aiosmtpd.controller import Controller
-
-    from sar_service import embedded_redis
-
-    database = Database()
-    with tempfile.TemporaryDirectory(prefix="sar-prod-check-") as tmp:
-        tmp = Path(tmp)
-        inbox = Inbox()
-        smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
-        redis_proc = procs = None
-        try:
-            database.create()
-            smtp.start()
-            say(f"SMTP: aiosmtpd on 127.0.0.1:{smtp.port}")
-            redis_socket = tmp / "redis.sock"
-            redis_proc = embedded_redis.start(redis_socket, tmp / "redis")
-            say(f"Redis: redis-server on {redis_socket}")
-            env = {
-                k: v for k, v in os.environ.items() if not k.startswith(("SAR_", "SMTP_", "REDIS"))
-            }
-            env.update(
-                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-                DATABASE_URL=database.url,
-                REDIS_URL=f"unix://{redis_socket}",
-                SAR_INSTANCE_DIR=str(tmp / "instance"),
-                SECRET_KEY=secrets.token_urlsafe(32),
-                SMTP_HOST="127.0.0.1",
-                SMTP_PORT=str(smtp.port),
-                MAIL_FROM="dpo@prodcheck.example",
-                WEB_CONCURRENCY=str(GUNICORN_WORKERS),
-            )
-            procs = Processes(tmp, env)
-            run_check(args.requests, tmp, database, procs, inbox)
-        except (Failure, subprocess.CalledProcessError) as exc:
-            say(f"FAILED: {exc}")
-            if procs is not None:
-                procs.tail()
-            return 1
-        finally:
-            if procs is not None:
-                procs.stop_all()
-            if redis_proc is not None:
-                embedded_redis.stop(redis_proc)
-            smtp.stop()
-            database.drop()
+    try:
+        with topology(Database()) as service:
+            run_check(args.requests, service)
+    except (Failure, subprocess.CalledProcessError) as exc:
+        say(f"FAILED: {exc}")
+        return 1
     say("OK: stopped everything it started")
     return 0
 

@@ -114,13 +114,28 @@ class Database:
 
     def __init__(self, url: str, connect_timeout: float = 3.0, statement_timeout: float = 10.0):
         self.url = url
-        self.connect_timeout = connect_timeout
+        self.connect_timeout, self.statement_timeout = connect_timeout, statement_timeout
         self.engine = make_engine(url, connect_timeout, statement_timeout)
-        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
+        self._side: Engine | None = None
+
+    @property
+    def side_engine(self) -> Engine:
+        """A second pool, for a short transaction of its own taken while a request's is open.
+
+        Not the main pool: waiting for a second connection from the pool that the request
+        already holds one of deadlocks once every connection belongs to a request waiting
+        for another (see ``outbox.install``). Connections of this pool are held for a
+        statement or two and a commit, and never wait for anything else."""
+        if self._side is None:
+            self._side = make_engine(self.url, self.connect_timeout, self.statement_timeout)
+        return self._side
 
     def after_fork(self) -> None:
         """Drop pooled connections inherited from a parent process (RQ forks)."""
         self.engine.dispose(close=False)
+        if self._side is not None:
+            self._side.dispose(close=False)
 
 
 def database() -> Database:

@@ -24,4 +24,23 @@ def json_body(max_bytes: int | None = None) -> dict[str, Any]:
         )
     if not isinstance(body, dict):
         raise ApiProblem(400, "Bad request", 'Send a JSON object, like {"key": "value"}.')
+    if _has_nul(body):
+        raise ApiProblem(400, "Bad request", "Text cannot contain the NUL character (\\u0000).")
     return body
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether any key or string in ``value`` holds a NUL: PostgreSQL refuses it in text,
+    so it would otherwise become a server error wherever the text is stored."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

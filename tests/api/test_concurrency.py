@@ -113,3 +113,45 @@ def _ready_to_send(app) -> Journey:
     with app.app_context():
         j.answer("identity", {"identity.method": "in_person"})
     return j
+
+
+def test_a_submission_still_open_does_not_hold_up_the_next_one(app, factory, db):
+    """Issue 12's load test: most of a submission's time was waiting for the one before it,
+    because the reference counter's row stayed locked until that submission committed. On
+    PostgreSQL the number is now taken and committed at once: while one request's case is
+    still uncommitted, another request takes the next number without waiting (``NOWAIT``
+    turns a wait into an error, so this is not a timing test). SQLite has one writer at a
+    time whatever the counter does."""
+    import pytest
+    from sqlalchemy import text
+
+    from sar_service.cases.machine import Actor
+    from sar_service.cases.service import create_case
+    from sar_service.cases.validation import validate_request
+    from sar_service.models import ReferenceCounter
+
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only")
+    school = factory.school("oakfield")
+    factory.case(school, today())  # the year's counter exists
+    data = validate_request(
+        request_payload() | {"received_on": today().isoformat(), "channel": "email"},
+        school_kind=school.kind,
+        today=today(),
+        staff=True,
+    ).data
+    with app.app_context():
+        first = app.extensions["sar.db"].Session()
+        try:
+            open_case = create_case(first, first.merge(school), data, Actor.system("test"))
+            with app.extensions["sar.db"].engine.connect() as other:
+                counter = other.execute(
+                    select(ReferenceCounter.last)
+                    .where(ReferenceCounter.school_id == school.id)
+                    .with_for_update(nowait=True)
+                ).scalar_one()
+                other.execute(text("ROLLBACK"))
+            assert open_case.reference.endswith(f"{counter:04d}")
+        finally:
+            first.rollback()
+            first.close()
