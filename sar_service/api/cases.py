@@ -15,6 +15,7 @@ from sar_service.models import School
 from sar_service.web.bearer import WRITE_ROLES, case_or_404, token_required
 from sar_service.web.json_body import json_body
 from sar_service.web.problems import ApiProblem, invalid
+from sar_service.web.query_args import int_arg
 from workflows.request_types import CHANNELS, REQUEST_TYPES
 from workflows.states import Status
 
@@ -57,17 +58,6 @@ def _bool_arg(name: str) -> bool | None:
     raise ApiProblem(400, "Bad request", f"'{name}' must be true or false.")
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, default)
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ApiProblem(400, "Bad request", f"'{name}' must be a whole number.") from None
-    if not low <= value <= high:
-        raise ApiProblem(400, "Bad request", f"'{name}' must be between {low} and {high}.")
-    return value
-
-
 def _filter_from_args() -> queries.CaseFilter:
     status, type_, channel = (request.args.get(k) for k in ("status", "type", "channel"))
     if status and status not in {s.value for s in Status}:
@@ -94,8 +84,8 @@ def list_cases():
     sort = request.args.get("sort", "due")
     if sort not in queries.SORTS:
         raise ApiProblem(400, "Bad request", f"'sort' must be one of {', '.join(queries.SORTS)}.")
-    page = _int_arg("page", 1, 1, 100_000)
-    per_page = _int_arg("per_page", 25, 1, 100)
+    page = int_arg("page", 1, 1, 100_000)
+    per_page = int_arg("per_page", 25, 1, 100)
     s, now_date = session(), today()
     query = queries.filtered(g.api_user, _filter_from_args(), now_date)
     total = queries.count(s, query)

@@ -81,20 +81,31 @@ def create(school: str, reference: str):
     return redirect(_case_url(case))
 
 
-@bp.get("/cases/<school>/<reference>/letters/<int:document_id>")
-def download(school: str, reference: str, document_id: int):
-    """Letters name the requester, so only the roles that see requesters download them."""
+def _letter_or_abort(school: str, reference: str, document_id: int):
+    """The case and its letter, for the roles that see requesters (letters name them)."""
     case = case_or_404(school, reference)
     if not reads_documents(me().role_in(case.school_id)):
         abort(403)
     document = letter_of(session(), case, document_id)
     if document is None:
         abort(404)
-    if document.blocked:
-        from sar_service.staff.views_case import render as render_case
+    return case, document
 
-        flask.flash(blocked_message(document), "error")
-        return render_case(case, 409)
+
+def _refuse_blocked(case, document):
+    """A letter failing its legal checks is not handed out until a DPO overrides."""
+    from sar_service.staff.views_case import render as render_case
+
+    flask.flash(blocked_message(document), "error")
+    return render_case(case, 409)
+
+
+@bp.get("/cases/<school>/<reference>/letters/<int:document_id>")
+def download(school: str, reference: str, document_id: int):
+    """Letters name the requester, so only the roles that see requesters download them."""
+    case, document = _letter_or_abort(school, reference, document_id)
+    if document.blocked:
+        return _refuse_blocked(case, document)
     return docx_response(document)
 
 
@@ -103,29 +114,16 @@ def download_pdf(school: str, reference: str, document_id: int):
     """The print-ready A4 PDF (for post), for the roles that see requesters."""
     from .api import pdf_response
 
-    case = case_or_404(school, reference)
-    if not reads_documents(me().role_in(case.school_id)):
-        abort(403)
-    document = letter_of(session(), case, document_id)
-    if document is None:
-        abort(404)
+    case, document = _letter_or_abort(school, reference, document_id)
     if document.blocked:
-        from sar_service.staff.views_case import render as render_case
-
-        flask.flash(blocked_message(document), "error")
-        return render_case(case, 409)
+        return _refuse_blocked(case, document)
     return pdf_response(document)
 
 
 @bp.get("/cases/<school>/<reference>/letters/<int:document_id>/view")
 def view(school: str, reference: str, document_id: int):
     """The letter as it reads (from its stored file), and its wording to edit for this case."""
-    case = case_or_404(school, reference)
-    if not reads_documents(me().role_in(case.school_id)):
-        abort(403)
-    document = letter_of(session(), case, document_id)
-    if document is None:
-        abort(404)
+    case, document = _letter_or_abort(school, reference, document_id)
     return _letter_page(case, document)
 
 

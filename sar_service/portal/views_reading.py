@@ -59,17 +59,26 @@ def _inline(doc: Document, content_type: str) -> Response:
     )
 
 
-@bp.get("/<token>/read/<int:item_id>")
-def read(token: str, item_id: int):
+def _released(token: str, item_id: int):
+    """(case, (item, document), None) for a released item behind this link; otherwise
+    (case or None, None, the response to give: the invalid-link or the expired page).
+    An item that is not this case's released document is a 404."""
     case = _case(token)
     if case is None:
-        return _invalid()
+        return None, None, _invalid()
     found = release.released_item(session(), case, item_id)
     if found is None:
         abort(404)
-    if found == release.EXPIRED:
-        return _expired(case, token)
-    assert not isinstance(found, str)
+    if isinstance(found, str):  # release.EXPIRED
+        return case, None, _expired(case, token)
+    return case, found, None
+
+
+@bp.get("/<token>/read/<int:item_id>")
+def read(token: str, item_id: int):
+    case, found, refusal = _released(token, item_id)
+    if found is None:
+        return refusal
     item, doc = found
     kind = readable.kind_of(item.file_kind, item.title)
     try:
@@ -92,15 +101,9 @@ def read(token: str, item_id: int):
 @bp.get("/<token>/read/<int:item_id>/file")
 def read_file(token: str, item_id: int):
     """The document's own file: inline if a PDF or photo, otherwise a download."""
-    case = _case(token)
-    if case is None:
-        return _invalid()
-    found = release.released_item(session(), case, item_id)
+    case, found, refusal = _released(token, item_id)
     if found is None:
-        abort(404)
-    if found == release.EXPIRED:
-        return _expired(case, token)
-    assert not isinstance(found, str)
+        return refusal
     item, doc = found
     kind = readable.kind_of(item.file_kind, item.title)
     release.mark_opened(session(), case, doc, "file")

@@ -19,17 +19,7 @@ from sar_service.models.question import STATUSES
 from sar_service.questions import service
 from sar_service.web.bearer import token_required
 from sar_service.web.problems import ApiProblem
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, default)
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ApiProblem(400, "Bad request", f"'{name}' must be a whole number.") from None
-    if not low <= value <= high:
-        raise ApiProblem(400, "Bad request", f"'{name}' must be between {low} and {high}.")
-    return value
+from sar_service.web.query_args import int_arg
 
 
 @bp.get("/questions")
@@ -49,8 +39,8 @@ def list_questions():
         ids = [sid for sid, sc in schools.items() if sc.slug == slug]
         if not ids:
             raise ApiProblem(400, "Bad request", f"'{slug[:60]}' is not one of your schools.")
-    page = _int_arg("page", 1, 1, 100_000)
-    per_page = _int_arg("per_page", 25, 1, 100)
+    page = int_arg("page", 1, 1, 100_000)
+    per_page = int_arg("per_page", 25, 1, 100)
     query = service.listing(ids, status)
     total = service.count(s, query)
     rows = list(s.scalars(query.limit(per_page).offset((page - 1) * per_page)))
