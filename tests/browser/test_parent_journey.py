@@ -14,9 +14,11 @@ from __future__ import annotations
 import io
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document as WordDocument
 from playwright.sync_api import expect
 
 from sar_service.clock import today
@@ -26,7 +28,6 @@ from sar_service.processes import run_worker
 from tests.browser_support import assert_accessible
 from tests.intake.test_browser_journey import SCENARIOS, run_journey
 from tests.intake.test_uploads import png_bytes
-from tests.records.release_support import report_docx
 from tests.staff.conftest import Web, enrol
 
 pytestmark = pytest.mark.browser
@@ -100,7 +101,16 @@ class Journey:
 
     def api(self) -> dict:
         r = self.client.get(f"/api/v1/cases/{self.reference}", headers=self.dpo.headers)
+        self.db.rollback()  # the test client shares the test's session: end its read
         return r.get_json()
+
+    def due(self) -> str:
+        """The due date the API gives, as the portal writes it."""
+        return _day(self.app, date.fromisoformat(self.api()["due_date"]))
+
+    def letters_listed(self, *titles: str) -> None:
+        """The portal lists exactly these letters as sent (each readable online)."""
+        expect(self.page.locator("[data-letters] li a")).to_have_text(list(titles))
 
     def shoot(self, name: str) -> None:
         self.stage += 1
@@ -120,8 +130,23 @@ def _no_sideways_scroll(page) -> None:
     assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
 
 
+def _report_docx() -> bytes:
+    """A class report as a school keeps it: a heading, a paragraph and a table."""
+    word = WordDocument()
+    word.add_heading("Annual review", level=1)
+    word.add_paragraph("Progress has been steady this year. Reading is a strength.")
+    table = word.add_table(rows=3, cols=2)
+    for row, (a, b) in zip(
+        table.rows, [("Subject", "Mark"), ("Maths", "7"), ("Art", "9")], strict=True
+    ):
+        row.cells[0].text, row.cells[1].text = a, b
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
 DOCUMENTS = {
-    "report.docx": report_docx(),
+    "report.docx": _report_docx(),
     "note.txt": b"First line\nsecond line\n\nAnother paragraph.\n",
 }
 
@@ -157,6 +182,8 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     assert ack["To"] == PARENT and j.reference in ack["Subject"]
     j.open_link_from(ack)
     expect(page.locator("[data-state]")).to_contain_text("We have received your request.")
+    expect(page.locator("[data-due]")).to_have_text(j.due())
+    expect(page.locator("[data-letters]")).to_have_count(0)
     j.shoot("received")
 
     # 2. Staff ask for ID: the identity request letter goes by email with the step.
@@ -164,7 +191,10 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     j.letter_email("proof of")
     page.reload()
     expect(page.get_by_text(f"On {day} we asked you for proof of your identity.")).to_be_visible()
-    expect(page.locator("[data-letters]")).to_contain_text("identity")
+    expect(page.locator("[data-state]")).to_have_text(
+        "We need proof of your identity before we can start."
+    )
+    j.letters_listed("Your request: proof of identity")
     j.shoot("identity-asked")
 
     # 3. The parent uploads ID in the portal; staff verify it (no letter, no email).
@@ -188,7 +218,16 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
         "Which school years do you mean?"
     )
     expect(page.get_by_text("The time limit has been paused since")).to_be_visible()
+    expect(page.locator("[data-due]")).to_contain_text(
+        "(the time limit is paused until you answer our question)"
+    )
+    j.letters_listed("Your request: proof of identity", "Your request: we need more information")
     j.shoot("question-asked")
+    # The letter reads online, as it was sent.
+    page.get_by_role("link", name="Your request: we need more information").click()
+    expect(page.locator("[data-letter]")).to_contain_text("Which school years do you mean?")
+    j.shoot("letter-read")
+    page.get_by_role("link", name="Back to your request").click()
 
     # 5. The parent answers in the portal: the clock resumes by itself.
     page.get_by_label("Your answer").fill("Years 3 and 4")
@@ -197,13 +236,22 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     api = j.api()
     assert api["paused"] is False and api["status"] == "in_progress"
     expect(page.locator("[data-thread]")).to_contain_text("Years 3 and 4")
+    expect(page.locator("[data-due]")).to_have_text(j.due())  # no longer paused
     j.shoot("question-answered")
     assert j.new_emails() == []
 
     # 6. Staff extend: the extension notice is emailed; the portal says why the date moved.
+    before = j.due()
     j.step("extend", reason="The records are in three systems.")
     j.letter_email("extend")
     page.reload()
+    assert j.due() != before
+    expect(page.locator("[data-due]")).to_have_text(j.due())
+    j.letters_listed(
+        "Your request: proof of identity",
+        "Your request: we need more information",
+        "Your request: we need more time",
+    )
     expect(page.locator("[data-due-story]")).to_contain_text(
         "we extended the time limit by two months. Why: The records are in three systems."
     )
@@ -258,7 +306,12 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
 
     # 9. The parent opens the documents on the phone: each a readable page, one PDF of all.
     j.open_link_from(released)
-    expect(page.get_by_role("link", name="All the documents as one PDF")).to_be_visible()
+    combined = page.get_by_role("link", name="All the documents as one PDF")
+    expect(combined).to_be_visible()
+    expect(page.locator("[data-reply-parts] a")).to_have_text(["report.docx", "note.txt"])
+    pdf = page.request.get(j.base + combined.get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    expect(page.get_by_text("When our reply is ready")).to_have_count(0)
     _no_sideways_scroll(page)
     j.shoot("documents-released")
     page.get_by_role("link", name="report.docx").click()
@@ -271,8 +324,14 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     # 10. The response letter is sent with the sign-off: "respond" needs it sent and the
     #     documents released. The portal says we replied, on which day.
     j.step("respond")
-    j.letter_email("")
+    j.letter_email("our response")
     page.reload()
+    j.letters_listed(
+        "Your request: proof of identity",
+        "Your request: we need more information",
+        "Your request: we need more time",
+        "Your subject access request: our response",
+    )
     expect(page.locator("[data-state]")).to_contain_text("We have replied.")
     expect(page.locator("[data-replied-on]")).to_have_text(f"We sent our reply on {day}.")
     expect(page.get_by_text("When our reply is ready")).to_have_count(0)
