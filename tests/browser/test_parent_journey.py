@@ -11,6 +11,7 @@ the review page, the bundle and its release) through a signed-in client. With
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -56,8 +57,10 @@ class Journey:
     def case_url(self) -> str:
         return f"/staff/cases/{self.slug}/{self.reference}"
 
-    def step(self, action: str, letter: bool = True, **fields) -> str:
-        """Submit the action's form on the case page (as staff do; the letter by email)."""
+    def step(self, action: str, letter: bool = True, refused: int = 0, **fields) -> str:
+        """Submit the action's form on the case page (as staff do; the letter by email).
+        ``refused``: the status expected when the step must not happen (the page's text is
+        returned)."""
         page = self.web.get(self.case_url)
         assert page.status_code == 200, page.text
         form = page.text.split(f'id="action-{action}"', 1)[1].split("</form>", 1)[0]
@@ -69,6 +72,9 @@ class Journey:
             data["letter_via"] = "email"
         self.db.rollback()  # SQLite: the test's own reads must not hold the database lock
         r = self.web.post(f"{self.case_url}/actions", data)
+        if refused:
+            assert r.status_code == refused, r.text
+            return html.unescape(r.text)
         assert r.status_code == 302, r.text
         done = self.web.get(self.case_url).text
         assert "Done:" in done, done
@@ -177,7 +183,7 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
 
     # 1. The parent submits through the request form on the phone, then opens the link
     #    in the acknowledgement.
-    j.reference = run_journey(page, live_server, SCENARIOS["access"], check=False)
+    j.reference = run_journey(page, live_server, SCENARIOS["access"], check=True)
     [ack] = j.new_emails()
     assert ack["To"] == PARENT and j.reference in ack["Subject"]
     j.open_link_from(ack)
@@ -292,6 +298,11 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     assert r.status_code == 302, r.text
     run_worker(app, burst=True)
     j.step("submit_for_signoff", letter=False)
+    # Not yet: the response cannot be recorded before the documents reach the parent, and
+    # nothing is sent when it is refused.
+    refusal = j.step("respond", refused=409)
+    assert "release the documents in the portal" in refusal
+    assert j.new_emails() == []
     bundle_id = re.search(
         rf"{j.case_url}/bundle/(\d+)/release", web.get(f"{j.case_url}/review").text
     )
@@ -300,6 +311,7 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     assert r.status_code == 302, r.text
     [released] = j.new_emails()
     assert released["Subject"] == f"Our reply to your request {j.reference} is ready"
+    assert released["To"] == PARENT
     assert not list(released.iter_attachments())
     body = released.get_body(("plain",)).get_content()
     assert "report.docx" not in body and "Amelia" not in body
@@ -346,3 +358,14 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     j.shoot("closed")
     db.expire_all()
     assert db.query(Case).one().status == "closed"
+    # Every email of the case, in order, and nothing else.
+    letter = LETTER_SUBJECT.format(j.reference)
+    assert [m["Subject"] for m in inbox.messages[1:]] == [
+        letter,  # proof of identity
+        letter,  # clarification
+        letter,  # extension
+        f"A new message about your request {j.reference}",
+        f"Our reply to your request {j.reference} is ready",
+        letter,  # the access response
+    ]
+    assert {m["To"] for m in inbox.messages} == {PARENT}
