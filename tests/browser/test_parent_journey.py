@@ -324,6 +324,7 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     pdf = page.request.get(j.base + combined.get_attribute("href"))
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     expect(page.get_by_text("When our reply is ready")).to_have_count(0)
+    expect(page.locator("[data-state]")).not_to_contain_text("We have replied")  # not yet
     _no_sideways_scroll(page)
     j.shoot("documents-released")
     page.get_by_role("link", name="report.docx").click()
@@ -332,6 +333,9 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     _no_sideways_scroll(page)
     j.shoot("document-read")
     page.get_by_role("link", name="Back to your request").click()
+    # Staff see which documents were opened.
+    opened = html.unescape(web.get(f"{j.case_url}/review").text)
+    assert "report.docx — first opened" in opened and "note.txt — not opened yet" in opened
 
     # 10. The response letter is sent with the sign-off: "respond" needs it sent and the
     #     documents released. The portal says we replied, on which day.
@@ -369,3 +373,8 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
         letter,  # the access response
     ]
     assert {m["To"] for m in inbox.messages} == {PARENT}
+    # The case timeline shows each letter sent and its SMTP acceptance (Message-ID).
+    timeline = html.unescape(web.get(j.case_url).text)
+    for m in inbox.messages:
+        if m["Subject"] == letter:
+            assert f"Message-ID {m['Message-ID']}" in timeline
