@@ -64,8 +64,10 @@ def test_we_have_replied_is_never_beside_reply_not_ready(app, client, factory, d
     case = factory.case(school, today())
     path = _path(app, case)
     assert "When our reply is ready, you will be able to download it here." in _words(client, path)
-    for action in ("verify_identity", "start_review", "submit_for_signoff", "respond"):
+    for action in ("verify_identity", "start_review", "submit_for_signoff"):
         _act(client, dpo, case, action)
+    factory.ready_to_respond(case)  # the response letter sent, the documents delivered
+    _act(client, dpo, case, "respond")
     words = _words(client, path)
     assert "We have replied." in words
     assert "When our reply is ready" not in words
@@ -169,6 +171,8 @@ def test_replies_to_closed_and_refused_cases_are_refused(app, client, factory, d
     ):
         case = factory.case(school, today())
         for action in finish:
+            if action == "respond":
+                factory.ready_to_respond(case)  # the letter sent, the documents delivered
             _act(client, dpo, case, action, reason="Manifestly excessive")
         path = _path(app, case)
         r = client.post(
