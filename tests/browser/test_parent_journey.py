@@ -232,6 +232,7 @@ def test_one_access_case_end_to_end_on_a_phone(app, client, page, live_server, i
     # The letter reads online, as it was sent.
     page.get_by_role("link", name="Your request: we need more information").click()
     expect(page.locator("[data-letter]")).to_contain_text("Which school years do you mean?")
+    expect(page.locator("[data-letter]")).not_to_contain_text("Page 1 of")  # no pages online
     j.shoot("letter-read")
     page.get_by_role("link", name="Back to your request").click()
 
