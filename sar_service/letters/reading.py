@@ -120,9 +120,16 @@ def to_html(letter: ReadLetter, *, language: str = "en") -> Markup:
         parts.append(Markup("</section>"))
     parts += _blocks(body)
     for p in letter.footer:
-        parts.append(Markup('<p class="footer">%s</p>') % p.text)
+        parts.append(Markup('<p class="footer">%s</p>') % _without_page_count(p.text))
     parts.append(Markup("</article>"))
     return Markup("\n").join(parts)
+
+
+def _without_page_count(text: str) -> str:
+    """ "Reference X | Page 1 of 1" -> "Reference X": a web page has no pages, and the
+    .docx's page fields hold Word's placeholder "1", not the letter's real count."""
+    head, sep, tail = text.rpartition(" | Page ")
+    return head if sep and text.startswith("Reference ") else text
 
 
 def _blocks(paras: list[Para]) -> list[Markup]:
