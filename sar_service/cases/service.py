@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,12 +33,21 @@ def next_reference(session: Session, school: School, year: int) -> str:
     is taken in the request's own transaction (a second connection would wait for it).
     """
     database = session.info.get("database")
-    if database is not None and database.engine.dialect.name == "postgresql":
+    here = session.info.setdefault("numbered_here", set())  # schools numbered in-transaction
+    if (
+        database is not None
+        and database.engine.dialect.name == "postgresql"
+        and school.id not in here
+    ):
         with Session(database.side_engine) as own:
-            number = _take_number(own, school.id, year)
-            commit_now(own, "a case number is taken in a short transaction of its own")
-    else:
-        number = _take_number(session, school.id, year)
+            if own.scalar(select(School.id).where(School.id == school.id)) is not None:
+                number = _take_number(own, school.id, year)
+                commit_now(own, "a case number is taken in a short transaction of its own")
+                return f"{school.reference_prefix}-{year}-{number:04d}"
+        # The school was made in this same transaction (``sar demo``, a set-up script): no
+        # other transaction can see it, so its numbers are taken here, in this transaction.
+        here.add(school.id)
+    number = _take_number(session, school.id, year)
     return f"{school.reference_prefix}-{year}-{number:04d}"
 
 
