@@ -123,17 +123,25 @@ def _email_text(data: bytes) -> str:
     """Headers that identify people, then the readable body; attachments are separate uploads."""
     message = BytesParser(policy=policy.default).parsebytes(data)
     lines = [f"{name}: {message[name]}" for name in _EMAIL_HEADERS if message[name] is not None]
-    body = message.get_body(preferencelist=("plain", "html"))
-    text = ""
-    if body is not None:
-        try:
-            text = body.get_content()
-        except (LookupError, UnicodeError):
-            payload = body.get_payload(decode=True)
-            text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
-        if body.get_content_subtype() == "html":
-            text = html_to_text(text)
+    text, _html = email_body_text(message)
     return "\n".join(lines) + "\n\n" + text.strip("\n")
+
+
+def email_body_text(message) -> tuple[str, bool]:
+    """An email's readable body as text (HTML turned to text), and whether it was HTML.
+
+    A body in an unknown or broken charset is decoded as UTF-8 with replacements rather
+    than failing: an odd message must not stop a gathering or a reading page."""
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return "", False
+    try:
+        text = body.get_content()
+    except (LookupError, UnicodeError):
+        payload = body.get_payload(decode=True)
+        text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+    is_html = body.get_content_subtype() == "html"
+    return (html_to_text(text) if is_html else text), is_html
 
 
 # ---------------------------------------------------------------- CSV

@@ -15,7 +15,13 @@ from email import policy
 from email.parser import BytesParser
 
 from sar_service.i18n.text import N_
-from sar_service.records.extract import csv_dialect, decode_text, html_to_text, open_docx
+from sar_service.records.extract import (
+    csv_dialect,
+    decode_text,
+    email_body_text,
+    html_to_text,
+    open_docx,
+)
 
 #: Shown as they are (inline in the browser), never converted.
 AS_IS = {"pdf": "application/pdf", "scan": "application/pdf", "png": "image/png",
@@ -126,16 +132,9 @@ def _eml(data: bytes) -> list[Block]:
     message = BytesParser(policy=policy.default).parsebytes(data)
     fields = tuple((name, str(message[name])) for name in EMAIL_FIELDS if message[name] is not None)
     out = [Block("fields", rows=fields)] if fields else []
-    body = message.get_body(preferencelist=("plain", "html"))
-    if body is not None:
-        try:
-            text = body.get_content()
-        except (LookupError, UnicodeError):
-            payload = body.get_payload(decode=True)
-            text = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
-        if body.get_content_subtype() == "html":
-            text = html_to_text(text).replace("\n", "\n\n")
-        out.extend(_paragraphs(text))
+    text, is_html = email_body_text(message)
+    if text:
+        out.extend(_paragraphs(text.replace("\n", "\n\n") if is_html else text))
     names = [str(p.get_filename()) for p in message.iter_attachments() if p.get_filename()]
     if names:
         out.append(
