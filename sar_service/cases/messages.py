@@ -18,8 +18,17 @@ from sqlalchemy.orm import Session
 from sar_service.cases import clocks, machine
 from sar_service.cases.visibility import MessageView, message_view
 from sar_service.clock import now, today
-from sar_service.models import Case, CaseEvent, ClockEvent, EvidenceUpload, Notification, User
+from sar_service.models import (
+    Case,
+    CaseEvent,
+    ClockEvent,
+    EvidenceUpload,
+    Membership,
+    Notification,
+    User,
+)
 from sar_service.models.message import FROM_PARENT, PURPOSES, TO_PARENT, CaseMessage
+from sar_service.models.notification import PARENT_MESSAGE
 from sar_service.notify import immediate, kinds
 from workflows.calendars import long_date
 from workflows.states import FINISHED, REQUESTER, Status
@@ -88,7 +97,38 @@ def from_parent(
                 data={"message_id": message.id, "purpose": purpose},
             )
         )
+    _tell_staff(session, case, message)
     return message
+
+
+def _tell_staff(session: Session, case: Case, message: CaseMessage) -> None:
+    """The assignee (else every DPO of the school) is emailed a link to the case: a parent's
+    answer restarts the clock and a file may be the ID staff wait for, so someone must know.
+    Never the words: they are read on the case page, by the roles that may."""
+    to = staff_to_tell(session, case)
+    if to:
+        immediate.queue_email(
+            session, PARENT_MESSAGE, f"{PARENT_MESSAGE}:{message.id}", ", ".join(to),
+            case_id=case.id, school_id=case.school_id, data={"purpose": message.purpose},
+        )  # fmt: skip
+
+
+def staff_to_tell(session: Session, case: Case) -> list[str]:
+    """The case's active assignee, else the school's active DPOs."""
+    if case.assignee is not None and case.assignee.is_active:
+        return [case.assignee.email]
+    return list(
+        session.scalars(
+            select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.school_id == case.school_id,
+                Membership.role == "dpo",
+                User.is_active.is_(True),
+            )
+            .order_by(User.email)
+        )
+    )
 
 
 def _transition(

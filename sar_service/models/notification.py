@@ -33,6 +33,8 @@ MESSAGE_TO_PARENT = "message_to_parent"
 LETTER = "letter"
 #: The questions inbox: an answer emailed to a parent; the DPOs' daily "questions waiting".
 QUESTION_ANSWER, QUESTIONS_WAITING = "question_answer", "questions_waiting"
+#: To the assignee (else the DPOs) when the parent writes through the portal: a link only.
+PARENT_MESSAGE = "parent_message"
 #: To the parent when documents are released in the portal (records.release).
 DOCUMENTS_RELEASED = "documents_released"
 GATHERING_TASK = "gathering_task"
@@ -58,6 +60,7 @@ KINDS = (
     PASSWORD_LINK,
     GATHERING_TASK,
     DOCUMENTS_RELEASED,
+    PARENT_MESSAGE,
 )
 
 

@@ -31,6 +31,7 @@ from sar_service.models.notification import (
     LETTER,
     MESSAGE_TO_PARENT,
     OVERDUE,
+    PARENT_MESSAGE,
     QUESTION_ANSWER,
     QUESTIONS_WAITING,
     REMINDER,
@@ -199,6 +200,17 @@ def _id_chase_context(session, settings, n: Notification, case: Case | None) -> 
         "language": language_of(case.language),
         "asked_on": parent_long_date(date.fromisoformat(asked)) if asked else None,
     }
+
+
+def _parent_message_context(session, settings, n: Notification, case: Case | None) -> dict:
+    """What kind of message it was (never its words: staff read it on the case page)."""
+    what = {
+        "clarification_answer": "an answer to our question (the time limit runs again)",
+        "question": "a question",
+        "documents": "ID or other documents",
+        "withdrawal": "a withdrawal of the request",
+    }
+    return {"what": what.get((n.data or {}).get("purpose", ""), "a message")}
 
 
 def _message_context(session, settings, n: Notification, case: Case | None) -> dict[str, Any]:
@@ -433,6 +445,16 @@ RULES = (
         staff_member,
         lambda n, ref: f"Your data-protection cases for the week of {_due(n)}",
         context=_digest_context,
+    ),
+    NotificationKind(
+        PARENT_MESSAGE,
+        "Staff told the requester wrote",
+        "parent_message",
+        "staff",
+        "parent_message:{message_id}",
+        assignee_or_dpos,
+        lambda n, ref: f"The requester wrote about {ref}",
+        context=_parent_message_context,
     ),
     NotificationKind(
         MESSAGE_TO_PARENT,

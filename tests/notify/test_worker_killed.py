@@ -202,6 +202,11 @@ def _message_to_parent(s: Scene) -> Notification:
     return _newest(s, "message_to_parent")
 
 
+def _parent_message(s: Scene) -> Notification:
+    messages.from_parent(s.db, s.case(), "question", "Is it on time?")
+    return _newest(s, "parent_message")
+
+
 def _question(s: Scene) -> ParentQuestion:
     question = ParentQuestion(school_id=s.school.id, text="Why?", email="parent@example.com")
     s.db.add(question)
@@ -251,6 +256,7 @@ FACTORIES: dict[str, Callable[[Scene], Notification]] = {
     "question_answer": _question_answer,
     "questions_waiting": _questions_waiting,
     "documents_released": _documents_released,
+    "parent_message": _parent_message,
 }
 
 

@@ -297,3 +297,30 @@ def test_parent_messages_are_rate_limited(app, client, factory, db):
     assert r.status_code == 400
     assert errors(r.text) == ["You have sent a lot of messages. Please try again in an hour."]
     assert len(list(db.scalars(select(CaseMessage)))) == 20
+
+
+def test_staff_are_told_when_the_parent_writes_a_link_never_the_words(
+    app, client, factory, db, inbox
+):
+    """Found in the merged journey: a parent's message, answer, file or withdrawal landed on
+    the case, but nobody was told — staff learnt of it only by opening the case. The
+    assignee (else every DPO) is emailed a link to the case page, never the words."""
+    school = factory.school("oakfield", dpo_email="dpo@oakfield.example")
+    factory.staff(school, "dpo", email="dpo@oakfield.example")
+    case = factory.case(school, today())
+    path = _path(app, case)
+    token = csrf(client.get(path).text)
+    secret = "My son was bullied on the trip to Whitby."
+    r = client.post(f"{path}/messages", data={"csrf_token": token, "message": secret})
+    assert r.status_code == 302
+    [n] = db.scalars(select(Notification).where(Notification.kind == "parent_message"))
+    assert n.recipient_email == "dpo@oakfield.example"
+    assert run_worker(app, burst=True)
+    [mail] = [m for m in inbox.messages if m["To"] == "dpo@oakfield.example"]
+    assert mail["Subject"] == f"The requester wrote about {case.reference}"
+    plain = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    for body in (plain, html):
+        assert "bullied" not in body and "Whitby" not in body
+    assert f"/staff/cases/oakfield/{case.reference}" in plain
+    assert "a question" in plain
