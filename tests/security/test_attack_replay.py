@@ -30,6 +30,7 @@ from tests.factories import request_payload
 from tests.intake.test_uploads import pdf_bytes
 from tests.intake.test_zip_bombs import bomb_docx
 from tests.intake.web import Journey, csrf, text
+from tests.portal.test_portal import ask_for_a_new_link
 from tests.portal.test_visibility import ANSWER, FILE_NAME, shared_case  # noqa: F401
 from tests.staff.conftest import other_web, sign_in_as, team, web  # noqa: F401
 from tests.staff.test_sessions_and_tokens import _copy_of
@@ -224,14 +225,7 @@ def test_16_an_old_portal_link_after_a_new_one_is_asked_for(app, client, factory
     case = factory.case(school, today())
     old = _portal(app, case)
     assert client.get(old).status_code == 200
-    client.post(
-        "/portal/new-link",
-        data={
-            "csrf_token": csrf(client.get("/portal/new-link").text),
-            "reference": case.reference,
-            "email": case.requester_email,
-        },
-    )
+    ask_for_a_new_link(client, case)
     assert client.get(old).status_code == 404
 
 
