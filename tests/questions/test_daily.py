@@ -90,4 +90,8 @@ def test_the_weekly_digest_has_a_line_about_waiting_questions(app, db, inbox, sc
         "1 question from parents is waiting for a reply: http://127.0.0.1:5000/staff/questions"
         in text
     )
-    assert "Answer them" in digest.get_body(("html",)).get_content()
+    html = digest.get_body(("html",)).get_content()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "question" not in title, "the line is in the body, not the page title"
+    body = html.split("<body", 1)[1]
+    assert body.count("Answer them") == 1
